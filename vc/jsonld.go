@@ -1,0 +1,146 @@
+package vc
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+
+	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/internal/rdf"
+	"github.com/openbadges-go/openbadges/internal/rdfc"
+)
+
+// Default limits of a [Processor].
+const (
+	DefaultMaxContextLoads = 32
+	DefaultMaxQuads        = 100_000
+)
+
+// ProcessorOptions configures a [Processor]. The zero value is safe: the
+// embedded contexts only, and the default limits.
+type ProcessorOptions struct {
+	// Loader resolves context URLs. Nil means [EmbeddedLoader].
+	Loader DocumentLoader
+	// MaxContextLoads bounds the context documents one document may load.
+	MaxContextLoads int
+	// MaxQuads bounds the RDF statements one document may produce.
+	MaxQuads int
+	// CanonicalizationWork bounds the RDFC-1.0 work per document (see
+	// internal/rdfc); zero means its default, generous for real credentials
+	// and fatal to poison graphs.
+	CanonicalizationWork int
+}
+
+// Processor turns JSON-LD documents into RDF and canonical N-Quads, offline
+// and always in safe mode. It is safe for concurrent use.
+type Processor struct {
+	loader   DocumentLoader
+	maxLoads int
+	maxQuads int
+	work     int
+}
+
+// NewProcessor returns a Processor with the given options (nil: defaults).
+func NewProcessor(o *ProcessorOptions) *Processor {
+	var opt ProcessorOptions
+	if o != nil {
+		opt = *o
+	}
+	p := &Processor{loader: opt.Loader, maxLoads: opt.MaxContextLoads, maxQuads: opt.MaxQuads, work: opt.CanonicalizationWork}
+	if p.loader == nil {
+		p.loader = EmbeddedLoader()
+	}
+	if p.maxLoads <= 0 {
+		p.maxLoads = DefaultMaxContextLoads
+	}
+	if p.maxQuads <= 0 {
+		p.maxQuads = DefaultMaxQuads
+	}
+	return p
+}
+
+// Loader returns the processor's document loader.
+func (p *Processor) Loader() DocumentLoader { return p.loader }
+
+// Canonical is the RDFC-1.0 canonical form of a document.
+type Canonical struct {
+	// NQuads is the canonical N-Quads document: the bytes Data Integrity
+	// proofs hash.
+	NQuads []byte
+	// IssuedIdentifiers maps the blank node labels of the input (for JSON-LD
+	// input: the labels the processor generated) to their canonical labels.
+	IssuedIdentifiers map[string]string
+}
+
+// CanonicalizeOptions selects the hash RDFC-1.0 uses internally: SHA-256 (the
+// default) or SHA-384.
+type CanonicalizeOptions struct {
+	Hash crypto.Hash
+}
+
+// Canonicalize expands doc (parsed JSON, as from the strict reader) in safe
+// mode, converts it to RDF and returns its RDFC-1.0 canonical N-Quads.
+func (p *Processor) Canonicalize(ctx context.Context, doc any, o *CanonicalizeOptions) (*Canonical, error) {
+	quads, err := p.toRDF(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	return p.canonicalize(ctx, quads, o)
+}
+
+// CanonicalizeJSON is Canonicalize for JSON bytes, read with the strict
+// reader.
+func (p *Processor) CanonicalizeJSON(ctx context.Context, data []byte, o *CanonicalizeOptions) (*Canonical, error) {
+	v, err := jsonx.Parse(data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return p.Canonicalize(ctx, v, o)
+}
+
+// CanonicalizeNQuads parses an N-Quads dataset and returns its canonical form.
+func (p *Processor) CanonicalizeNQuads(ctx context.Context, data []byte, o *CanonicalizeOptions) (*Canonical, error) {
+	quads, err := rdf.ParseNQuads(data)
+	if err != nil {
+		return nil, err
+	}
+	return p.canonicalize(ctx, quads, o)
+}
+
+// Check runs safe-mode expansion of doc and reports every problem: an
+// undefined property or type, a relative IRI, an invalid value, an unknown
+// context. It returns nil when the document is clean.
+func (p *Processor) Check(ctx context.Context, doc any) error {
+	_, err := p.toRDF(ctx, doc)
+	return err
+}
+
+func (p *Processor) toRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	quads, err := goldToRDF(ctx, p.loader, doc, p.maxLoads)
+	if err != nil {
+		return nil, err
+	}
+	if len(quads) > p.maxQuads {
+		return nil, fmt.Errorf("%w: %d RDF statements, limit %d", ErrJSONLD, len(quads), p.maxQuads)
+	}
+	return quads, nil
+}
+
+func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions) (*Canonical, error) {
+	ro := &rdfc.Options{MaxWork: p.work}
+	if o != nil {
+		ro.Hash = o.Hash
+	}
+	res, err := rdfc.Canonicalize(ctx, quads, ro)
+	if err != nil {
+		if errors.Is(err, rdfc.ErrLimitExceeded) {
+			return nil, fmt.Errorf("%w: %w", ErrCanonicalizationLimit, err)
+		}
+		return nil, err
+	}
+	return &Canonical{NQuads: res.NQuads, IssuedIdentifiers: res.IssuedIdentifiers}, nil
+}

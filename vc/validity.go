@@ -1,0 +1,77 @@
+package vc
+
+import (
+	"fmt"
+	"time"
+)
+
+// DefaultClockSkew is the tolerance applied to validity windows when a
+// caller does not set one.
+const DefaultClockSkew = 5 * time.Minute
+
+// ValidityOptions configures [CheckValidity]. The zero value checks against
+// the current time with [DefaultClockSkew].
+type ValidityOptions struct {
+	// Now returns the time to check against; nil means time.Now.
+	Now func() time.Time
+	// ClockSkew is how far the bounds may be crossed before the check fails.
+	// Zero means DefaultClockSkew; a negative value means no tolerance.
+	ClockSkew time.Duration
+}
+
+// ValidityError says which bound of the validity window was crossed.
+// errors.Is matches ErrNotYetValid or ErrExpired.
+type ValidityError struct {
+	Kind  error     // ErrNotYetValid or ErrExpired
+	Bound time.Time // validFrom or validUntil
+	Now   time.Time
+}
+
+func (e *ValidityError) Error() string {
+	if e.Kind == ErrNotYetValid {
+		return fmt.Sprintf("vc: credential not valid until %s (now %s)", e.Bound.Format(time.RFC3339), e.Now.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("vc: credential expired at %s (now %s)", e.Bound.Format(time.RFC3339), e.Now.Format(time.RFC3339))
+}
+
+// Is matches the Kind.
+func (e *ValidityError) Is(target error) bool { return target == e.Kind }
+
+// CheckValidity checks the credential's validity window (validFrom and
+// validUntil; issuanceDate and expirationDate for VC 1.1) against the clock.
+// A malformed date is an error matching ErrMalformed. A credential without
+// bounds is valid.
+func CheckValidity(c *Credential, o *ValidityOptions) error {
+	var opt ValidityOptions
+	if o != nil {
+		opt = *o
+	}
+	now := time.Now()
+	if opt.Now != nil {
+		now = opt.Now()
+	}
+	skew := opt.ClockSkew
+	if skew == 0 {
+		skew = DefaultClockSkew
+	} else if skew < 0 {
+		skew = 0
+	}
+	from, hasFrom, err := c.ValidFrom()
+	if err != nil {
+		return err
+	}
+	until, hasUntil, err := c.ValidUntil()
+	if err != nil {
+		return err
+	}
+	if hasFrom && hasUntil && until.Before(from) {
+		return fmt.Errorf("%w: validUntil %s is before validFrom %s", ErrMalformed, until.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	if hasFrom && now.Add(skew).Before(from) {
+		return &ValidityError{Kind: ErrNotYetValid, Bound: from, Now: now}
+	}
+	if hasUntil && now.Add(-skew).After(until) {
+		return &ValidityError{Kind: ErrExpired, Bound: until, Now: now}
+	}
+	return nil
+}
