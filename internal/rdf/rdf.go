@@ -1,6 +1,24 @@
 // Package rdf holds the RDF dataset model shared by the JSON-LD layer and the
 // RDFC-1.0 canonicalizer: terms, quads, and N-Quads parsing and serialization.
+//
+// # N-Quads
+//
+// [ParseNQuads] reads an N-Quads document as defined by RDF 1.1 N-Quads
+// (https://www.w3.org/TR/n-quads/). It is strict (absolute IRIs only, valid
+// UTF-8, valid escapes), bounded by [ParseOptions], never panics, and reports
+// problems as *[SyntaxError] (matching [ErrSyntax]) or *[LimitError]
+// (matching [ErrLimit]).
+//
+// [AppendQuad], [Quad.String] and [SerializeNQuads] write the canonical
+// N-Quads form used by RDF Dataset Canonicalization (RDFC-1.0,
+// https://www.w3.org/TR/rdf-canon/, which defers to the canonical form of
+// RDF 1.2 N-Triples/N-Quads): single spaces between terms, " .\n" after each
+// statement, the default graph omitted, plain literals without
+// ^^xsd:string, language-tagged literals as "..."@tag, and the literal
+// escaping rules documented on [AppendTerm].
 package rdf
+
+import "strconv"
 
 // Kind says what an RDF term is.
 type Kind uint8
@@ -8,15 +26,35 @@ type Kind uint8
 const (
 	// None is the zero Kind: in Quad.Graph it means the default graph.
 	None Kind = iota
+	// IRI is an absolute IRI; Term.Value holds it unescaped.
 	IRI
+	// BlankNode is a blank node; Term.Value holds its label without "_:".
 	BlankNode
+	// Literal is a literal; Term.Value holds its lexical form unescaped.
 	Literal
 )
 
+// String returns the name of the kind ("None", "IRI", "BlankNode", "Literal").
+func (k Kind) String() string {
+	switch k {
+	case None:
+		return "None"
+	case IRI:
+		return "IRI"
+	case BlankNode:
+		return "BlankNode"
+	case Literal:
+		return "Literal"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
 // XSDString and RDFLangString are the datatypes of plain and language-tagged
-// literals; RDFDirLangString is never produced (directions are not used).
+// literals. Base directions (rdf:dirLangString) are not supported.
 const (
-	XSDString     = "http://www.w3.org/2001/XMLSchema#string"
+	// XSDString is the datatype of a plain literal.
+	XSDString = "http://www.w3.org/2001/XMLSchema#string"
+	// RDFLangString is the datatype of a language-tagged literal.
 	RDFLangString = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 )
 
@@ -37,9 +75,15 @@ type Quad struct {
 	Subject, Predicate, Object, Graph Term
 }
 
-// NewIRI, NewBlank and NewLiteral build terms.
-func NewIRI(v string) Term   { return Term{Kind: IRI, Value: v} }
+// NewIRI returns an IRI term.
+func NewIRI(v string) Term { return Term{Kind: IRI, Value: v} }
+
+// NewBlank returns a blank node term; v is the label without "_:".
 func NewBlank(v string) Term { return Term{Kind: BlankNode, Value: v} }
+
+// NewLiteral returns a literal term. A non-empty lang makes it a
+// language-tagged string (datatype RDFLangString); otherwise an empty
+// datatype means XSDString.
 func NewLiteral(v, datatype, lang string) Term {
 	if lang != "" {
 		datatype = RDFLangString
