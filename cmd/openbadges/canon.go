@@ -13,7 +13,7 @@ func runCanon(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "canon", "[--no-proof | --proof-config [--proof N]] [--nquads] FILE|-\n\n"+
 		"Prints the RDFC-1.0 canonical N-Quads of a JSON-LD document (offline: embedded contexts\n"+
 		"only, JSON-LD safe mode) or, with --nquads, of an N-Quads dataset.")
-	noProof := fs.Bool("no-proof", false, "canonicalize the document without its `proof` member (the document hash input of eddsa-rdfc-2022)")
+	noProof := fs.Bool("no-proof", false, "canonicalize the document without its proof member (the document hash input of eddsa-rdfc-2022)")
 	proofConfig := fs.Bool("proof-config", false, "canonicalize the proof options instead: the proof without proofValue, with the document's @context")
 	proofIndex := fs.Int("proof", 0, "with --proof-config, which proof to use when there are several (0-based)")
 	nquads := fs.Bool("nquads", false, "the input is an N-Quads dataset rather than JSON-LD")

@@ -118,7 +118,7 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // once: 0 after --help (usage on stdout), 2 after a usage error (usage on
 // stderr).
 func parseFlags(e *env, fs *flag.FlagSet, args []string) (done bool, code int) {
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard) // flag's own messages are replaced by ours below
 	err := fs.Parse(args)
 	if err == nil {
 		return false, 0
@@ -128,7 +128,9 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) (done bool, code int) {
 		fs.Usage()
 		return true, exitOK
 	}
-	// flag has already printed the error and the usage on stderr.
+	fmt.Fprintf(e.stderr, "%s: %v\n", fs.Name(), err)
+	fs.SetOutput(e.stderr)
+	fs.Usage()
 	return true, exitUsage
 }
 

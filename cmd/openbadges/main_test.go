@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// runCLI runs the command in-process and returns exit code, stdout, stderr.
+func runCLI(t testing.TB, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "", "--help")
+	assert.Equal(t, exitOK, code)
+	for _, c := range commands() {
+		assert.Contains(t, out, c.name)
+	}
+}
+
+func TestNoArgumentsIsAUsageError(t *testing.T) {
+	code, _, errOut := runCLI(t, "")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "Usage")
+}
+
+func TestUnknownCommandIsAUsageError(t *testing.T) {
+	code, _, errOut := runCLI(t, "", "frobnicate")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `"frobnicate"`)
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, _ := runCLI(t, "", c.name, "--help")
+			assert.Equal(t, exitOK, code)
+			assert.Contains(t, out, "Usage: openbadges "+c.name)
+		})
+	}
+}
+
+func TestDemoRunsOnEmbeddedDefaults(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "demo")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "OpenBadgeCredential")
+}
