@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // maxJWKBytes bounds a JWK or JWK Set accepted by the parsers here.
@@ -135,6 +136,14 @@ func b64(name, s string) ([]byte, error) {
 	return b, nil
 }
 
+// b64Private decodes a private member. Unlike public members (which are
+// strict), trailing '=' padding is tolerated: private keys come from the
+// operator's own files, and some generators (including the 2022 did:key
+// RSA vectors) pad them.
+func b64Private(name, s string) ([]byte, error) {
+	return b64(name, strings.TrimRight(s, "="))
+}
+
 func b64enc(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
 // PublicKey returns the public key: [ed25519.PublicKey],
@@ -211,7 +220,7 @@ func (j *JWK) PrivateKey() (crypto.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := b64("d", j.D)
+	d, err := b64Private("d", j.D)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +240,7 @@ func (j *JWK) PrivateKey() (crypto.Signer, error) {
 	case *rsa.PublicKey:
 		var primes []*big.Int
 		for _, m := range []struct{ name, v string }{{"p", j.P}, {"q", j.Q}} {
-			b, err := b64(m.name, m.v)
+			b, err := b64Private(m.name, m.v)
 			if err != nil {
 				return nil, err
 			}
