@@ -40,10 +40,13 @@ type LimitError struct {
 
 // Error implements error.
 func (e *LimitError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("rdf: line %d exceeds the limit of %d %s", e.Line, e.Max, e.Limit)
+	switch e.Limit {
+	case "line bytes":
+		return fmt.Sprintf("rdf: line %d is longer than the limit of %d bytes", e.Line, e.Max)
+	case "quads":
+		return fmt.Sprintf("rdf: more than the limit of %d quads (at line %d)", e.Max, e.Line)
 	}
-	return fmt.Sprintf("rdf: input exceeds the limit of %d %s", e.Max, e.Limit)
+	return fmt.Sprintf("rdf: input is larger than the limit of %d bytes", e.Max)
 }
 
 // Is reports whether target is [ErrLimit].

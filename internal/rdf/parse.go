@@ -197,7 +197,7 @@ func (p *parser) iri() (string, error) {
 			escaped = true
 			continue
 		}
-		if c <= 0x20 || c == '<' || c == '"' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`' {
+		if iriForbidden(rune(c)) {
 			return "", p.errAt(j, "character not allowed in IRI")
 		}
 	}

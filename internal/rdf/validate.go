@@ -20,28 +20,28 @@ func (t Term) Validate() error {
 // node; predicate: IRI; object: any term; graph: None, IRI or blank node) and
 // validates each term. The error is a *[TermError].
 func (q Quad) Validate() error {
-	type slot struct {
-		pos     string
-		t       *Term
-		allowed [4]bool // indexed by Kind
+	if err := checkSlot("subject", &q.Subject, 1<<IRI|1<<BlankNode); err != nil {
+		return err
 	}
-	slots := [4]slot{
-		{"subject", &q.Subject, [4]bool{IRI: true, BlankNode: true}},
-		{"predicate", &q.Predicate, [4]bool{IRI: true}},
-		{"object", &q.Object, [4]bool{IRI: true, BlankNode: true, Literal: true}},
-		{"graph", &q.Graph, [4]bool{None: true, IRI: true, BlankNode: true}},
+	if err := checkSlot("predicate", &q.Predicate, 1<<IRI); err != nil {
+		return err
 	}
-	for _, s := range slots {
-		k := s.t.Kind
-		if int(k) >= len(s.allowed) || !s.allowed[k] {
-			return &TermError{Position: s.pos, Msg: k.String() + " not allowed here"}
-		}
-		if k == None {
-			continue
-		}
-		if msg := s.t.check(); msg != "" {
-			return &TermError{Position: s.pos, Msg: msg}
-		}
+	if err := checkSlot("object", &q.Object, 1<<IRI|1<<BlankNode|1<<Literal); err != nil {
+		return err
+	}
+	return checkSlot("graph", &q.Graph, 1<<None|1<<IRI|1<<BlankNode)
+}
+
+// checkSlot validates t in position pos, where allowed is a bit set of Kinds.
+func checkSlot(pos string, t *Term, allowed uint) error {
+	if t.Kind > Literal || allowed&(1<<t.Kind) == 0 {
+		return &TermError{Position: pos, Msg: t.Kind.String() + " not allowed here"}
+	}
+	if t.Kind == None {
+		return nil
+	}
+	if msg := t.check(); msg != "" {
+		return &TermError{Position: pos, Msg: msg}
 	}
 	return nil
 }
@@ -79,17 +79,25 @@ func (t *Term) check() string {
 }
 
 // iriForbidden reports the characters IRIREF never allows unescaped, and
-// which this package also refuses when they arrive through a UCHAR escape.
+// which this package also refuses when they arrive through a UCHAR escape:
+// U+0000 to U+0020 and < > " { } | ^ ` \.
 func iriForbidden(c rune) bool {
-	if c <= 0x20 {
-		return true
-	}
-	switch c {
-	case '<', '>', '"', '{', '}', '|', '^', '`', '\\':
-		return true
+	switch {
+	case c < 0:
+		return false
+	case c < 64:
+		return iriForbiddenLo>>c&1 != 0
+	case c < 128:
+		return iriForbiddenHi>>(c-64)&1 != 0
 	}
 	return false
 }
+
+// Bit masks of the characters iriForbidden reports, for 0-63 and 64-127.
+const (
+	iriForbiddenLo = 0x50000005ffffffff
+	iriForbiddenHi = 0x3800000150000000
+)
 
 // checkIRI validates an unescaped IRI value.
 func checkIRI(s string) string {
@@ -97,7 +105,7 @@ func checkIRI(s string) string {
 		return "IRI is not valid UTF-8"
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf && iriForbidden(rune(c)) {
+		if iriForbidden(rune(s[i])) {
 			return "IRI contains a forbidden character"
 		}
 	}

@@ -51,7 +51,7 @@ func appendIRI(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x80 && iriForbidden(rune(c)) {
+		if iriForbidden(rune(c)) {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '0', '0', hexUpper[c>>4], hexUpper[c&0xF])
 			start = i + 1

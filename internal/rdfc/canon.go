@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"slices"
 	"strconv"
 
@@ -164,12 +165,23 @@ func normalize(t rdf.Term) rdf.Term {
 // load validates and deduplicates the input, serializes its non-blank terms
 // once, and builds the blank node to quads map.
 func (s *state) load(quads []rdf.Quad) error {
-	var seen map[rdf.Quad]struct{}
-	if len(quads) > 1 {
-		seen = make(map[rdf.Quad]struct{}, len(quads))
+	size := 0
+	for i := range quads {
+		q := &quads[i]
+		size += termSize(&q.Subject) + termSize(&q.Predicate) + termSize(&q.Object) + termSize(&q.Graph)
 	}
-	index := make(map[string]int32)
+	s.text = make([]byte, 0, size)
 	s.quads = make([]iquad, 0, len(quads))
+	index := make(map[string]int32)
+
+	// Duplicates are found through a hash of each quad's text; equal
+	// hashes are confirmed term by term, and unequal ones probe onwards.
+	var seen map[uint64]int32
+	var seed maphash.Seed
+	if len(quads) > 1 {
+		seen = make(map[uint64]int32, len(quads))
+		seed = maphash.MakeSeed()
+	}
 	for i := range quads {
 		if i&1023 == 1023 {
 			if err := s.ctx.Err(); err != nil {
@@ -182,14 +194,8 @@ func (s *state) load(quads []rdf.Quad) error {
 		}
 		q.Subject, q.Predicate = normalize(q.Subject), normalize(q.Predicate)
 		q.Object, q.Graph = normalize(q.Object), normalize(q.Graph)
-		if seen != nil {
-			if _, dup := seen[q]; dup {
-				continue
-			}
-			seen[q] = struct{}{}
-		}
-		qi := int32(len(s.quads))
 		iq := iquad{q: q}
+		qstart := len(s.text)
 		for pos, t := range [4]*rdf.Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
 			iq.bn[pos] = -1
 			switch t.Kind {
@@ -202,14 +208,42 @@ func (s *state) load(quads []rdf.Quad) error {
 					s.nodes = append(s.nodes, node{label: t.Value})
 				}
 				iq.bn[pos] = n
-				// A node mentioned twice in one quad lists the quad once.
-				if l := s.nodes[n].quads; len(l) == 0 || l[len(l)-1] != qi {
-					s.nodes[n].quads = append(l, qi)
-				}
 			default:
 				start := len(s.text)
 				s.text = rdf.AppendTerm(s.text, *t)
 				iq.text[pos] = span{start, len(s.text)}
+			}
+		}
+		qi := int32(len(s.quads))
+		if seen != nil {
+			h := maphash.Bytes(seed, s.text[qstart:])
+			for _, b := range iq.bn {
+				h = h*1099511628211 + uint64(uint32(b))
+			}
+			dup := false
+			for {
+				j, ok := seen[h]
+				if !ok {
+					seen[h] = qi
+					break
+				}
+				if s.sameQuad(&s.quads[j], &iq) {
+					dup = true
+					break
+				}
+				h++
+			}
+			if dup {
+				s.text = s.text[:qstart]
+				continue
+			}
+		}
+		for _, pos := range [3]int{posS, posO, posG} {
+			if n := iq.bn[pos]; n >= 0 {
+				// A node mentioned twice in one quad lists the quad once.
+				if l := s.nodes[n].quads; len(l) == 0 || l[len(l)-1] != qi {
+					s.nodes[n].quads = append(l, qi)
+				}
 			}
 		}
 		s.quads = append(s.quads, iq)
@@ -219,6 +253,28 @@ func (s *state) load(quads []rdf.Quad) error {
 		s.canon[i] = -1
 	}
 	return nil
+}
+
+// termSize estimates the length of the canonical text of t.
+func termSize(t *rdf.Term) int {
+	if t.Kind == rdf.BlankNode || t.Kind == rdf.None {
+		return 0
+	}
+	return len(t.Value) + len(t.Datatype) + len(t.Language) + 6
+}
+
+// sameQuad reports whether two prepared quads are the same statement.
+func (s *state) sameQuad(a, b *iquad) bool {
+	if a.bn != b.bn {
+		return false
+	}
+	for pos := range a.text {
+		x, y := a.text[pos], b.text[pos]
+		if !bytes.Equal(s.text[x.off:x.end], s.text[y.off:y.end]) {
+			return false
+		}
+	}
+	return true
 }
 
 // spend charges n units of work and checks ctx every so often.
@@ -604,7 +660,7 @@ func (s *state) result() *Result {
 		labels[n] = "c14n" + strconv.Itoa(int(s.canon[n]))
 		ids[s.nodes[n].label] = labels[n]
 	}
-	var buf []byte
+	buf := make([]byte, 0, len(s.text)+len(s.quads)*32)
 	spans := make([]span, len(s.quads))
 	for i := range s.quads {
 		q := &s.quads[i]
