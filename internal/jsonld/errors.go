@@ -30,13 +30,13 @@ var (
 
 	// Context processing errors (reported as [*ContextError], either alone or
 	// as the Reason of a [Problem] when raised while walking a document).
-	ErrInvalidContext             = errors.New("jsonld: invalid context")
-	ErrProtectedTermRedefinition  = errors.New("jsonld: protected term redefinition")
+	ErrInvalidContext              = errors.New("jsonld: invalid context")
+	ErrProtectedTermRedefinition   = errors.New("jsonld: protected term redefinition")
 	ErrInvalidContextNullification = errors.New("jsonld: invalid context nullification")
-	ErrInvalidTermDefinition      = errors.New("jsonld: invalid term definition")
-	ErrKeywordRedefinition        = errors.New("jsonld: keyword redefinition")
-	ErrCyclicIRIMapping           = errors.New("jsonld: cyclic IRI mapping")
-	ErrRecursiveContext           = errors.New("jsonld: recursive context inclusion")
+	ErrInvalidTermDefinition       = errors.New("jsonld: invalid term definition")
+	ErrKeywordRedefinition         = errors.New("jsonld: keyword redefinition")
+	ErrCyclicIRIMapping            = errors.New("jsonld: cyclic IRI mapping")
+	ErrRecursiveContext            = errors.New("jsonld: recursive context inclusion")
 
 	// ErrLoadContext matches a [*LoadError]: the loader failed.
 	ErrLoadContext = errors.New("jsonld: loading remote context failed")

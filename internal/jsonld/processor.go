@@ -112,11 +112,11 @@ func NewProcessor(loader Loader, opts *Options) *Processor {
 // docState is the per-document state shared by context processing and the
 // RDF walk.
 type docState struct {
-	p       *Processor
-	ctx     context.Context
-	loaded  int
-	chain   int
-	fatal   error
+	p      *Processor
+	ctx    context.Context
+	loaded int
+	chain  int
+	fatal  error
 }
 
 // isFatal reports whether err must abort the whole conversion (rather than
