@@ -1,0 +1,267 @@
+package proof
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+// member is the byte span of one top-level member of a JSON object.
+type member struct {
+	name               string
+	keyStart, valStart int
+	valEnd             int
+}
+
+// objectSpans lists the top-level members of data, which must already have
+// passed the strict reader, with the position of its closing brace.
+func objectSpans(data []byte) (ms []member, closeAt int, err error) {
+	errBad := errors.New("not a JSON object")
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, 0, errBad
+	}
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil, i, nil
+	}
+	for i < len(data) {
+		if data[i] != '"' {
+			return nil, 0, errBad
+		}
+		ks := i
+		ke, ok := skipString(data, i)
+		if !ok {
+			return nil, 0, errBad
+		}
+		var name string
+		if err := json.Unmarshal(data[ks:ke], &name); err != nil {
+			return nil, 0, errBad
+		}
+		i = skipWS(data, ke)
+		if i >= len(data) || data[i] != ':' {
+			return nil, 0, errBad
+		}
+		vs := skipWS(data, i+1)
+		ve, ok := skipValue(data, vs)
+		if !ok {
+			return nil, 0, errBad
+		}
+		ms = append(ms, member{name: name, keyStart: ks, valStart: vs, valEnd: ve})
+		i = skipWS(data, ve)
+		if i >= len(data) {
+			return nil, 0, errBad
+		}
+		switch data[i] {
+		case ',':
+			i = skipWS(data, i+1)
+		case '}':
+			if skipWS(data, i+1) != len(data) {
+				return nil, 0, errBad
+			}
+			return ms, i, nil
+		default:
+			return nil, 0, errBad
+		}
+	}
+	return nil, 0, errBad
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func skipString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				e, ok := skipString(b, i)
+				if !ok {
+					return 0, false
+				}
+				i = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	s := i
+	for i < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[i])) {
+		i++
+	}
+	return i, i > s
+}
+
+// indentBefore returns the whitespace that precedes the last member's key
+// when the object is pretty-printed ("\n  "), or "" for compact input.
+func indentBefore(data []byte, ms []member) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	k := ms[len(ms)-1].keyStart
+	j := k
+	for j > 0 && (data[j-1] == ' ' || data[j-1] == '\t' || data[j-1] == '\n' || data[j-1] == '\r') {
+		j--
+	}
+	ws := string(data[j:k])
+	if !strings.Contains(ws, "\n") {
+		return ""
+	}
+	return ws
+}
+
+// marshalIndented marshals v, indented to sit after ws ("\n" + indent).
+func marshalIndented(v any, ws string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if ws != "" {
+		indent := ws[strings.LastIndexByte(ws, '\n')+1:]
+		enc.SetIndent(indent, indent)
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// appendProof returns data with p added as its proof: a new "proof" member
+// before the closing brace, or, when one exists, appended to it (an object
+// becomes a two-element array). Everything else is kept byte for byte.
+func appendProof(data []byte, p any) ([]byte, error) {
+	ms, closeAt, err := objectSpans(data)
+	if err != nil {
+		return nil, err
+	}
+	ws := indentBefore(data, ms)
+	for _, m := range ms {
+		if m.name != "proof" {
+			continue
+		}
+		old := data[m.valStart:m.valEnd]
+		inner := ws
+		if inner != "" {
+			inner += inner[strings.LastIndexByte(inner, '\n')+1:]
+		}
+		pj, err := marshalIndented(p, inner)
+		if err != nil {
+			return nil, err
+		}
+		var out bytes.Buffer
+		out.Write(data[:m.valStart])
+		if old[0] == '[' {
+			end := bytes.LastIndexByte(old, ']')
+			body := bytes.TrimRight(old[:end], " \t\r\n")
+			out.Write(body)
+			if len(bytes.TrimSpace(body)) > 1 {
+				out.WriteByte(',')
+			}
+			out.WriteString(inner)
+			out.Write(pj)
+			out.Write(old[len(body):])
+		} else {
+			out.WriteByte('[')
+			out.WriteString(inner)
+			out.Write(old)
+			out.WriteByte(',')
+			out.WriteString(inner)
+			out.Write(pj)
+			out.WriteString(ws)
+			out.WriteByte(']')
+		}
+		out.Write(data[m.valEnd:])
+		return out.Bytes(), nil
+	}
+	pj, err := marshalIndented(p, ws)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if len(ms) == 0 {
+		out.Write(data[:closeAt])
+		out.WriteString(`"proof":`)
+		out.Write(pj)
+		out.Write(data[closeAt:])
+		return out.Bytes(), nil
+	}
+	last := ms[len(ms)-1].valEnd
+	out.Write(data[:last])
+	out.WriteByte(',')
+	out.WriteString(ws)
+	if ws != "" {
+		out.WriteString(`"proof": `)
+	} else {
+		out.WriteString(`"proof":`)
+	}
+	out.Write(pj)
+	out.Write(data[last:])
+	return out.Bytes(), nil
+}
+
+// withoutMembers returns the object data without the named top-level
+// members; the other members keep their bytes.
+func withoutMembers(data []byte, drop map[string]bool) ([]byte, error) {
+	ms, _, err := objectSpans(data)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.WriteByte('{')
+	n := 0
+	for _, m := range ms {
+		if drop[m.name] {
+			continue
+		}
+		if n > 0 {
+			out.WriteByte(',')
+		}
+		out.Write(data[m.keyStart:m.valEnd])
+		n++
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
+}
+
+// memberValue returns the raw bytes of the top-level member name.
+func memberValue(data []byte, name string) ([]byte, bool) {
+	ms, _, err := objectSpans(data)
+	if err != nil {
+		return nil, false
+	}
+	for _, m := range ms {
+		if m.name == name {
+			return data[m.valStart:m.valEnd], true
+		}
+	}
+	return nil, false
+}

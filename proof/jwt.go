@@ -1,0 +1,610 @@
+package proof
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// JWTOptions configures [SignJWT]. The zero value is usable.
+type JWTOptions struct {
+	// EmbedJWK writes the public key as a "jwk" header instead of "kid"
+	// (also done when the key has no VerificationMethod).
+	EmbedJWK bool
+	// Processor checks the credential in JSON-LD safe mode before signing
+	// (nil = vc.NewProcessor(nil)).
+	Processor *vc.Processor
+}
+
+// registeredClaims are the JWT claims written and checked; they are
+// removed from a VC 2.0 payload to give back the credential.
+var registeredClaims = []string{"iss", "sub", "nbf", "exp", "jti", "iat", "aud"}
+
+// SignJWT signs credential as an Open Badges 3.0 VC-JWT (compact JWS). The
+// header holds only "alg", "kid" (the key's VerificationMethod) or "jwk",
+// and "typ":"JWT". The claims iss, sub, nbf, exp and jti are taken from the
+// credential (issuer id, credentialSubject id, validFrom or issuanceDate,
+// validUntil or expirationDate, id). A VC 2.0 credential is the payload,
+// with the claims added first and its own members kept byte for byte; a VC
+// 1.1 credential goes in the "vc" claim. alg "" chooses the algorithm of
+// the key. The credential is checked in JSON-LD safe mode first.
+func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JWTOptions) (string, error) {
+	var opt JWTOptions
+	if o != nil {
+		opt = *o
+	}
+	if k.Signer == nil {
+		return "", errorf(ErrInvalidKey, nil, "no signer")
+	}
+	pub := k.Signer.Public()
+	kind := kindOf(pub)
+	if kind == kindUnknown {
+		return "", errorf(ErrInvalidKey, nil, "unsupported key %s", describeKey(pub))
+	}
+	if alg == "" {
+		alg = algorithmFor(kind)
+	}
+	if algorithmFor(kind) != alg {
+		return "", errorf(ErrInvalidKey, nil, "algorithm %s cannot be used with a %s key", alg, kind)
+	}
+	c, err := vc.Parse(credential)
+	if err != nil {
+		return "", errorf(ErrInvalidDocument, err, "")
+	}
+	proc := opt.Processor
+	if proc == nil {
+		proc = vc.NewProcessor(nil)
+	}
+	if err := proc.Check(ctx, c.Document()); err != nil {
+		return "", errorf(ErrInvalidDocument, err, "")
+	}
+	claims, err := claimsOf(c)
+	if err != nil {
+		return "", err
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, credential); err != nil {
+		return "", errorf(ErrInvalidDocument, err, "")
+	}
+	var payload bytes.Buffer
+	payload.WriteByte('{')
+	writeClaims(&payload, claims)
+	switch c.Version() {
+	case vc.Version2_0:
+		for _, name := range append(slices.Clone(registeredClaims), "vc") {
+			if _, ok := c.Document()[name]; ok {
+				return "", errorf(ErrInvalidDocument, nil, "a VC 2.0 credential signed as a JWT cannot have a top-level %q member", name)
+			}
+		}
+		body := compact.Bytes()[1:]
+		if len(body) > 1 {
+			payload.WriteByte(',')
+		}
+		payload.Write(body)
+	case vc.Version1_1:
+		payload.WriteString(`,"vc":`)
+		payload.Write(compact.Bytes())
+		payload.WriteByte('}')
+	default:
+		return "", errorf(ErrInvalidDocument, nil, "unknown VC data model version (first @context %q)", firstContext(c))
+	}
+	var header bytes.Buffer
+	header.WriteString(`{"alg":`)
+	writeJSONString(&header, string(alg))
+	if opt.EmbedJWK || k.VerificationMethod == "" {
+		j, err := did.NewJWK(pub)
+		if err != nil {
+			return "", errorf(ErrInvalidKey, err, "")
+		}
+		jb, err := json.Marshal(j)
+		if err != nil {
+			return "", errorf(ErrInvalidKey, err, "")
+		}
+		header.WriteString(`,"jwk":`)
+		header.Write(jb)
+	} else {
+		header.WriteString(`,"kid":`)
+		writeJSONString(&header, k.VerificationMethod)
+	}
+	header.WriteString(`,"typ":"JWT"}`)
+	b64 := base64.RawURLEncoding
+	input := b64.EncodeToString(header.Bytes()) + "." + b64.EncodeToString(payload.Bytes())
+	sig, err := signMessage(ctx, k.Signer, []byte(input))
+	if err != nil {
+		return "", err
+	}
+	return input + "." + b64.EncodeToString(sig), nil
+}
+
+func firstContext(c *vc.Credential) string {
+	if cs := c.Contexts(); len(cs) > 0 {
+		return cs[0]
+	}
+	return ""
+}
+
+type claimSet struct {
+	iss, sub, jti string
+	nbf, exp      *time.Time
+}
+
+// claimsOf reads the JWT claims a credential implies.
+func claimsOf(c *vc.Credential) (*claimSet, error) {
+	cl := &claimSet{iss: c.Issuer(), jti: c.ID()}
+	if cl.iss == "" {
+		return nil, errorf(ErrInvalidDocument, nil, "credential has no issuer id")
+	}
+	if subs := c.Subjects(); len(subs) == 1 {
+		cl.sub, _ = subs[0]["id"].(string)
+	}
+	from, until := "validFrom", "validUntil"
+	if c.Version() == vc.Version1_1 {
+		from, until = "issuanceDate", "expirationDate"
+	}
+	var err error
+	if cl.nbf, err = docTime(c, from); err != nil {
+		return nil, err
+	}
+	if cl.exp, err = docTime(c, until); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func docTime(c *vc.Credential, name string) (*time.Time, error) {
+	v, ok := c.Document()[name]
+	if !ok {
+		return nil, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, errorf(ErrInvalidDocument, nil, "%s is not a string", name)
+	}
+	t, err := vc.ParseDateTime(s)
+	if err != nil {
+		return nil, errorf(ErrInvalidDocument, err, "%s", name)
+	}
+	return &t, nil
+}
+
+func writeClaims(b *bytes.Buffer, cl *claimSet) {
+	b.WriteString(`"iss":`)
+	writeJSONString(b, cl.iss)
+	if cl.sub != "" {
+		b.WriteString(`,"sub":`)
+		writeJSONString(b, cl.sub)
+	}
+	if cl.nbf != nil {
+		b.WriteString(`,"nbf":` + strconv.FormatInt(cl.nbf.Unix(), 10))
+	}
+	if cl.exp != nil {
+		b.WriteString(`,"exp":` + strconv.FormatInt(cl.exp.Unix(), 10))
+	}
+	if cl.jti != "" {
+		b.WriteString(`,"jti":`)
+		writeJSONString(b, cl.jti)
+	}
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	b.Truncate(b.Len() - 1)
+}
+
+// maxTokenBytes bounds the compact JWS accepted by VerifyJWT.
+const maxTokenBytes = 12 << 20
+
+// allowedHeader is the complete set of JOSE header members OB 3.0 allows.
+var allowedHeader = []string{"alg", "kid", "jwk", "typ"}
+
+// VerifyJWT verifies an Open Badges 3.0 VC-JWT and returns the credential
+// it carries (for VC 2.0: the payload without the registered claims, its
+// members' bytes unchanged; for VC 1.1: the "vc" claim) with the result.
+// It checks the header (only alg, kid, jwk, typ; typ "JWT"), the algorithm
+// against AllowedAlgorithms ("none" and HMAC never), finds the key from
+// kid (a DID URL or HTTPS URL, through Resolver or KeySets) or from jwk
+// (trusted only when bound to the issuer or TrustEmbeddedJWK is set),
+// verifies the signature, binds the key to the issuer, and checks that
+// iss, sub, jti, nbf and exp agree with the credential and nbf/exp with
+// the clock. The error is nil only if everything passed.
+func (v *Verifier) VerifyJWT(ctx context.Context, token string) (*vc.Credential, ProofResult, error) {
+	r := ProofResult{Type: "JWT"}
+	c, err := v.verifyJWT(ctx, token, &r)
+	if err != nil {
+		r.Status, r.Err = StatusFailed, err
+		return c, r, err
+	}
+	r.Status = StatusVerified
+	return c, r, nil
+}
+
+func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) (*vc.Credential, error) {
+	if len(token) > maxTokenBytes {
+		return nil, errorf(ErrMalformedToken, nil, "token larger than %d bytes", maxTokenBytes)
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return nil, errorf(ErrMalformedToken, nil, "not a compact JWS (three non-empty parts)")
+	}
+	b64 := base64.RawURLEncoding.Strict()
+	hb, err := b64.DecodeString(parts[0])
+	if err != nil {
+		return nil, &HeaderError{Detail: "not base64url"}
+	}
+	hv, err := jsonx.Parse(hb, nil)
+	if err != nil {
+		return nil, &HeaderError{Detail: err.Error()}
+	}
+	h, ok := hv.(map[string]any)
+	if !ok {
+		return nil, &HeaderError{Detail: "not a JSON object"}
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(allowedHeader, name) {
+			return nil, &HeaderError{Member: name, Detail: "not allowed (only alg, kid, jwk, typ)"}
+		}
+	}
+	algName, ok := h["alg"].(string)
+	if !ok {
+		return nil, &HeaderError{Member: "alg", Detail: "missing or not a string"}
+	}
+	alg := Algorithm(algName)
+	r.Cryptosuite = algName
+	if err := v.checkAlgorithm(alg); err != nil {
+		return nil, err
+	}
+	if t, ok := h["typ"]; ok && t != "JWT" {
+		return nil, &HeaderError{Member: "typ", Detail: fmt.Sprintf("%v, want \"JWT\"", t)}
+	}
+	kid, hasKid := h["kid"]
+	jwkv, hasJWK := h["jwk"]
+	if !hasKid && !hasJWK {
+		return nil, &HeaderError{Detail: "neither kid nor jwk"}
+	}
+	if hasKid {
+		s, ok := kid.(string)
+		if !ok || s == "" {
+			return nil, &HeaderError{Member: "kid", Detail: "not a non-empty string"}
+		}
+		r.VerificationMethod = s
+	}
+	var embedded crypto.PublicKey
+	if hasJWK {
+		if _, ok := jwkv.(map[string]any); !ok {
+			return nil, &HeaderError{Member: "jwk", Detail: "not an object"}
+		}
+		raw, _ := memberValue(hb, "jwk")
+		embedded, err = did.ParsePublicJWK(raw)
+		if err != nil {
+			return nil, &HeaderError{Member: "jwk", Detail: err.Error()}
+		}
+	}
+	// Payload and credential.
+	pb, err := b64.DecodeString(parts[1])
+	if err != nil {
+		return nil, errorf(ErrMalformedToken, nil, "payload is not base64url")
+	}
+	pv, err := jsonx.Parse(pb, nil)
+	if err != nil {
+		return nil, errorf(ErrMalformedToken, err, "payload")
+	}
+	claims, ok := pv.(map[string]any)
+	if !ok {
+		return nil, errorf(ErrMalformedToken, nil, "payload is not a JSON object")
+	}
+	var credBytes []byte
+	if vcv, ok := claims["vc"]; ok {
+		if _, ok := vcv.(map[string]any); !ok {
+			return nil, errorf(ErrMalformedToken, nil, "vc claim is not an object")
+		}
+		credBytes, _ = memberValue(pb, "vc")
+	} else {
+		drop := make(map[string]bool, len(registeredClaims))
+		for _, n := range registeredClaims {
+			drop[n] = true
+		}
+		if credBytes, err = withoutMembers(pb, drop); err != nil {
+			return nil, errorf(ErrMalformedToken, err, "payload")
+		}
+	}
+	c, err := vc.Parse(credBytes)
+	if err != nil {
+		return nil, errorf(ErrMalformedToken, err, "credential")
+	}
+	if _, ok := claims["vc"]; ok && c.Version() != vc.Version1_1 {
+		return nil, errorf(ErrMalformedToken, nil, "vc claim holds a credential that is not VC 1.1")
+	}
+	if _, ok := claims["vc"]; !ok && c.Version() != vc.Version2_0 {
+		return nil, errorf(ErrMalformedToken, nil, "payload is not a VC 2.0 credential and has no vc claim")
+	}
+	issuer := c.Issuer()
+	// Key.
+	var pub crypto.PublicKey
+	switch {
+	case hasKid:
+		rk, err := v.jwtKey(ctx, r.VerificationMethod, issuer)
+		if err != nil {
+			return c, err
+		}
+		r.Controller = rk.controller
+		if !v.InsecureSkipIssuerBinding && rk.controller != issuer {
+			return c, &IssuerMismatchError{Issuer: issuer, Controller: rk.controller, VerificationMethod: r.VerificationMethod}
+		}
+		if embedded != nil && !publicEqual(embedded, rk.pub) {
+			return c, &HeaderError{Member: "jwk", Detail: "differs from the key named by kid"}
+		}
+		pub = rk.pub
+	default:
+		bound, err := v.boundToIssuer(ctx, embedded, issuer)
+		if err != nil {
+			return c, err
+		}
+		if bound {
+			r.Controller = issuer
+		} else if !v.TrustEmbeddedJWK {
+			return c, errorf(ErrNotAuthorized, nil, "the jwk header key is not bound to the issuer %q", issuer)
+		}
+		pub = embedded
+	}
+	if algorithmFor(kindOf(pub)) != alg {
+		return c, errorf(ErrKeyMismatch, nil, "algorithm %s with a %s key", alg, describeKey(pub))
+	}
+	if _, err := jws.Verify([]byte(token), jws.WithKey(jwaAlgorithm(alg), pub)); err != nil {
+		return c, errorf(ErrSignatureInvalid, nil, "JWS signature does not verify")
+	}
+	return c, v.checkClaims(c, claims)
+}
+
+func (v *Verifier) checkAlgorithm(alg Algorithm) error {
+	switch {
+	case alg == "" || strings.EqualFold(string(alg), "none"):
+		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q: unsecured JWTs are never accepted", alg)
+	case strings.HasPrefix(strings.ToUpper(string(alg)), "HS"):
+		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q: HMAC is never accepted with public keys", alg)
+	case jwaAlgorithm(alg) == nil:
+		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q is not supported", alg)
+	}
+	list := v.AllowedAlgorithms
+	if list == nil {
+		list = DefaultAlgorithms()
+	}
+	if !slices.Contains(list, alg) {
+		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q is not in the verifier's allow-list", alg)
+	}
+	return nil
+}
+
+// jwaAlgorithm maps our algorithm names to jwx's; nil when unsupported.
+func jwaAlgorithm(a Algorithm) jwa.KeyAlgorithm {
+	switch a {
+	case EdDSA:
+		return jwa.EdDSA()
+	case ES256:
+		return jwa.ES256()
+	case ES384:
+		return jwa.ES384()
+	case RS256:
+		return jwa.RS256()
+	}
+	return nil
+}
+
+// jwtKey finds the key named by a JWT kid: from the issuer's JWK Set when
+// the kid is an HTTPS URL and KeySets is set, else as a verification
+// method under assertionMethod.
+func (v *Verifier) jwtKey(ctx context.Context, kid, issuer string) (*resolvedKey, error) {
+	if v.KeySets != nil && strings.HasPrefix(kid, "https://") {
+		iu, err := url.Parse(issuer)
+		if err != nil || iu.Scheme != "https" || iu.Host == "" {
+			return nil, errorf(ErrKeyNotFound, nil, "kid %q is an HTTPS URL but the issuer %q is not", kid, issuer)
+		}
+		setURL := "https://" + iu.Host + "/.well-known/jwks.json"
+		set, err := v.KeySets.FetchKeySet(ctx, setURL)
+		if err != nil {
+			return nil, errorf(ErrKeyNotFound, err, "fetching %q", setURL)
+		}
+		j, ok := set.Key(kid)
+		if !ok {
+			return nil, errorf(ErrKeyNotFound, nil, "kid %q is not in %q", kid, setURL)
+		}
+		if j.IsPrivate() {
+			return nil, errorf(ErrKeyNotFound, nil, "kid %q in %q holds private key members", kid, setURL)
+		}
+		if raw, ok := j.Extra["iss"]; ok {
+			var iss string
+			if json.Unmarshal(raw, &iss) != nil || iss != issuer {
+				return nil, &IssuerMismatchError{Issuer: issuer, Controller: string(raw), VerificationMethod: kid}
+			}
+		}
+		pub, err := j.PublicKey()
+		if err != nil {
+			return nil, errorf(ErrKeyNotFound, err, "kid %q", kid)
+		}
+		return &resolvedKey{pub: pub, controller: issuer}, nil
+	}
+	return v.resolveKey(ctx, kid, did.AssertionMethod)
+}
+
+// boundToIssuer reports whether pub is an assertion key of the issuer's
+// DID document (as for a did:key or did:jwk issuer).
+func (v *Verifier) boundToIssuer(ctx context.Context, pub crypto.PublicKey, issuer string) (bool, error) {
+	if !strings.HasPrefix(issuer, "did:") {
+		return false, nil
+	}
+	doc, err := v.resolver().Resolve(ctx, issuer)
+	if err != nil || doc == nil {
+		return false, nil
+	}
+	for _, ref := range doc.AssertionMethod {
+		vm := ref.Embedded
+		if vm == nil {
+			vm = doc.VerificationMethodByID(ref.ID)
+		}
+		if vm == nil || (vm.Controller != "" && vm.Controller != doc.ID) {
+			continue
+		}
+		if k, err := vm.PublicKey(); err == nil && publicEqual(k, pub) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func publicEqual(a, b crypto.PublicKey) bool {
+	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && eq.Equal(b)
+}
+
+// checkClaims compares the registered claims with the credential.
+func (v *Verifier) checkClaims(c *vc.Credential, claims map[string]any) error {
+	want, err := claimsOf(c)
+	if err != nil {
+		return errorf(ErrClaimMismatch, err, "credential")
+	}
+	str := func(name, field, credVal string, required bool) error {
+		got, present := claims[name]
+		if !present {
+			if required {
+				return &ClaimMismatchError{Claim: name, Field: field, Credential: credVal}
+			}
+			return nil
+		}
+		s, ok := got.(string)
+		if !ok || s != credVal {
+			return &ClaimMismatchError{Claim: name, Field: field, Token: fmt.Sprint(got), Credential: credVal}
+		}
+		return nil
+	}
+	if err := str("iss", "issuer id", want.iss, true); err != nil {
+		return err
+	}
+	if err := str("sub", "credentialSubject id", want.sub, false); err != nil {
+		return err
+	}
+	if err := str("jti", "id", want.jti, false); err != nil {
+		return err
+	}
+	from, until := "validFrom", "validUntil"
+	if c.Version() == vc.Version1_1 {
+		from, until = "issuanceDate", "expirationDate"
+	}
+	now, skew := v.now(), v.skew()
+	nbf, err := numericDate(claims, "nbf", from, want.nbf)
+	if err != nil {
+		return err
+	}
+	if nbf != nil && nbf.After(now.Add(skew)) {
+		return errorf(ErrProofNotYetValid, nil, "nbf %s is in the future", nbf.UTC().Format(time.RFC3339))
+	}
+	exp, err := numericDate(claims, "exp", until, want.exp)
+	if err != nil {
+		return err
+	}
+	if exp != nil && now.Add(-skew).After(*exp) {
+		return errorf(ErrProofExpired, nil, "exp %s has passed", exp.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// numericDate reads a NumericDate claim and checks it against the
+// credential field it mirrors (to the second).
+func numericDate(claims map[string]any, name, field string, credVal *time.Time) (*time.Time, error) {
+	raw, ok := claims[name]
+	if !ok {
+		return nil, nil
+	}
+	credText := ""
+	if credVal != nil {
+		credText = credVal.UTC().Format(time.RFC3339)
+	}
+	n, ok := raw.(json.Number)
+	if !ok {
+		return nil, &ClaimMismatchError{Claim: name, Field: field, Token: fmt.Sprint(raw), Credential: credText}
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1<<40 {
+		return nil, &ClaimMismatchError{Claim: name, Field: field, Token: string(n), Credential: credText}
+	}
+	t := time.Unix(int64(math.Floor(f)), 0)
+	if credVal == nil || credVal.Unix() != t.Unix() {
+		return nil, &ClaimMismatchError{Claim: name, Field: field, Token: t.UTC().Format(time.RFC3339), Credential: credText}
+	}
+	return &t, nil
+}
+
+// KeySetFetcher fetches a JWK Set (the issuer's
+// /.well-known/jwks.json) for VC-JWT key discovery.
+type KeySetFetcher interface {
+	FetchKeySet(ctx context.Context, url string) (*did.JWKSet, error)
+}
+
+// HTTPKeySets fetches JWK Sets over HTTPS, bounded in size and time. It is
+// safe for concurrent use. It does no caching; wrap it for that.
+type HTTPKeySets struct {
+	// Client makes the requests (nil = a private client with a 10 s
+	// timeout; never http.DefaultClient).
+	Client *http.Client
+	// MaxBytes bounds the response body (0 = 256 KiB).
+	MaxBytes int64
+}
+
+// FetchKeySet implements [KeySetFetcher]. Only https URLs are fetched.
+func (h *HTTPKeySets) FetchKeySet(ctx context.Context, u string) (*did.JWKSet, error) {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Scheme != "https" || pu.Host == "" || pu.User != nil {
+		return nil, fmt.Errorf("proof: refusing to fetch %q: only https URLs", u)
+	}
+	client := h.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	limit := h.MaxBytes
+	if limit <= 0 {
+		limit = 256 << 10
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("proof: fetching %q: HTTP %d", u, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("proof: fetching %q: body larger than %d bytes", u, limit)
+	}
+	return did.ParseJWKSet(body)
+}

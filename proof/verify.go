@@ -1,0 +1,443 @@
+package proof
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// Resolver resolves a DID, or an HTTPS URL without fragment, to the
+// document that lists its verification methods. It has the method set of
+// did.Resolver, so any DID resolver plugs in.
+type Resolver interface {
+	Resolve(ctx context.Context, id string) (*did.Document, error)
+}
+
+// ResolverFunc adapts a function to [Resolver].
+type ResolverFunc func(ctx context.Context, id string) (*did.Document, error)
+
+// Resolve implements [Resolver].
+func (f ResolverFunc) Resolve(ctx context.Context, id string) (*did.Document, error) {
+	return f(ctx, id)
+}
+
+// OfflineResolver resolves did:key and did:jwk without any I/O; it is the
+// resolver of a [Verifier] whose Resolver is nil.
+func OfflineResolver() Resolver {
+	return ResolverFunc(func(ctx context.Context, id string) (*did.Document, error) {
+		switch {
+		case strings.HasPrefix(id, "did:key:"):
+			return did.KeyResolver{}.Resolve(ctx, id)
+		case strings.HasPrefix(id, "did:jwk:"):
+			return did.JWKResolver{}.Resolve(ctx, id)
+		}
+		return nil, &did.ResolutionError{DID: id, Code: did.CodeMethodNotSupported, Err: did.ErrMethodNotSupported}
+	})
+}
+
+// Status is the outcome of one proof.
+type Status int
+
+// Proof outcomes.
+const (
+	// StatusFailed: the proof is of an allowed suite and did not verify.
+	StatusFailed Status = iota
+	// StatusVerified: the proof verified and passed every check.
+	StatusVerified
+	// StatusUnsupported: the proof's type or cryptosuite is unknown or not
+	// allowed; it was not checked and never counts as verified.
+	StatusUnsupported
+)
+
+func (s Status) String() string {
+	switch s {
+	case StatusVerified:
+		return "verified"
+	case StatusUnsupported:
+		return "unsupported"
+	}
+	return "failed"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ProofResult is the outcome of one proof (or of a VC-JWT).
+type ProofResult struct {
+	Index              int    // position in the proof set (0 for a JWT)
+	ID                 string // the proof's id, if any
+	Type               string // "DataIntegrityProof", "Ed25519Signature2020", "JWT"
+	Cryptosuite        string // allow-list name; for a JWT the algorithm
+	VerificationMethod string // verificationMethod, or the JWT kid ("" for an embedded jwk)
+	Controller         string // the key's controller, once resolved
+	Purpose            string
+	Created, Expires   time.Time
+	Status             Status
+	Err                error        // nil when Status is StatusVerified
+	Diagnostics        *Diagnostics `json:",omitempty"` // set when a Data Integrity signature does not verify
+}
+
+// Verifier checks Data Integrity proofs and VC-JWTs. The zero value is
+// usable and safe: offline key resolution (did:key, did:jwk), embedded
+// contexts only, the default allow-lists, assertionMethod, issuer binding
+// on. A Verifier is safe for concurrent use once it is no longer modified.
+//
+// It checks signatures, purposes, key authorization, issuer binding and
+// proof times. It does not check the credential's validity period,
+// status, schema or the trust of the issuer: those belong to the badge
+// verification pipeline.
+type Verifier struct {
+	// Resolver finds verification methods (nil = [OfflineResolver]). An
+	// HTTPS verification method is resolved by passing its URL without
+	// fragment; did:web needs a resolver that handles it.
+	Resolver Resolver
+	// Processor canonicalizes (nil = vc.NewProcessor(nil)).
+	Processor *vc.Processor
+	// AllowedCryptosuites is the explicit allow-list of suite names (nil =
+	// [DefaultCryptosuites]). Proofs of other suites are reported
+	// StatusUnsupported with ErrUnsupportedCryptosuite, never skipped.
+	AllowedCryptosuites []string
+	// AllowedAlgorithms is the JWS allow-list (nil = [DefaultAlgorithms]).
+	// "none" and HMAC algorithms are refused whatever it says.
+	AllowedAlgorithms []Algorithm
+	// Purpose is the expected proofPurpose ("" = "assertionMethod"); the
+	// verification method must be listed under the relationship of the
+	// same name.
+	Purpose string
+	// Challenge and Domain, when set, must equal the proof's (for
+	// presentations). Set them per request on a copy of the Verifier.
+	Challenge, Domain string
+	// Now is the clock (nil = time.Now); ClockSkew is the tolerance for
+	// created, expires, nbf and exp (zero = none).
+	Now       func() time.Time
+	ClockSkew time.Duration
+	// RequireAllProofs makes every proof count: the policy then holds only
+	// when every proof verifies, including proofs of unsupported suites.
+	// By default it holds when at least one proof of an allowed suite
+	// verifies and none of an allowed suite fails.
+	RequireAllProofs bool
+	// MultikeyFragmentKeys enables the 1EdTech reading of an HTTP(S)
+	// verification method "https://host/path#z6Mk…": the fragment is taken
+	// as the key's publicKeyMultibase, offline, and the part before '#' as
+	// its controller (which issuer binding compares with the issuer). Off
+	// by default: the key is then asserted only by the URL that names it,
+	// so nothing proves the issuer published it.
+	MultikeyFragmentKeys bool
+	// InsecureSkipIssuerBinding disables the check that the verification
+	// method's controller is the credential's issuer. Only for test
+	// vectors and known-trusted inputs.
+	InsecureSkipIssuerBinding bool
+	// TrustEmbeddedJWK accepts a JWT whose key comes from its own "jwk"
+	// header when that key is not bound to the issuer (a did:key or did:jwk
+	// issuer holding the same key). The token then proves only that it is
+	// unchanged, not who made it.
+	TrustEmbeddedJWK bool
+	// KeySets fetches the issuer's JWKS for a JWT whose kid is an HTTPS URL
+	// (nil = such kids are resolved with Resolver only).
+	KeySets KeySetFetcher
+}
+
+func (v *Verifier) processor() *vc.Processor {
+	if v.Processor != nil {
+		return v.Processor
+	}
+	return vc.NewProcessor(nil)
+}
+
+func (v *Verifier) resolver() Resolver {
+	if v.Resolver != nil {
+		return v.Resolver
+	}
+	return OfflineResolver()
+}
+
+func (v *Verifier) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+func (v *Verifier) skew() time.Duration { return max(v.ClockSkew, 0) }
+
+func (v *Verifier) purpose() string {
+	if v.Purpose != "" {
+		return v.Purpose
+	}
+	return PurposeAssertionMethod
+}
+
+func (v *Verifier) suiteAllowed(name string) bool {
+	list := v.AllowedCryptosuites
+	if list == nil {
+		list = DefaultCryptosuites()
+	}
+	return slices.Contains(list, name)
+}
+
+// VerifyProofs verifies every Data Integrity proof of c, over the
+// document parsed from c's original bytes, and returns one result per
+// proof, in order. The error is nil only when the policy holds (see
+// RequireAllProofs); otherwise it is a *[VerificationError] that unwraps
+// to the failed proofs' errors, or [ErrNoProof]. Results are returned in
+// both cases.
+func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofResult, error) {
+	if c == nil {
+		return nil, errorf(ErrMalformedProof, nil, "nil credential")
+	}
+	doc := c.Document()
+	raw, present := doc["proof"]
+	all := objects(raw)
+	if !present || len(all) == 0 {
+		return nil, errorf(ErrNoProof, nil, "credential has no proof")
+	}
+	if a, ok := raw.([]any); ok && len(a) != len(all) {
+		return nil, errorf(ErrMalformedProof, nil, "proof set holds a value that is not an object")
+	}
+	cache := &canonicalCache{}
+	proc := v.processor()
+	results := make([]ProofResult, len(all))
+	for i, p := range all {
+		results[i] = v.verifyOne(ctx, proc, c, doc, all, i, p, cache)
+	}
+	return results, v.policy(results)
+}
+
+func (v *Verifier) policy(results []ProofResult) error {
+	verified, failed := 0, 0
+	for _, r := range results {
+		switch r.Status {
+		case StatusVerified:
+			verified++
+		case StatusFailed:
+			failed++
+		case StatusUnsupported:
+			if v.RequireAllProofs {
+				failed++
+			}
+		}
+	}
+	switch {
+	case failed > 0:
+		return &VerificationError{Results: results}
+	case verified == 0:
+		return &VerificationError{Results: results, Reason: "no proof of an allowed suite"}
+	}
+	return nil
+}
+
+func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Credential, doc map[string]any, all []map[string]any, i int, p map[string]any, cache *canonicalCache) ProofResult {
+	name, typ := suiteName(p)
+	r := ProofResult{Index: i, Type: typ, Cryptosuite: name}
+	r.ID, _ = p["id"].(string)
+	r.VerificationMethod, _ = p["verificationMethod"].(string)
+	r.Purpose, _ = p["proofPurpose"].(string)
+	fail := func(err error) ProofResult {
+		r.Status, r.Err = StatusFailed, err
+		return r
+	}
+	s, known := lookupSuite(name)
+	if !known || s.proofType != typ {
+		r.Status = StatusUnsupported
+		r.Err = errorf(ErrUnsupportedCryptosuite, nil, "proof type %q, cryptosuite %q", typ, name)
+		return r
+	}
+	if !v.suiteAllowed(name) {
+		r.Status = StatusUnsupported
+		r.Err = errorf(ErrUnsupportedCryptosuite, nil, "%q is not in the verifier's allow-list", name)
+		return r
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	// Members.
+	for _, k := range []string{"verificationMethod", "proofPurpose"} {
+		if s, ok := p[k].(string); !ok || s == "" {
+			return fail(errorf(ErrMalformedProof, nil, "%s is missing or not a string", k))
+		}
+	}
+	var err error
+	if r.Created, err = optionalTime(p, "created"); err != nil {
+		return fail(err)
+	}
+	if r.Expires, err = optionalTime(p, "expires"); err != nil {
+		return fail(err)
+	}
+	if r.Purpose != v.purpose() {
+		return fail(&PurposeMismatchError{Want: v.purpose(), Got: r.Purpose})
+	}
+	now, skew := v.now(), v.skew()
+	if !r.Created.IsZero() && r.Created.After(now.Add(skew)) {
+		return fail(errorf(ErrProofNotYetValid, nil, "created %s is in the future", r.Created.Format(time.RFC3339)))
+	}
+	if !r.Expires.IsZero() {
+		if !r.Created.IsZero() && !r.Expires.After(r.Created) {
+			return fail(errorf(ErrMalformedProof, nil, "expires is not after created"))
+		}
+		if now.Add(-skew).After(r.Expires) {
+			return fail(errorf(ErrProofExpired, nil, "expired at %s", r.Expires.Format(time.RFC3339)))
+		}
+	}
+	if v.Challenge != "" {
+		if got, _ := p["challenge"].(string); got != v.Challenge {
+			return fail(errorf(ErrChallengeMismatch, nil, "challenge %q, want %q", got, v.Challenge))
+		}
+	}
+	if v.Domain != "" {
+		if !slices.Contains(strings1(p["domain"]), v.Domain) {
+			return fail(errorf(ErrDomainMismatch, nil, "domain %v, want %q", p["domain"], v.Domain))
+		}
+	}
+	// Proof configuration and document for this proof.
+	config := maps.Clone(p)
+	delete(config, "proofValue")
+	if pc, ok := p["@context"]; ok {
+		if typ == TypeDataIntegrityProof {
+			if !contextPrefix(doc["@context"], pc) {
+				return fail(errorf(ErrMalformedProof, nil, "proof @context is not a prefix of the document's @context"))
+			}
+			config["@context"] = doc["@context"]
+		}
+	} else {
+		config["@context"] = doc["@context"]
+	}
+	unsecured := maps.Clone(doc)
+	delete(unsecured, "proof")
+	if pp, ok := p["previousProof"]; ok {
+		ids := strings1(pp)
+		if len(ids) == 0 {
+			return fail(errorf(ErrMalformedProof, nil, "previousProof is not a string or a list of strings"))
+		}
+		prev, err := previousProofs(all, ids)
+		if err != nil {
+			return fail(err)
+		}
+		unsecured["proof"] = prev
+	}
+	// Key.
+	key, err := v.resolveKey(ctx, r.VerificationMethod, did.Relationship(r.Purpose))
+	if err != nil {
+		return fail(err)
+	}
+	r.Controller = key.controller
+	kind := kindOf(key.pub)
+	if !slices.Contains(s.kinds, kind) {
+		return fail(errorf(ErrKeyMismatch, nil, "%s cannot use a %s key", s.name, describeKey(key.pub)))
+	}
+	if !v.InsecureSkipIssuerBinding && key.controller != c.Issuer() {
+		return fail(&IssuerMismatchError{Issuer: c.Issuer(), Controller: key.controller, VerificationMethod: r.VerificationMethod})
+	}
+	sig, err := decodeProofValue(p["proofValue"], kind)
+	if err != nil {
+		return fail(err)
+	}
+	d, err := hashInputs(ctx, proc, kind, unsecured, config, cache)
+	if err != nil {
+		return fail(errorf(ErrMalformedProof, err, "canonicalization"))
+	}
+	if !verifySignature(key.pub, d.Message(), sig) {
+		r.Diagnostics = d
+		return fail(&SignatureError{Cryptosuite: name, VerificationMethod: r.VerificationMethod, Diagnostics: d})
+	}
+	r.Status = StatusVerified
+	return r
+}
+
+func optionalTime(p map[string]any, k string) (time.Time, error) {
+	v, ok := p[k]
+	if !ok {
+		return time.Time{}, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, errorf(ErrMalformedProof, nil, "%s is not a string", k)
+	}
+	t, err := vc.ParseDateTime(s)
+	if err != nil {
+		return time.Time{}, errorf(ErrMalformedProof, err, "%s", k)
+	}
+	return t, nil
+}
+
+// contextPrefix reports whether the proof's @context entries are the first
+// entries of the document's.
+func contextPrefix(docCtx, proofCtx any) bool {
+	d, p := asList(docCtx), asList(proofCtx)
+	if len(p) > len(d) {
+		return false
+	}
+	for i := range p {
+		ps, ok1 := p[i].(string)
+		ds, ok2 := d[i].(string)
+		if !ok1 || !ok2 || ps != ds {
+			return false
+		}
+	}
+	return true
+}
+
+func asList(v any) []any {
+	if a, ok := v.([]any); ok {
+		return a
+	}
+	return []any{v}
+}
+
+// resolvedKey is a public key with the controller that vouches for it.
+type resolvedKey struct {
+	pub        crypto.PublicKey
+	controller string
+}
+
+// resolveKey dereferences a verification method URL and checks that its
+// controller lists it under rel.
+func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relationship) (*resolvedKey, error) {
+	base, frag, hasFrag := strings.Cut(vmURL, "#")
+	if v.MultikeyFragmentKeys && hasFrag && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://")) &&
+		strings.HasPrefix(frag, "z") {
+		pub, err := did.DecodeMultikey(frag)
+		if err != nil {
+			return nil, errorf(ErrKeyNotFound, err, "fragment of %q is not a Multikey", vmURL)
+		}
+		return &resolvedKey{pub: pub, controller: base}, nil
+	}
+	if i := strings.IndexByte(base, '?'); i >= 0 && strings.HasPrefix(base, "did:") {
+		base = base[:i]
+	}
+	doc, err := v.resolver().Resolve(ctx, base)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errors.Join(errorf(ErrKeyNotFound, err, "resolving %q", base), ctx.Err())
+		}
+		return nil, errorf(ErrKeyNotFound, err, "resolving %q", base)
+	}
+	if doc == nil {
+		return nil, errorf(ErrKeyNotFound, nil, "resolver returned no document for %q", base)
+	}
+	vm := doc.VerificationMethodByID(vmURL)
+	if vm == nil {
+		return nil, errorf(ErrKeyNotFound, nil, "%q is not in the document of %q", vmURL, base)
+	}
+	controller := vm.Controller
+	if controller == "" {
+		controller = doc.ID
+	}
+	if controller != doc.ID {
+		return nil, errorf(ErrNotAuthorized, nil, "%q is controlled by %q, not by the document's subject %q", vmURL, controller, doc.ID)
+	}
+	if !doc.Authorizes(vmURL, rel) {
+		return nil, errorf(ErrNotAuthorized, nil, "%q is not listed under %s of %q", vmURL, rel, doc.ID)
+	}
+	pub, err := vm.PublicKey()
+	if err != nil {
+		return nil, errorf(ErrKeyNotFound, err, "key material of %q", vmURL)
+	}
+	return &resolvedKey{pub: pub, controller: controller}, nil
+}
