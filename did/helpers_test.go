@@ -4,11 +4,15 @@ import (
 	"context"
 	"crypto"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/multiformats/go-multibase"
 
 	"github.com/stretchr/testify/require"
 
@@ -88,4 +92,23 @@ func tlsServer(t testing.TB, h http.Handler) (*httptest.Server, *http.Client) {
 func sameKey(a, b any) bool {
 	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
 	return ok && eq.Equal(b)
+}
+
+func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// shortEd25519 is a base58btc multikey with the Ed25519 codec and a
+// 31-byte key: well-formed multibase, wrong length.
+func shortEd25519(t testing.TB) string {
+	s, err := multibase.Encode(multibase.Base58BTC, append([]byte{0xed, 0x01}, make([]byte, 31)...))
+	require.NoError(t, err)
+	return s
+}
+
+func errorsIsAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }
