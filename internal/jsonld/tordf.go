@@ -480,11 +480,12 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 	if lc, ok := m["@context"]; ok {
 		w.push("@context")
 		na, err := w.process(a, lc, w.p.opts.Base, nil, false, true, true)
-		w.pop()
 		if err != nil {
 			w.ctxErr(err)
+			w.pop()
 			return kNone
 		}
+		w.pop()
 		a = na
 	}
 	// Steps 10 and 11: type-scoped contexts, in lexicographic order.
