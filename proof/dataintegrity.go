@@ -340,9 +340,8 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 	if err != nil {
 		return nil, err
 	}
-	p.ProofValue, err = multibase.Encode(multibase.Base58BTC, sig)
-	if err != nil {
-		return nil, errorf(ErrInvalidKey, err, "encoding proofValue")
+	if p.ProofValue, err = encodeProofValue(sig); err != nil {
+		return nil, err
 	}
 	out, err := appendProof(doc, p)
 	if err != nil {
@@ -386,6 +385,15 @@ func decodeProofValue(v any, kind keyKind) ([]byte, error) {
 		return nil, errorf(ErrMalformedProofValue, nil, "decoded proofValue is %d bytes, want %d for %s", len(sig), want, kind)
 	}
 	return sig, nil
+}
+
+// encodeProofValue encodes a signature as multibase base58btc.
+func encodeProofValue(sig []byte) (string, error) {
+	s, err := multibase.Encode(multibase.Base58BTC, sig)
+	if err != nil {
+		return "", errorf(ErrInvalidKey, err, "encoding proofValue")
+	}
+	return s, nil
 }
 
 // maxProofValue bounds the proofValue string accepted for decoding.

@@ -140,14 +140,29 @@ func indentBefore(data []byte, ms []member) string {
 	return ws
 }
 
-// marshalIndented marshals v, indented to sit after ws ("\n" + indent).
-func marshalIndented(v any, ws string) ([]byte, error) {
+// indentUnit guesses one level of indentation from the members' indent
+// and the closing brace's.
+func indentUnit(data []byte, ws string, closeAt int) string {
+	key := ws[strings.LastIndexByte(ws, '\n')+1:]
+	j := closeAt
+	for j > 0 && (data[j-1] == ' ' || data[j-1] == '\t') {
+		j--
+	}
+	closing := string(data[j:closeAt])
+	if len(key) > len(closing) && strings.HasPrefix(key, closing) {
+		return key[len(closing):]
+	}
+	return "  "
+}
+
+// marshalIndented marshals v, indented to sit after ws ("\n" + indent),
+// one level being unit.
+func marshalIndented(v any, ws, unit string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if ws != "" {
-		indent := ws[strings.LastIndexByte(ws, '\n')+1:]
-		enc.SetIndent(indent, indent)
+		enc.SetIndent(ws[strings.LastIndexByte(ws, '\n')+1:], unit)
 	}
 	if err := enc.Encode(v); err != nil {
 		return nil, err
@@ -164,6 +179,10 @@ func appendProof(data []byte, p any) ([]byte, error) {
 		return nil, err
 	}
 	ws := indentBefore(data, ms)
+	unit := ""
+	if ws != "" {
+		unit = indentUnit(data, ws, closeAt)
+	}
 	for _, m := range ms {
 		if m.name != "proof" {
 			continue
@@ -171,9 +190,9 @@ func appendProof(data []byte, p any) ([]byte, error) {
 		old := data[m.valStart:m.valEnd]
 		inner := ws
 		if inner != "" {
-			inner += inner[strings.LastIndexByte(inner, '\n')+1:]
+			inner += unit
 		}
-		pj, err := marshalIndented(p, inner)
+		pj, err := marshalIndented(p, inner, unit)
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +221,7 @@ func appendProof(data []byte, p any) ([]byte, error) {
 		out.Write(data[m.valEnd:])
 		return out.Bytes(), nil
 	}
-	pj, err := marshalIndented(p, ws)
+	pj, err := marshalIndented(p, ws, unit)
 	if err != nil {
 		return nil, err
 	}
