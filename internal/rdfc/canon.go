@@ -67,6 +67,9 @@ type Result struct {
 // the error is a *LimitError (errors.Is(err, ErrLimitExceeded)); when ctx
 // is done, the error wraps ctx.Err().
 func Canonicalize(ctx context.Context, quads []rdf.Quad, opts *Options) (*Result, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	var o Options
 	if opts != nil {
 		o = *opts

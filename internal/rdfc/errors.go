@@ -13,6 +13,8 @@ var (
 	ErrUnsupportedHash = errors.New("rdfc: unsupported hash algorithm")
 	// ErrInvalidQuad is matched by every *QuadError.
 	ErrInvalidQuad = errors.New("rdfc: invalid quad")
+	// ErrNilContext is returned when Canonicalize is called with a nil ctx.
+	ErrNilContext = errors.New("rdfc: nil context")
 )
 
 // LimitError reports that canonicalization was stopped because it needed

@@ -230,6 +230,13 @@ func TestCanonicalizeErrors(t *testing.T) {
 		_, err := Canonicalize(context.Background(), bad, nil)
 		assert.ErrorIs(t, err, ErrInvalidQuad)
 	})
+	t.Run("nil context", func(t *testing.T) {
+		// A nil ctx is misuse; it is reported, not a panic.
+		res, err := Canonicalize(nil, ok, nil) //nolint:staticcheck
+
+		assert.Nil(t, res)
+		assert.ErrorIs(t, err, ErrNilContext)
+	})
 	t.Run("cancelled context", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
