@@ -15,7 +15,9 @@
 // RDF 1.2 N-Triples/N-Quads): single spaces between terms, " .\n" after each
 // statement, the default graph omitted, plain literals without
 // ^^xsd:string, language-tagged literals as "..."@tag, and the literal
-// escaping rules documented on [AppendTerm].
+// escaping rules documented on [AppendTerm]. Language tags are written
+// exactly as given, never case-normalized here: whatever normalization is
+// wanted belongs to the layer that produces the quads (JSON-LD to RDF).
 package rdf
 
 import "strconv"
