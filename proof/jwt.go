@@ -242,8 +242,8 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 		return nil, errorf(ErrMalformedToken, nil, "token larger than %d bytes", maxTokenBytes)
 	}
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return nil, errorf(ErrMalformedToken, nil, "not a compact JWS (three non-empty parts)")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+		return nil, errorf(ErrMalformedToken, nil, "not a compact JWS (three parts)")
 	}
 	b64 := base64.RawURLEncoding.Strict()
 	hb, err := b64.DecodeString(parts[0])
@@ -279,6 +279,9 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 	}
 	if t, ok := h["typ"]; ok && t != "JWT" {
 		return nil, &HeaderError{Member: "typ", Detail: fmt.Sprintf("%v, want \"JWT\"", t)}
+	}
+	if parts[2] == "" {
+		return nil, errorf(ErrMalformedToken, nil, "empty signature")
 	}
 	kid, hasKid := h["kid"]
 	jwkv, hasJWK := h["jwk"]
