@@ -26,9 +26,11 @@ var (
 	// wrapping error says which one.
 	ErrTooLarge = errors.New("badge: too large")
 
-	// ErrInvalidCredential means the credential to bake, or the data found
-	// in an image, is neither a JSON object nor a compact JWS, or cannot be
-	// carried by the image format.
+	// ErrInvalidCredential means a credential is invalid. The baking
+	// functions return it when the credential to bake, or the data found in
+	// an image, is neither a JSON object nor a compact JWS, or cannot be
+	// carried by the image format; decoding and validation errors of the
+	// credential model match it too.
 	ErrInvalidCredential = errors.New("badge: invalid credential")
 
 	// ErrLegacyAssertion means the image holds an Open Badges 2.0 (or 1.x)

@@ -2,6 +2,7 @@ package badge
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -28,10 +29,12 @@ const (
 // bytes with these edits and nothing else changed:
 //
 //   - xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" is added to the
-//     root <svg> start tag unless it is already declared there (a root that
-//     binds the prefix "openbadges" to another namespace is a
-//     [*FormatError]);
-//   - existing credential elements, wherever they are, are removed;
+//     root <svg> start tag unless it is already declared there; if the root
+//     binds "openbadges" to another namespace (as OB 2.0 badges do, with
+//     http://openbadges.org), the declaration goes on the new element
+//     instead and the root is left alone;
+//   - existing credential elements, wherever they are, are removed (an
+//     OB 2.0 <openbadges:assertion> is kept);
 //   - a new <openbadges:credential> element is inserted directly after the
 //     root start tag (a self-closing root is opened and closed).
 //
@@ -65,16 +68,23 @@ func bakeSVG(w io.Writer, img, credential []byte) error {
 	if err != nil {
 		return err
 	}
-	if doc.prefixConflict {
-		return svgFormatError(doc.rootStart, "root element binds prefix %q to another namespace than %s", svgPrefix, svgNamespace)
+	// The namespace declaration goes on the root, unless the root binds
+	// the prefix to another namespace (an OB 2.0 badge binds it to
+	// http://openbadges.org); then the new element declares it itself.
+	decl := []byte(" xmlns:" + svgPrefix + `="` + svgNamespace + `"`)
+	var elem []byte
+	switch {
+	case doc.prefixConflict:
+		elem = svgCredentialElement(cred, enc, decl)
+		decl = nil
+	case doc.hasPrefix:
+		elem = svgCredentialElement(cred, enc, nil)
+		decl = nil
+	default:
+		elem = svgCredentialElement(cred, enc, nil)
 	}
-
-	elem := svgCredentialElement(cred, enc)
 	tagEnd := doc.rootEnd // just past the root start tag's '>'
-	var decl []byte
-	if !doc.hasPrefix {
-		decl = []byte(" xmlns:" + svgPrefix + `="` + svgNamespace + `"`)
-	}
+
 	type edit struct {
 		from, to int64 // bytes replaced
 		with     [][]byte
@@ -89,7 +99,7 @@ func bakeSVG(w io.Writer, img, credential []byte) error {
 	for _, c := range doc.creds {
 		edits = append(edits, edit{c.start, c.end, nil})
 	}
-	slices.SortStableFunc(edits, func(a, b edit) int { return int(a.from - b.from) })
+	slices.SortStableFunc(edits, func(a, b edit) int { return cmp.Compare(a.from, b.from) })
 
 	parts := make([][]byte, 0, 2*len(edits)+4)
 	var from int64
@@ -114,11 +124,13 @@ func bakeSVG(w io.Writer, img, credential []byte) error {
 	return writeAll(w, out)
 }
 
-// svgCredentialElement returns the <openbadges:credential> element for cred.
-func svgCredentialElement(cred []byte, enc CredentialEncoding) []byte {
+// svgCredentialElement returns the <openbadges:credential> element for
+// cred, with the attribute text decl (if any) in its start tag.
+func svgCredentialElement(cred []byte, enc CredentialEncoding, decl []byte) []byte {
 	var b bytes.Buffer
-	b.Grow(len(cred) + 100)
+	b.Grow(len(cred) + len(decl) + 100)
 	b.WriteString("<" + svgPrefix + ":credential")
+	b.Write(decl)
 	if enc == EncodingJWT {
 		b.WriteString(` verify="`)
 		xml.EscapeText(&b, cred) // a JWS has nothing to escape; kept for safety
