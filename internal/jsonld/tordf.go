@@ -29,6 +29,7 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 		docState: docState{p: p, ctx: ctx},
 		seen:     make(map[rdf.Quad]struct{}, 64),
 		out:      make([]rdf.Quad, 0, 64),
+		path:     make([]pathSeg, 0, 32),
 	}
 	w.top(p.root, doc)
 	if w.fatal != nil {
@@ -893,7 +894,9 @@ func (w *walker) buildList(a *activeCtx, prop propRef, v any, graph rdf.Term, de
 		if isArr {
 			w.pushIdx(i)
 		}
-		if arr, ok := it.([]any); ok {
+		// A nested array is a list of lists only under a @list container
+		// (Expansion step 5.2.2); elsewhere it is flattened.
+		if arr, ok := it.([]any); ok && prop.def != nil && prop.def.container&cList != 0 {
 			col.items = append(col.items, w.buildList(a, prop, arr, graph, depth+1))
 		} else {
 			w.element(a, prop, it, &col, graph, depth+1)
