@@ -5,7 +5,9 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/openbadges-go/openbadges/internal/jsonld"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/internal/rdf"
 	"github.com/openbadges-go/openbadges/internal/rdfc"
@@ -39,6 +41,10 @@ type Processor struct {
 	maxLoads int
 	maxQuads int
 	work     int
+	native   *jsonld.Processor
+	// goldOnly routes every document through json-gold (tests and the
+	// differential oracle).
+	goldOnly bool
 }
 
 // NewProcessor returns a Processor with the given options (nil: defaults).
@@ -57,6 +63,14 @@ func NewProcessor(o *ProcessorOptions) *Processor {
 	if p.maxQuads <= 0 {
 		p.maxQuads = DefaultMaxQuads
 	}
+	loader := p.loader
+	p.native = jsonld.NewProcessor(jsonld.LoaderFunc(func(ctx context.Context, u string) (any, error) {
+		d, err := loader.LoadDocument(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		return d.Document, nil
+	}), &jsonld.Options{MaxQuads: p.maxQuads, MaxContexts: p.maxLoads})
 	return p
 }
 
@@ -120,7 +134,20 @@ func (p *Processor) toRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	quads, err := goldToRDF(ctx, p.loader, doc, p.maxLoads)
+	var quads []rdf.Quad
+	var err error
+	if !p.goldOnly {
+		quads, err = p.native.ToRDF(ctx, doc)
+		if err == nil {
+			return quads, nil
+		}
+		if !errors.Is(err, jsonld.ErrUnsupported) {
+			return nil, nativeError(err)
+		}
+		// A feature the native engine does not implement: json-gold, in
+		// safe mode with our loader, is complete for these.
+	}
+	quads, err = goldToRDF(ctx, p.loader, doc, p.maxLoads)
 	if err != nil {
 		return nil, err
 	}
@@ -143,4 +170,53 @@ func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *Canon
 		return nil, err
 	}
 	return &Canonical{NQuads: res.NQuads, IssuedIdentifiers: res.IssuedIdentifiers}, nil
+}
+
+// nativeError maps the native engine's errors onto this package's.
+func nativeError(err error) error {
+	var sm *jsonld.SafeModeError
+	if errors.As(err, &sm) {
+		out := &SafeModeError{Problems: make([]Problem, 0, len(sm.Problems))}
+		for _, p := range sm.Problems {
+			var le *jsonld.LoadError
+			if errors.As(p.Reason, &le) {
+				// A context that could not be loaded is not a safe-mode
+				// finding: report the loader's own error (it names the URL).
+				return le.Err
+			}
+			out.Problems = append(out.Problems, Problem{Path: p.Path, Term: p.Term, Kind: problemKind(p.Reason), Reason: reasonText(p)})
+		}
+		return out
+	}
+	var le *jsonld.LoadError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrJSONLD, err)
+}
+
+func problemKind(reason error) error {
+	switch {
+	case errors.Is(reason, jsonld.ErrUndefinedTerm), errors.Is(reason, jsonld.ErrUndefinedType):
+		return ErrUndefinedTerm
+	case errors.Is(reason, jsonld.ErrRelativeIRI), errors.Is(reason, jsonld.ErrInvalidIRI):
+		return ErrRelativeIRI
+	case errors.Is(reason, jsonld.ErrInvalidContext), errors.Is(reason, jsonld.ErrProtectedTermRedefinition),
+		errors.Is(reason, jsonld.ErrInvalidTermDefinition), errors.Is(reason, jsonld.ErrKeywordRedefinition),
+		errors.Is(reason, jsonld.ErrCyclicIRIMapping), errors.Is(reason, jsonld.ErrRecursiveContext),
+		errors.Is(reason, jsonld.ErrInvalidContextNullification), errors.Is(reason, jsonld.ErrLimit):
+		return ErrJSONLD
+	}
+	return ErrInvalidValue
+}
+
+func reasonText(p jsonld.Problem) string {
+	s := strings.TrimPrefix(p.Reason.Error(), "jsonld: ")
+	if p.Detail != "" {
+		s += " (" + p.Detail + ")"
+	}
+	return s
 }

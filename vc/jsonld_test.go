@@ -195,3 +195,75 @@ func BenchmarkCanonicalize(b *testing.B) {
 }
 
 var _ = json.Marshal
+
+func TestSafeModeListsEveryProblemWithItsPath(t *testing.T) {
+	doc := `{
+	  "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+	  "id": "relative/credential",
+	  "type": ["VerifiableCredential", "OpenBadgeCredential", "MadeUpType"],
+	  "issuer": {"id": "did:example:issuer", "type": "Profile", "nmae": "typo"},
+	  "credentialSubject": {
+	    "type": "AchievementSubject",
+	    "achievement": {"id": "urn:a", "type": "Achievement", "name": "n", "fooBar": 1, "criteria": {"narrative": "x"}}
+	  }
+	}`
+	_, err := NewProcessor(nil).CanonicalizeJSON(context.Background(), []byte(doc), nil)
+	require.Error(t, err)
+	var se *SafeModeError
+	require.True(t, errors.As(err, &se), "%v", err)
+	got := map[string]error{}
+	for _, p := range se.Problems {
+		got[p.Path] = p.Kind
+	}
+	assert.Equal(t, ErrRelativeIRI, got["$.id"])
+	assert.Equal(t, ErrUndefinedTerm, got["$.type[2]"])
+	assert.Equal(t, ErrUndefinedTerm, got["$.issuer.nmae"])
+	assert.Equal(t, ErrUndefinedTerm, got["$.credentialSubject.achievement.fooBar"])
+	assert.ErrorIs(t, err, ErrRelativeIRI)
+	assert.ErrorIs(t, err, ErrUndefinedTerm)
+	assert.Contains(t, err.Error(), "$.credentialSubject.achievement.fooBar")
+}
+
+// TestNativeEngineAgreesWithJSONGold runs both JSON-LD paths over every JSON
+// document in testdata and requires byte-identical canonical N-Quads.
+func TestNativeEngineAgreesWithJSONGold(t *testing.T) {
+	var files []string
+	err := filepath.WalkDir("testdata", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") && !strings.Contains(path, "vector.json") && !strings.Contains(path, "keyPair") && !strings.Contains(path, "multiKeyPairs") {
+			files = append(files, path)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	require.Greater(t, len(files), 20)
+	native := NewProcessor(nil)
+	gold := NewProcessor(nil)
+	gold.goldOnly = true
+	ctx := context.Background()
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			doc := readJSON(t, f)
+			a, errA := native.Canonicalize(ctx, doc, nil)
+			b, errB := gold.Canonicalize(ctx, doc, nil)
+			if errB != nil {
+				assert.Error(t, errA, "json-gold refuses it (%v), so must we", errB)
+				return
+			}
+			require.NoError(t, errA)
+			assert.Equal(t, string(b.NQuads), string(a.NQuads))
+		})
+	}
+}
+
+func BenchmarkCanonicalizeJSONGold(b *testing.B) {
+	doc := readJSON(b, "testdata/ob3/obv3p0/unsigned.json")
+	p := NewProcessor(nil)
+	p.goldOnly = true
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Canonicalize(ctx, doc, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
