@@ -236,3 +236,10 @@ func TestStringEscapingMatchesEncodingJSON(t *testing.T) {
 		assert.False(t, bytes.Contains(e.buf, []byte("\u2028")))
 	}
 }
+
+func readExample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "examples", filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return b
+}
