@@ -215,6 +215,12 @@ func problemKind(reason error) error {
 
 func reasonText(p jsonld.Problem) string {
 	s := strings.TrimPrefix(p.Reason.Error(), "jsonld: ")
+	switch {
+	case errors.Is(p.Reason, jsonld.ErrUndefinedTerm):
+		s = "property not defined by the active contexts"
+	case errors.Is(p.Reason, jsonld.ErrUndefinedType):
+		s = "type not defined by the active contexts"
+	}
 	if p.Detail != "" {
 		s += " (" + p.Detail + ")"
 	}

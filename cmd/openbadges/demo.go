@@ -1,41 +1,215 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	_ "embed"
+	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
-//go:embed sample/credential.json
-var sampleCredential []byte
+//go:embed sample/badge.json
+var sampleBadge string
 
-// runDemo runs the main job on embedded defaults. Until issuing and
-// verification land, it canonicalizes the embedded sample badge, the step
-// every Data Integrity proof starts with, and says so.
+// runDemo runs the main job on embedded defaults, offline: a fresh did:key
+// issuer signs a sample Open Badge with eddsa-rdfc-2022 and as a VC-JWT, the
+// signed badge is baked into a PNG and an SVG, and everything is verified
+// again (plus a tampered copy, which must fail).
 func runDemo(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "demo", "\n\nRuns the library's main job on embedded defaults, with no arguments and no network.\n"+
-		"This version canonicalizes an embedded sample Open Badges 3.0 credential (RDFC-1.0),\n"+
-		"the input of every Data Integrity proof; issuing, baking and verifying follow in later versions.")
+	fs := newFlags(e, "demo", "[--out DIR]\n\n"+
+		"Runs the library's main job on embedded defaults, with no network: creates an issuer did:key,\n"+
+		"issues a sample Open Badges 3.0 credential with a Data Integrity proof (eddsa-rdfc-2022) and as\n"+
+		"a VC-JWT, bakes it into a PNG and an SVG, verifies all of them (and a tampered copy, which\n"+
+		"must fail), and says where the files went.")
+	out := fs.String("out", "", "directory for the files (default: a new temporary directory)")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
 	}
 	if fs.NArg() != 0 {
 		return usageErrorf(e, "demo", "demo takes no arguments")
 	}
-	cred, err := vc.Parse(sampleCredential)
-	if err != nil {
-		return failf(e, "demo", "embedded sample: %v", err)
+	dir := *out
+	if dir == "" {
+		d, err := os.MkdirTemp("", "openbadges-demo-")
+		if err != nil {
+			return failf(e, "demo", "%v", err)
+		}
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return failf(e, "demo", "%v", err)
 	}
-	c, err := vc.NewProcessor(nil).Canonicalize(ctx, cred.Document(), nil)
-	if err != nil {
-		return failf(e, "demo", "canonicalizing the sample: %v", err)
+	if err := demo(ctx, e, dir); err != nil {
+		return failf(e, "demo", "%v", err)
 	}
-	fmt.Fprintln(e.stdout, "openbadges demo: canonicalizing an embedded sample Open Badges 3.0 credential.")
-	fmt.Fprintln(e.stdout, "(Issuing, baking and verifying are not in this version yet; the demo grows with the library.)")
-	fmt.Fprintf(e.stdout, "\nCredential %s\n  types: %v\n  issuer: %s\n  data model: VC %s\n\n", cred.ID(), cred.Types(), cred.Issuer(), cred.Version())
-	fmt.Fprintf(e.stdout, "RDFC-1.0 canonical N-Quads (%d bytes), the bytes a Data Integrity proof hashes:\n\n", len(c.NQuads))
-	e.stdout.Write(c.NQuads)
 	return exitOK
 }
+
+func demo(ctx context.Context, e *env, dir string) error {
+	w := e.stdout
+	step := func(format string, args ...any) { fmt.Fprintf(w, "  ✓ "+format+"\n", args...) }
+	fmt.Fprintln(w, "openbadges demo: issue, bake and verify an Open Badges 3.0 credential (offline)")
+	fmt.Fprintln(w)
+
+	// 1. An issuer key: Ed25519, identified by its did:key.
+	key, err := did.GenerateKey(did.AlgEd25519, rand.Reader)
+	if err != nil {
+		return err
+	}
+	step("issuer key: %s", key.Controller)
+	signer := proof.Key{Signer: key.Signer, VerificationMethod: key.ID}
+
+	// 2. The badge: the embedded sample with this issuer and today's date.
+	now := time.Now().UTC().Truncate(time.Second)
+	unsigned := strings.NewReplacer(`"ISSUER"`, `"`+key.Controller+`"`, `"VALID_FROM"`, `"`+now.Format(time.RFC3339)+`"`).Replace(sampleBadge)
+	cred, err := vc.Parse([]byte(unsigned))
+	if err != nil {
+		return fmt.Errorf("sample badge: %w", err)
+	}
+	if err := vc.CheckDataModel(cred); err != nil {
+		return fmt.Errorf("sample badge: %w", err)
+	}
+	step("badge built: %q for %s", "Data Literacy Fundamentals", cred.Subjects()[0]["id"])
+
+	// 3. Issue: Data Integrity (eddsa-rdfc-2022) and VC-JWT (EdDSA).
+	signedDI, err := proof.AddDataIntegrityProof(ctx, []byte(unsigned), signer, &proof.DataIntegrityOptions{Cryptosuite: proof.EdDSARDFC2022, Created: now})
+	if err != nil {
+		return fmt.Errorf("issuing with eddsa-rdfc-2022: %w", err)
+	}
+	step("issued with a DataIntegrityProof (eddsa-rdfc-2022), %d bytes", len(signedDI))
+	jwt, err := proof.SignJWT(ctx, []byte(unsigned), signer, proof.EdDSA, nil)
+	if err != nil {
+		return fmt.Errorf("issuing as a VC-JWT: %w", err)
+	}
+	step("issued as a VC-JWT (EdDSA), %d bytes", len(jwt))
+
+	// 4. Bake: the Data Integrity badge into a PNG, the JWT into an SVG.
+	var pngImg, bakedPNG, bakedSVG bytes.Buffer
+	if err := png.Encode(&pngImg, badgeImage()); err != nil {
+		return err
+	}
+	if err := badge.Bake(&bakedPNG, &pngImg, signedDI); err != nil {
+		return fmt.Errorf("baking the PNG: %w", err)
+	}
+	if err := badge.Bake(&bakedSVG, strings.NewReader(badgeSVG), []byte(jwt)); err != nil {
+		return fmt.Errorf("baking the SVG: %w", err)
+	}
+	step("baked into a PNG (%d bytes) and an SVG (%d bytes)", bakedPNG.Len(), bakedSVG.Len())
+
+	files := []struct{ name, data string }{
+		{"badge.json", unsigned}, {"badge-signed.json", string(signedDI)}, {"badge.jwt", jwt},
+		{"badge.png", bakedPNG.String()}, {"badge.svg", bakedSVG.String()},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), []byte(f.data), 0o644); err != nil {
+			return err
+		}
+	}
+
+	// 5. Verify everything, from the bytes a verifier would receive.
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Verification (signature, purpose, key, issuer binding, data model, validity window):")
+	v := &proof.Verifier{}
+	for _, f := range files[1:] {
+		if err := demoVerify(ctx, v, []byte(f.data)); err != nil {
+			return fmt.Errorf("%s did not verify: %w", f.name, err)
+		}
+		step("%-18s verified", f.name)
+	}
+	tampered := bytes.Replace(signedDI, []byte("Data Literacy Fundamentals"), []byte("Data Literacy Mastery"), 1)
+	err = demoVerify(ctx, v, tampered)
+	if err == nil {
+		return errors.New("a tampered badge verified")
+	}
+	step("%-18s refused, as it must be: %s", "tampered copy", firstLine(err))
+
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Files written to %s:\n", dir)
+	for _, f := range files {
+		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, f.name))
+	}
+	fmt.Fprintln(w, "\nNext: openbadges unbake "+filepath.Join(dir, "badge.png")+" | openbadges canon --no-proof -")
+	return nil
+}
+
+// demoVerify checks one badge: baked images are unbaked first; JSON gets its
+// Data Integrity proofs checked, a JWT its signature and claims; then the
+// data model and the validity window.
+func demoVerify(ctx context.Context, v *proof.Verifier, data []byte) error {
+	if bytes.HasPrefix(data, []byte("\x89PNG")) || bytes.HasPrefix(data, []byte("<svg")) || bytes.HasPrefix(data, []byte("<?xml")) {
+		b, err := badge.Unbake(bytes.NewReader(data), nil)
+		if err != nil {
+			return err
+		}
+		data = b.Credential
+	}
+	var cred *vc.Credential
+	if bytes.HasPrefix(data, []byte("{")) {
+		c, err := vc.Parse(data)
+		if err != nil {
+			return err
+		}
+		if _, err := v.VerifyProofs(ctx, c); err != nil {
+			return err
+		}
+		cred = c
+	} else {
+		c, _, err := v.VerifyJWT(ctx, string(data))
+		if err != nil {
+			return err
+		}
+		cred = c
+	}
+	if err := vc.CheckDataModel(cred); err != nil {
+		return err
+	}
+	return vc.CheckValidity(cred, nil)
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 110 {
+		s = s[:110] + "…"
+	}
+	return s
+}
+
+// badgeImage draws a simple round badge.
+func badgeImage() image.Image {
+	const n = 128
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			dx, dy := x-n/2, y-n/2
+			switch r2 := dx*dx + dy*dy; {
+			case r2 < 40*40:
+				img.Set(x, y, color.NRGBA{0x1f, 0x6f, 0xb2, 0xff})
+			case r2 < 56*56:
+				img.Set(x, y, color.NRGBA{0xf2, 0xb1, 0x34, 0xff})
+			}
+		}
+	}
+	return img
+}
+
+const badgeSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">
+  <circle cx="64" cy="64" r="56" fill="#f2b134"/>
+  <circle cx="64" cy="64" r="40" fill="#1f6fb2"/>
+  <text x="64" y="72" font-family="sans-serif" font-size="22" fill="#fff" text-anchor="middle">DATA</text>
+</svg>
+`

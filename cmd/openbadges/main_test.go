@@ -48,7 +48,12 @@ func TestEveryCommandHasHelp(t *testing.T) {
 }
 
 func TestDemoRunsOnEmbeddedDefaults(t *testing.T) {
-	code, out, errOut := runCLI(t, "", "demo")
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "", "demo", "--out", dir)
 	assert.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "OpenBadgeCredential")
+	assert.Contains(t, out, "badge.png          verified")
+	assert.Contains(t, out, "tampered copy      refused")
+	for _, f := range []string{"badge.json", "badge-signed.json", "badge.jwt", "badge.png", "badge.svg"} {
+		assert.FileExists(t, dir+"/"+f)
+	}
 }
