@@ -296,3 +296,14 @@ func TestMethods(t *testing.T) {
 	def := did.DefaultResolver()
 	assert.Len(t, def, 2, "offline: did:key and did:jwk only")
 }
+
+func TestKeyErrorCodes(t *testing.T) {
+	ctx := context.Background()
+	_, err := did.KeyResolver{}.Resolve(ctx, "did:key:"+shortEd25519(t))
+	var re *did.ResolutionError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, did.CodeInvalidPublicKeyLength, re.Code)
+	_, err = did.KeyResolver{}.Resolve(ctx, "did:key:z6MkBAD")
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, did.CodeUnsupportedPublicKey, re.Code)
+}

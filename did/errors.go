@@ -113,9 +113,11 @@ func wrapError(did string, code ErrorCode, err error) error {
 	return &ResolutionError{DID: did, Code: code, Err: err}
 }
 
-// keyError reports bad key material with a code chosen from the sentinel.
+// keyCode chooses the resolution error code for bad key material.
 func keyCode(err error) ErrorCode {
 	switch {
+	case errors.Is(err, errBadLength):
+		return CodeInvalidPublicKeyLength
 	case errors.Is(err, ErrUnsupportedKey):
 		return CodeUnsupportedPublicKey
 	default:
