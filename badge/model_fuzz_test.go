@@ -7,7 +7,9 @@ import (
 
 // FuzzUnmarshalAchievementCredential: decoding never panics, and whatever
 // decodes re-marshals to JSON that decodes to the same value (marshal is a
-// fixed point from the first output on).
+// fixed point from the first output on). Exact JSON equality with the input
+// is checked over the examples (TestRoundTripExamples), not here: an empty
+// string in an optional member ({"issuer":""}) is dropped on output.
 func FuzzUnmarshalAchievementCredential(f *testing.F) {
 	for _, ex := range exampleFiles(f) {
 		f.Add(ex.Data)
@@ -23,9 +25,6 @@ func FuzzUnmarshalAchievementCredential(f *testing.F) {
 		out, err := json.Marshal(c)
 		if err != nil {
 			t.Fatalf("marshal after a successful unmarshal: %v", err)
-		}
-		if !jsonEqual(t, data, out) {
-			t.Fatalf("round trip changed the value:\nin:  %s\nout: %s", data, out)
 		}
 		var c2 AchievementCredential
 		if err := json.Unmarshal(out, &c2); err != nil {
