@@ -549,7 +549,9 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 		if !isKeyword(iri) {
 			continue
 		}
-		if i > 0 && iri != "@type" && iri != "@included" {
+		// Several keys expanding to @type are merged by the spec but not by
+		// json-gold: processors disagree, so safe mode refuses them too.
+		if i > 0 && iri != "@included" {
 			for j := 0; j < i; j++ {
 				if es[j].iri == iri {
 					w.push(es[i].key)
