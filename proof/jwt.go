@@ -7,13 +7,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
@@ -565,49 +565,31 @@ type KeySetFetcher interface {
 	FetchKeySet(ctx context.Context, url string) (*did.JWKSet, error)
 }
 
-// HTTPKeySets fetches JWK Sets over HTTPS, bounded in size and time. It is
-// safe for concurrent use. It does no caching; wrap it for that.
+// HTTPKeySets fetches JWK Sets over HTTPS through [did.JWKSFetcher], with
+// its network rules: https only, bounded size, time and redirects, JSON
+// content types, and by default a guard that refuses loopback, private,
+// link-local and multicast addresses. It is safe for concurrent use once
+// configured (do not copy it after first use). It does no caching.
 type HTTPKeySets struct {
-	// Client makes the requests (nil = a private client with a 10 s
-	// timeout; never http.DefaultClient).
+	// Client makes the requests (nil = a private client; never
+	// http.DefaultClient).
 	Client *http.Client
-	// MaxBytes bounds the response body (0 = 256 KiB).
+	// MaxBytes bounds the response body (0 = the did package's default).
 	MaxBytes int64
+	// Timeout bounds each fetch (0 = the did package's default).
+	Timeout time.Duration
+	// AllowPrivateAddresses turns the address guard off (tests that serve
+	// keys from httptest; never in production).
+	AllowPrivateAddresses bool
+
+	once sync.Once
+	f    *did.JWKSFetcher
 }
 
-// FetchKeySet implements [KeySetFetcher]. Only https URLs are fetched.
+// FetchKeySet implements [KeySetFetcher].
 func (h *HTTPKeySets) FetchKeySet(ctx context.Context, u string) (*did.JWKSet, error) {
-	pu, err := url.Parse(u)
-	if err != nil || pu.Scheme != "https" || pu.Host == "" || pu.User != nil {
-		return nil, fmt.Errorf("proof: refusing to fetch %q: only https URLs", u)
-	}
-	client := h.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	limit := h.MaxBytes
-	if limit <= 0 {
-		limit = 256 << 10
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/jwk-set+json, application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("proof: fetching %q: HTTP %d", u, resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("proof: fetching %q: body larger than %d bytes", u, limit)
-	}
-	return did.ParseJWKSet(body)
+	h.once.Do(func() {
+		h.f = &did.JWKSFetcher{Client: h.Client, MaxBytes: h.MaxBytes, Timeout: h.Timeout, AllowPrivateAddresses: h.AllowPrivateAddresses}
+	})
+	return h.f.FetchSet(ctx, u)
 }

@@ -160,7 +160,7 @@ func TestJWTKeyFromJWKS(t *testing.T) {
 	client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: client.Transport.(*http.Transport).TLSClientConfig.RootCAs}
 	token, err := SignJWT(context.Background(), credentialFor(t, issuer), Key{Signer: rsaKey, VerificationMethod: issuer + "/keys#key-1"}, RS256, nil)
 	require.NoError(t, err)
-	v := &Verifier{Now: jwtNow, KeySets: &HTTPKeySets{Client: client}}
+	v := &Verifier{Now: jwtNow, KeySets: &HTTPKeySets{Client: client, AllowPrivateAddresses: true}}
 	_, res, err := v.VerifyJWT(context.Background(), token)
 	require.NoError(t, err)
 	assert.Equal(t, issuer, res.Controller)
@@ -169,6 +169,13 @@ func TestJWTKeyFromJWKS(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = v.VerifyJWT(context.Background(), token)
 	assert.ErrorIs(t, err, ErrKeyNotFound)
+	// By default the JWKS fetch refuses loopback and private addresses
+	// (SSRF guard), even with a client that trusts the server.
+	token, err = SignJWT(context.Background(), credentialFor(t, issuer), Key{Signer: rsaKey, VerificationMethod: issuer + "/keys#key-1"}, RS256, nil)
+	require.NoError(t, err)
+	guarded := &Verifier{Now: jwtNow, KeySets: &HTTPKeySets{Client: client}}
+	_, _, err = guarded.VerifyJWT(context.Background(), token)
+	assert.ErrorIs(t, err, did.ErrAddressNotAllowed)
 }
 
 func TestJWTFailuresHaveDistinctReasons(t *testing.T) {
