@@ -1,7 +1,6 @@
 package vc
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -14,19 +13,7 @@ type DataModelError struct {
 }
 
 func (e *DataModelError) Error() string {
-	var b strings.Builder
-	b.WriteString("vc: credential breaks the data model: ")
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if i == 8 {
-			fmt.Fprintf(&b, "and %d more", len(e.Problems)-i)
-			break
-		}
-		b.WriteString(p.String())
-	}
-	return b.String()
+	return formatProblems("vc: credential breaks the data model: ", e.Problems)
 }
 
 // Is matches ErrMalformed.

@@ -93,14 +93,19 @@ type SafeModeError struct {
 }
 
 func (e *SafeModeError) Error() string {
+	return formatProblems("vc: JSON-LD safe mode: ", e.Problems)
+}
+
+// formatProblems joins problems after prefix, eight at most.
+func formatProblems(prefix string, ps []Problem) string {
 	var b strings.Builder
-	b.WriteString("vc: JSON-LD safe mode: ")
-	for i, p := range e.Problems {
+	b.WriteString(prefix)
+	for i, p := range ps {
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		if i == 8 {
-			fmt.Fprintf(&b, "and %d more", len(e.Problems)-i)
+			fmt.Fprintf(&b, "and %d more", len(ps)-i)
 			break
 		}
 		b.WriteString(p.String())
