@@ -118,3 +118,15 @@ func (e *StatusError) Is(target error) bool {
 
 // Unwrap returns the cause.
 func (e *StatusError) Unwrap() error { return e.Err }
+
+// ErrRefresh matches failures of a [Refresher].
+var ErrRefresh = errors.New("vc: credential refresh failed")
+
+// Refresher fetches the refreshed copy of a credential from its
+// refreshService entry (for Open Badges, type 1EdTechCredentialRefresh). It
+// returns the bytes served: a JSON credential, a compact JWT or a baked
+// image; the caller verifies them as it would any credential. It must be
+// safe for concurrent use and honour ctx.
+type Refresher interface {
+	Refresh(ctx context.Context, c *Credential, service map[string]any) ([]byte, error)
+}
