@@ -137,7 +137,7 @@ func (o *UnbakeOptions) limits() bakeLimits {
 //
 // credential is the credential JSON (a JSON object, for a credential with
 // an embedded proof) or a compact JWS (a VC-JWT: three base64url segments
-// separated by dots); anything else is [ErrInvalidCredential]. Surrounding
+// separated by dots); anything else is [ErrInvalidBakeInput]. Surrounding
 // white space (space, tab, CR, LF) is removed before embedding, and [Unbake]
 // returns exactly the trimmed credential.
 //
@@ -168,7 +168,7 @@ func Bake(w io.Writer, image io.Reader, credential []byte) error {
 // [ErrMultipleCredentials], an image without one is [ErrNotBaked] (or a
 // [*LegacyAssertionError] when it holds an Open Badges 2.0 assertion), and
 // exceeding a limit in opts is [ErrTooLarge]. The embedded data must be a
-// JSON object or a compact JWS, else the error is [ErrInvalidCredential].
+// JSON object or a compact JWS, else the error is [ErrInvalidBakeInput].
 //
 // In a PNG, a compressed openbadgecredential iTXt chunk (which the spec
 // forbids bakers to write) is accepted and inflated within the credential
@@ -222,19 +222,19 @@ func trimCredential(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 func classifyCredential(b []byte) (CredentialEncoding, error) {
 	switch {
 	case len(b) == 0:
-		return 0, invalidCredential("empty")
+		return 0, invalidBakeInput("empty")
 	case b[0] == '{':
 		if !utf8.Valid(b) {
-			return 0, invalidCredential("JSON is not valid UTF-8")
+			return 0, invalidBakeInput("JSON is not valid UTF-8")
 		}
 		if !json.Valid(b) {
-			return 0, invalidCredential("not valid JSON")
+			return 0, invalidBakeInput("not valid JSON")
 		}
 		return EncodingJSON, nil
 	case isCompactJWS(b):
 		return EncodingJWT, nil
 	}
-	return 0, invalidCredential("neither a JSON object nor a compact JWS")
+	return 0, invalidBakeInput("neither a JSON object nor a compact JWS")
 }
 
 // isCompactJWS reports whether b is three non-empty base64url segments

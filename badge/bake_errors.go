@@ -26,12 +26,12 @@ var (
 	// wrapping error says which one.
 	ErrTooLarge = errors.New("badge: too large")
 
-	// ErrInvalidCredential means a credential is invalid. The baking
-	// functions return it when the credential to bake, or the data found in
-	// an image, is neither a JSON object nor a compact JWS, or cannot be
-	// carried by the image format; decoding and validation errors of the
-	// credential model match it too.
-	ErrInvalidCredential = errors.New("badge: invalid credential")
+	// ErrInvalidBakeInput means the credential given to [Bake], or the
+	// data found in an image by [Unbake], is neither a JSON object nor a
+	// compact JWS, or cannot be carried by the image format. It says
+	// nothing about the credential's data model: baking does not decode or
+	// validate it (see [ErrInvalidCredential] for that).
+	ErrInvalidBakeInput = errors.New("badge: invalid credential encoding (want a JSON object or a compact JWS)")
 
 	// ErrLegacyAssertion means the image holds an Open Badges 2.0 (or 1.x)
 	// assertion instead of an Open Badges 3.0 credential. The error returned
@@ -87,6 +87,6 @@ func tooLarge(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrTooLarge}, args...)...)
 }
 
-func invalidCredential(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidCredential}, args...)...)
+func invalidBakeInput(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidBakeInput}, args...)...)
 }

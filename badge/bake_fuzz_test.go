@@ -95,7 +95,7 @@ func FuzzBakeCredential(f *testing.F) {
 			var out bytes.Buffer
 			err := badge.Bake(&out, bytes.NewReader(img), cred)
 			if err != nil {
-				require.True(t, errors.Is(err, badge.ErrInvalidCredential) || errors.Is(err, badge.ErrTooLarge), "bake: %v", err)
+				require.True(t, errors.Is(err, badge.ErrInvalidBakeInput) || errors.Is(err, badge.ErrTooLarge), "bake: %v", err)
 				continue
 			}
 			got, err := badge.Unbake(bytes.NewReader(out.Bytes()), nil)

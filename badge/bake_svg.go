@@ -43,7 +43,7 @@ const (
 // carriage return is written as the character reference &#13; (which XML
 // does not normalize), so [Unbake] returns the JSON byte for byte. JSON
 // holding characters XML cannot carry (U+FFFE, U+FFFF) is
-// [ErrInvalidCredential].
+// [ErrInvalidBakeInput].
 //
 // The document must be UTF-8 and well-formed, have <svg> as its root, and
 // have no DOCTYPE internal subset; see [Unbake].
@@ -61,7 +61,7 @@ func bakeSVG(w io.Writer, img, credential []byte) error {
 		return err
 	}
 	if i := svgInvalidChar(cred); i >= 0 {
-		return invalidCredential("byte %d starts a character that XML cannot carry", i)
+		return invalidBakeInput("byte %d starts a character that XML cannot carry", i)
 	}
 	lim := (*UnbakeOptions)(nil).limits()
 	doc, err := scanSVG(bytes.NewReader(img), lim, false)

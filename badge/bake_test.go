@@ -420,10 +420,10 @@ func TestUnbakeErrors(t *testing.T) {
 		{name: "png credential in tEXt", in: bakeAssemble(ihdr, bakeChunk("tEXt", append([]byte("openbadgecredential\x00"), bakeTestJWT...)), iend), format: badge.ImagePNG, reasonPart: "must be in an iTXt"},
 		{name: "png credential in zTXt", in: bakeAssemble(ihdr, bakeChunk("zTXt", append([]byte("openbadgecredential\x00\x00"), bakeDeflate([]byte(bakeTestJWT))...)), iend), format: badge.ImagePNG, reasonPart: "must be in an iTXt"},
 		{name: "png not baked", in: bakeTestPNG(t), is: badge.ErrNotBaked},
-		{name: "png neither JSON nor JWS", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte("hello"))), iend), is: badge.ErrInvalidCredential},
-		{name: "png broken JSON", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte(`{"a":`))), iend), is: badge.ErrInvalidCredential},
-		{name: "png empty credential", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, nil)), iend), is: badge.ErrInvalidCredential},
-		{name: "png JSON not UTF-8", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte("{\"a\":\"\xff\"}"))), iend), is: badge.ErrInvalidCredential},
+		{name: "png neither JSON nor JWS", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte("hello"))), iend), is: badge.ErrInvalidBakeInput},
+		{name: "png broken JSON", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte(`{"a":`))), iend), is: badge.ErrInvalidBakeInput},
+		{name: "png empty credential", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, nil)), iend), is: badge.ErrInvalidBakeInput},
+		{name: "png JSON not UTF-8", in: bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadgecredential", 0, 0, []byte("{\"a\":\"\xff\"}"))), iend), is: badge.ErrInvalidBakeInput},
 		{name: "png read error", r: func() *bakeErrReader { return &bakeErrReader{good[:40], readErr} }, is: readErr},
 
 		{name: "svg unclosed element", in: []byte(`<svg><g></svg>`), format: badge.ImageSVG, reasonPart: "syntax error"},
@@ -448,8 +448,8 @@ func TestUnbakeErrors(t *testing.T) {
 		{name: "svg wrong namespace", in: []byte(`<svg xmlns:openbadges="https://purl.imsglobal.org/ob/v2p0"><openbadges:credential verify="` + bakeTestJWT + `"/></svg>`), is: badge.ErrNotBaked},
 		{name: "svg verify and content", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential verify="` + bakeTestJWT + `"><![CDATA[{}]]></openbadges:credential></svg>`), format: badge.ImageSVG, reasonPart: "both"},
 		{name: "svg two verify attributes", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential verify="a.b.c" verify="` + bakeTestJWT + `"/></svg>`), format: badge.ImageSVG, reasonPart: "two verify"},
-		{name: "svg empty credential", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential/></svg>`), is: badge.ErrInvalidCredential},
-		{name: "svg JSON in verify", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential verify="{&quot;a&quot;:1"/></svg>`), is: badge.ErrInvalidCredential},
+		{name: "svg empty credential", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential/></svg>`), is: badge.ErrInvalidBakeInput},
+		{name: "svg JSON in verify", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential verify="{&quot;a&quot;:1"/></svg>`), is: badge.ErrInvalidBakeInput},
 		{name: "svg image over the limit", in: []byte(bakeTestSVG), opts: &badge.UnbakeOptions{MaxImageBytes: 50}, is: badge.ErrTooLarge},
 		{name: "svg credential over the limit", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential><![CDATA[` + string(bigText) + `]]></openbadges:credential></svg>`), opts: &badge.UnbakeOptions{MaxCredentialBytes: 1000}, is: badge.ErrTooLarge},
 		{name: "svg verify over the limit", in: []byte(`<svg ` + ob3SVG + `><openbadges:credential verify="` + string(bigJWS) + `"/></svg>`), opts: &badge.UnbakeOptions{MaxCredentialBytes: 1000}, is: badge.ErrTooLarge},
@@ -502,7 +502,7 @@ func TestUnbakeLegacy(t *testing.T) {
 			assert.Nil(t, got)
 			assert.ErrorIs(t, err, badge.ErrLegacyAssertion)
 			assert.ErrorIs(t, err, badge.ErrNotBaked)
-			assert.NotErrorIs(t, err, badge.ErrInvalidCredential)
+			assert.NotErrorIs(t, err, badge.ErrInvalidBakeInput)
 			assert.EqualError(t, err, "badge: image holds an Open Badges 2.0 assertion, not an Open Badges 3.0 credential")
 			var le *badge.LegacyAssertionError
 			require.ErrorAs(t, err, &le)
@@ -526,19 +526,19 @@ func TestBakeErrors(t *testing.T) {
 		}, badge.ErrUnsupportedImage, 0},
 		{"credential neither JSON nor JWS", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), []byte("hello"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"credential JWS with four segments", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), []byte("a.b.c.d"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"credential JWS with empty payload", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), []byte("a..c"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"credential JSON array", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), []byte("[1]"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"credential empty", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), []byte(" \n"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"credential too large", func(w *bytes.Buffer) error {
 			return badge.Bake(w, bytes.NewReader(pngImg), append(append([]byte("eyJ."), bytes.Repeat([]byte("A"), badge.DefaultMaxCredentialBytes)...), ".c2ln"...))
 		}, badge.ErrTooLarge, 0},
@@ -547,7 +547,7 @@ func TestBakeErrors(t *testing.T) {
 		}, badge.ErrTooLarge, 0},
 		{"svg U+FFFF in JSON", func(w *bytes.Buffer) error {
 			return badge.Bake(w, strings.NewReader(bakeTestSVG), []byte("{\"a\":\"\uffff\"}"))
-		}, badge.ErrInvalidCredential, 0},
+		}, badge.ErrInvalidBakeInput, 0},
 		{"svg malformed", func(w *bytes.Buffer) error {
 			return badge.Bake(w, strings.NewReader(`<svg><g></svg>`), []byte(bakeTestJWT))
 		}, nil, badge.ImageSVG},
