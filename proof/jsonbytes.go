@@ -35,8 +35,8 @@ func objectSpans(data []byte) (ms []member, closeAt int, err error) {
 		if !ok {
 			return nil, 0, errBad
 		}
-		var name string
-		if err := json.Unmarshal(data[ks:ke], &name); err != nil {
+		name, ok := memberName(data[ks:ke])
+		if !ok {
 			return nil, 0, errBad
 		}
 		i = skipWS(data, ke)
@@ -66,6 +66,19 @@ func objectSpans(data []byte) (ms []member, closeAt int, err error) {
 		}
 	}
 	return nil, 0, errBad
+}
+
+// memberName decodes a quoted member name; names without escapes (nearly
+// all) are taken as they are, without a JSON decoder.
+func memberName(quoted []byte) (string, bool) {
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw), true
+	}
+	var name string
+	if err := json.Unmarshal(quoted, &name); err != nil {
+		return "", false
+	}
+	return name, true
 }
 
 func skipWS(b []byte, i int) int {

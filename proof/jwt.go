@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v3/jwa"
-	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/vc"
@@ -319,12 +317,16 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 	if !ok {
 		return nil, errorf(ErrMalformedToken, nil, "payload is not a JSON object")
 	}
+	// The credential is taken from the parsed payload, with its own bytes,
+	// rather than read a second time.
 	var credBytes []byte
+	var credValue any
 	if vcv, ok := claims["vc"]; ok {
 		if _, ok := vcv.(map[string]any); !ok {
 			return nil, errorf(ErrMalformedToken, nil, "vc claim is not an object")
 		}
 		credBytes, _ = memberValue(pb, "vc")
+		credValue = vcv
 	} else {
 		drop := make(map[string]bool, len(registeredClaims))
 		for _, n := range registeredClaims {
@@ -333,8 +335,15 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 		if credBytes, err = withoutMembers(pb, drop); err != nil {
 			return nil, errorf(ErrMalformedToken, err, "payload")
 		}
+		doc := make(map[string]any, len(claims))
+		for name, val := range claims {
+			if !drop[name] {
+				doc[name] = val
+			}
+		}
+		credValue = doc
 	}
-	c, err := vc.Parse(credBytes)
+	c, err := vc.FromValue(credBytes, credValue)
 	if err != nil {
 		return nil, errorf(ErrMalformedToken, err, "credential")
 	}
@@ -376,7 +385,14 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 	if algorithmFor(kindOf(pub)) != alg {
 		return c, errorf(ErrKeyMismatch, nil, "algorithm %s with a %s key", alg, describeKey(pub))
 	}
-	if _, err := jws.Verify([]byte(token), jws.WithKey(jwaAlgorithm(alg), pub)); err != nil {
+	// The JWS signing input is the token up to its second dot; the
+	// signature is base64url without padding: r||s for ECDSA (what
+	// verifySignature takes), PKCS#1 v1.5 for RS256, plain for EdDSA.
+	sig, err := b64.DecodeString(parts[2])
+	if err != nil {
+		return c, errorf(ErrMalformedToken, nil, "signature is not base64url")
+	}
+	if !verifySignature(pub, []byte(token[:len(parts[0])+1+len(parts[1])]), sig) {
 		return c, errorf(ErrSignatureInvalid, nil, "JWS signature does not verify")
 	}
 	return c, v.checkClaims(c, claims)
@@ -388,32 +404,23 @@ func (v *Verifier) checkAlgorithm(alg Algorithm) error {
 		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q: unsecured JWTs are never accepted", alg)
 	case strings.HasPrefix(strings.ToUpper(string(alg)), "HS"):
 		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q: HMAC is never accepted with public keys", alg)
-	case jwaAlgorithm(alg) == nil:
+	case !supportedAlgorithm(alg):
 		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q is not supported", alg)
 	}
-	list := v.AllowedAlgorithms
-	if list == nil {
-		list = DefaultAlgorithms()
-	}
-	if !slices.Contains(list, alg) {
+	// Every supported algorithm is in the default list.
+	if v.AllowedAlgorithms != nil && !slices.Contains(v.AllowedAlgorithms, alg) {
 		return errorf(ErrAlgorithmNotAllowed, nil, "alg %q is not in the verifier's allow-list", alg)
 	}
 	return nil
 }
 
-// jwaAlgorithm maps our algorithm names to jwx's; nil when unsupported.
-func jwaAlgorithm(a Algorithm) jwa.KeyAlgorithm {
+// supportedAlgorithm reports whether this package verifies alg.
+func supportedAlgorithm(a Algorithm) bool {
 	switch a {
-	case EdDSA:
-		return jwa.EdDSA()
-	case ES256:
-		return jwa.ES256()
-	case ES384:
-		return jwa.ES384()
-	case RS256:
-		return jwa.RS256()
+	case EdDSA, ES256, ES384, RS256:
+		return true
 	}
-	return nil
+	return false
 }
 
 // jwtKey finds the key named by a JWT kid: from the issuer's JWK Set when
