@@ -267,14 +267,14 @@ func (b *builder) define(term string) error {
 			return b.fail(term, ErrInvalidTermDefinition, "invalid IRI mapping")
 		}
 		if hasKeywordForm(rs) {
-			b.defined[term] = true
-			return nil
+			// The spec ignores the definition; json-gold rejects it. Refuse.
+			return b.fail(term, ErrInvalidTermDefinition, "@reverse value has the form of a keyword")
 		}
 		iri, err := b.expandIRI(rs, false, true)
 		if err != nil {
 			return err
 		}
-		if !strings.Contains(iri, ":") {
+		if !strings.HasPrefix(iri, "_:") && !validIRI(iri) {
 			return b.fail(term, ErrInvalidTermDefinition, "invalid IRI mapping")
 		}
 		def.iri = iri
@@ -290,6 +290,21 @@ func (b *builder) define(term string) error {
 			default:
 				return b.fail(term, ErrInvalidTermDefinition, "invalid reverse property container")
 			}
+		}
+		if iv, ok := m["@index"]; ok {
+			s, isStr := iv.(string)
+			if !isStr || def.container&cIndex == 0 || isKeyword(s) {
+				return b.fail(term, ErrInvalidTermDefinition, "invalid @index")
+			}
+			def.index = s
+		}
+		if lv, ok := m["@language"]; ok {
+			if _, isStr := lv.(string); !isStr && lv != nil {
+				return b.fail(term, ErrInvalidTermDefinition, "invalid language mapping")
+			}
+		}
+		if cv, ok := m["@context"]; ok {
+			def.hasCtx, def.ctx, def.baseURL = true, cv, b.baseURL
 		}
 		if err := b.checkKeys(term, m); err != nil {
 			return err
@@ -314,7 +329,7 @@ func (b *builder) define(term string) error {
 			if err != nil {
 				return err
 			}
-			if !isKeyword(iri) && !strings.Contains(iri, ":") {
+			if !isKeyword(iri) && !strings.HasPrefix(iri, "_:") && !validIRI(iri) {
 				return b.fail(term, ErrInvalidTermDefinition, "invalid IRI mapping "+ids)
 			}
 			if iri == "@context" {

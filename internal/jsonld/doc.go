@@ -63,7 +63,8 @@
 // with no base ([ErrRelativeIRI]) or a malformed IRI ([ErrInvalidIRI]), a
 // non-string @id ([ErrInvalidID]), invalid value objects, lists, @reverse
 // and @included values, ill-formed language tags, keyword misuse,
-// colliding keywords, unrepresentable numbers, and anything that would be
+// colliding keywords (including two keys that both expand to @type, which
+// the spec merges but json-gold does not), unrepresentable numbers, and anything that would be
 // silently dropped (free-floating values, @index, blank node predicates:
 // [ErrDroppedValue]). Context errors met while walking the document
 // (protected term redefinition, invalid contexts) are problems too, at the

@@ -61,7 +61,11 @@ type Problem struct {
 // Error formats the problem as "jsonld: <path>: <reason>: <term> (<detail>)".
 func (p *Problem) Error() string {
 	var b strings.Builder
-	b.WriteString(p.Reason.Error())
+	if p.Reason != nil {
+		b.WriteString(p.Reason.Error())
+	} else {
+		b.WriteString("jsonld: problem")
+	}
 	b.WriteString(" at ")
 	b.WriteString(p.Path)
 	if p.Term != "" {
@@ -122,7 +126,11 @@ type ContextError struct {
 // Error formats the context error.
 func (e *ContextError) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Reason.Error())
+	if e.Reason != nil {
+		b.WriteString(e.Reason.Error())
+	} else {
+		b.WriteString("jsonld: context error")
+	}
 	if e.Term != "" {
 		fmt.Fprintf(&b, ": term %q", e.Term)
 	}

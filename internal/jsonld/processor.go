@@ -169,7 +169,13 @@ func (st *docState) process(active *activeCtx, local any, baseURL string, remote
 	if st.chain > st.p.opts.MaxContextChain {
 		return nil, &LimitError{Limit: "MaxContextChain", Max: st.p.opts.MaxContextChain}
 	}
-	if m, ok := local.(map[string]any); ok {
+	// Like the reference implementation, an array of contexts takes its
+	// @propagate from its first element.
+	first := local
+	if arr, ok := local.([]any); ok && len(arr) > 0 {
+		first = arr[0]
+	}
+	if m, ok := first.(map[string]any); ok {
 		if pv, has := m["@propagate"]; has {
 			b, isBool := pv.(bool)
 			if !isBool {

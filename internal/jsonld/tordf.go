@@ -321,7 +321,7 @@ func (w *walker) element(a *activeCtx, prop propRef, v any, s *sink, graph rdf.T
 		}
 		for i, it := range x {
 			w.pushIdx(i)
-			w.element(a, prop, it, s, graph, depth+1)
+			w.listItem(a, prop, it, s, graph, depth+1)
 			w.pop()
 		}
 		return kSet
@@ -386,6 +386,10 @@ func (w *walker) scalar(a *activeCtx, def *termDef, v any) (rdf.Term, kind) {
 
 // literal converts a native value with an optional datatype.
 func (w *walker) literal(v any, dt string) (rdf.Term, kind) {
+	if dt != "" && !validIRI(dt) {
+		w.problem(ErrInvalidIRI, dt, "datatype IRI")
+		return rdf.Term{}, kNone
+	}
 	switch x := v.(type) {
 	case string:
 		if dt == "" {
@@ -572,6 +576,11 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 		}
 	}
 
+	// List and set items are expanded for the active property as defined
+	// in the active context now in force (which may have been reverted).
+	if prop.term != "" {
+		prop.def = a.terms[prop.term]
+	}
 	switch {
 	case valueAt >= 0:
 		return w.valueObject(typeScoped, es, s)
@@ -592,6 +601,10 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 			}
 		}
 		w.push(es[setAt].key)
+		if es[setAt].val == nil {
+			// json-gold turns this into an empty node; the spec drops it.
+			w.problem(ErrDroppedValue, es[setAt].key, "@set with a null value")
+		}
 		w.element(a, prop, es[setAt].val, s, graph, depth+1)
 		w.pop()
 		return kSet
@@ -658,6 +671,11 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 				w.problem(ErrInvalidTypeValue, "", "@type value is not a string or array of strings")
 			}
 		case "@graph":
+			if e.val == nil {
+				// json-gold fails on this; refuse rather than differ.
+				w.problem(ErrDroppedValue, e.key, "@graph with a null value")
+				break
+			}
 			gs := sink{mode: sinkTop}
 			w.element(a, propRef{}, e.val, &gs, subj, depth+1)
 		case "@included":
@@ -670,9 +688,12 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 				if isArr {
 					w.pushIdx(i)
 				}
-				switch it.(type) {
+				switch im := it.(type) {
 				case map[string]any:
-					if k := w.element(a, propRef{}, it, &is, graph, depth+1); k == kList {
+					if onlyID(a, im) {
+						// A bare node reference: json-gold rejects it.
+						w.problem(ErrInvalidIncluded, "", "node reference with only @id")
+					} else if k := w.element(a, propRef{}, it, &is, graph, depth+1); k == kList {
 						w.problem(ErrInvalidIncluded, "", "not a node object")
 					}
 				default:
@@ -875,6 +896,12 @@ func (w *walker) listObject(a *activeCtx, prop propRef, es []entry, listAt int, 
 		return kNone
 	}
 	w.push(es[listAt].key)
+	if es[listAt].val == nil {
+		// json-gold fails on this; refuse rather than differ.
+		w.problem(ErrInvalidList, es[listAt].key, "@list with a null value")
+		w.pop()
+		return kNone
+	}
 	head := w.buildList(a, prop, es[listAt].val, graph, depth+1)
 	w.pop()
 	w.emit(s, head)
@@ -896,18 +923,38 @@ func (w *walker) buildList(a *activeCtx, prop propRef, v any, graph rdf.Term, de
 		if isArr {
 			w.pushIdx(i)
 		}
-		// A nested array is a list of lists only under a @list container
-		// (Expansion step 5.2.2); elsewhere it is flattened.
-		if arr, ok := it.([]any); ok && prop.def != nil && prop.def.container&cList != 0 {
-			col.items = append(col.items, w.buildList(a, prop, arr, graph, depth+1))
-		} else {
-			w.element(a, prop, it, &col, graph, depth+1)
-		}
+		w.listItem(a, prop, it, &col, graph, depth+1)
 		if isArr {
 			w.pop()
 		}
 	}
 	return w.chain(col.items, graph)
+}
+
+// listItem expands one array item for prop. A nested array (or a @set
+// object, which expands to an array) is a list of lists only under a
+// @list container (Expansion step 5.2.2); elsewhere it is flattened.
+func (w *walker) listItem(a *activeCtx, prop propRef, it any, s *sink, graph rdf.Term, depth int) {
+	listContainer := prop.def != nil && prop.def.container&cList != 0
+	if !listContainer {
+		w.element(a, prop, it, s, graph, depth)
+		return
+	}
+	switch x := it.(type) {
+	case []any:
+		w.emit(s, w.buildList(a, prop, x, graph, depth))
+	case map[string]any:
+		sub := sink{mode: sinkCollect}
+		if w.object(a, prop, x, &sub, graph, depth, false) == kSet {
+			w.emit(s, w.chain(sub.items, graph))
+		} else {
+			for _, t := range sub.items {
+				w.emit(s, t)
+			}
+		}
+	default:
+		w.element(a, prop, it, s, graph, depth)
+	}
 }
 
 func (w *walker) chain(items []rdf.Term, graph rdf.Term) rdf.Term {
@@ -933,6 +980,10 @@ func (w *walker) chain(items []rdf.Term, graph rdf.Term) rdf.Term {
 
 // propertyValue expands the value of one property of subj.
 func (w *walker) propertyValue(a *activeCtx, key string, def *termDef, iri string, reverse bool, v any, subj, graph rdf.Term, depth int) {
+	if def != nil && def.reverse && def.hasCtx {
+		w.setFatal(&UnsupportedError{Feature: "scoped context on a reverse property"})
+		return
+	}
 	s := sink{mode: sinkProp, subj: subj, pred: rdf.Term{Kind: rdf.IRI, Value: iri}, graph: graph, reverse: reverse}
 	prop := propRef{term: key, def: def}
 	if def != nil && def.typ == "@json" {
@@ -1018,4 +1069,19 @@ func (w *walker) graphValues(a *activeCtx, prop propRef, v any, s *sink, graph r
 	if w.element(a, prop, v, &gs, g, depth) != kNone {
 		w.emit(s, g)
 	}
+}
+
+// onlyID reports whether m (ignoring @context) has a single key, expanding
+// to @id.
+func onlyID(a *activeCtx, m map[string]any) bool {
+	n := 0
+	id := false
+	for k := range m {
+		if k == "@context" {
+			continue
+		}
+		n++
+		id = a.expandKey(k) == "@id"
+	}
+	return n == 1 && id
 }
