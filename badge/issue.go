@@ -1,0 +1,374 @@
+package badge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// Format is the proof format of an issued credential.
+type Format int
+
+// Proof formats.
+const (
+	// DataIntegrity embeds a Data Integrity proof (eddsa-rdfc-2022 for
+	// Ed25519 keys, ecdsa-rdfc-2019 for P-256 and P-384): the credential
+	// stays JSON.
+	DataIntegrity Format = iota
+	// JWT signs the credential as a VC-JWT (compact JWS).
+	JWT
+)
+
+func (f Format) String() string {
+	switch f {
+	case DataIntegrity:
+		return "DataIntegrity"
+	case JWT:
+		return "JWT"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (f Format) MarshalText() ([]byte, error) {
+	if f != DataIntegrity && f != JWT {
+		return nil, fmt.Errorf("%w: unknown format %d", ErrInvalidArgument, int(f))
+	}
+	return []byte(f.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler] (so a Format can be a
+// flag, with flag.TextVar). It accepts "DataIntegrity", "data-integrity"
+// or "di", and "JWT" or "vc-jwt", in any case.
+func (f *Format) UnmarshalText(b []byte) error {
+	switch strings.ToLower(string(b)) {
+	case "dataintegrity", "data-integrity", "di":
+		*f = DataIntegrity
+	case "jwt", "vc-jwt":
+		*f = JWT
+	default:
+		return fmt.Errorf("%w: unknown format %q (want DataIntegrity or JWT)", ErrInvalidArgument, b)
+	}
+	return nil
+}
+
+// Signed is an issued credential.
+type Signed struct {
+	Format Format
+	// ID is the credential's id.
+	ID string
+	// JSON is the credential: with its Data Integrity proof when Format is
+	// DataIntegrity; for a JWT, the credential that was signed (without a
+	// proof, for display and storage; it is not verifiable on its own).
+	JSON []byte
+	// JWT is the compact VC-JWT when Format is JWT, else "".
+	JWT string
+}
+
+// Bytes returns what to publish, store or bake ([Bake]): the JWT for a
+// VC-JWT, else the JSON.
+func (s *Signed) Bytes() []byte {
+	if s.Format == JWT {
+		return []byte(s.JWT)
+	}
+	return s.JSON
+}
+
+// Issuer signs credentials with one key. Only Key is required; the zero
+// value of every other field is a safe default. An Issuer is safe for
+// concurrent use once it is no longer modified (provided Rand is).
+//
+// Before signing, each Issue method checks the credential and reports every
+// problem at once in an [*IssueError]: the Open Badges data model
+// (Validate, with JSON paths), the VC data model ([vc.CheckDataModel]),
+// issuer binding (the credential's issuer id must be the controller of
+// Key, as verifiers require), and JSON-LD safe mode (every term defined by
+// the credential's contexts, every context known to the Processor's
+// loader). Nothing that a verifier would refuse for these reasons is
+// signed.
+type Issuer struct {
+	// Key signs. Key.VerificationMethod names the public key for verifiers,
+	// for example "did:key:z6Mk…#z6Mk…" (did.Key.ID) or
+	// "https://example.edu/issuers/1#key-1".
+	Key proof.Key
+	// Controller is the key's controller: the id the credential's issuer
+	// must have. "" means Key.VerificationMethod without its fragment,
+	// which is right for did:key, did:web and https verification methods
+	// with a fragment. Set it when the verification method is a separate
+	// key document.
+	Controller string
+	// Format is DataIntegrity (the default) or JWT.
+	Format Format
+	// Cryptosuite is the Data Integrity suite ("" = by key type:
+	// eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256 and P-384).
+	Cryptosuite string
+	// Algorithm is the JWT algorithm ("" = by key type).
+	Algorithm proof.Algorithm
+	// Processor runs the JSON-LD checks and canonicalization (nil =
+	// vc.NewProcessor(nil): embedded contexts only, offline). Issue with
+	// the same contexts the verifiers will have.
+	Processor *vc.Processor
+	// Now is the clock for the proof's created time and a missing
+	// validFrom (nil = time.Now).
+	Now func() time.Time
+	// Rand is the source of a missing credential id (nil = crypto/rand).
+	Rand io.Reader
+}
+
+// controller returns the id the issuer must have.
+func (i *Issuer) controller() string {
+	if i.Controller != "" {
+		return i.Controller
+	}
+	vm, _, _ := strings.Cut(i.Key.VerificationMethod, "#")
+	return vm
+}
+
+// Profile returns an issuer Profile named name whose id is the key's
+// controller, so that issuer binding holds; set URL, Email, Image and so
+// on on the result.
+func (i *Issuer) Profile(name string) Profile { return NewProfile(i.controller(), name) }
+
+func (i *Issuer) processor() *vc.Processor {
+	if i.Processor == nil {
+		return vc.NewProcessor(nil)
+	}
+	return i.Processor
+}
+
+func (i *Issuer) now() time.Time { return now(i.Now) }
+
+// checkKey reports an Issuer that cannot sign at all.
+func (i *Issuer) checkKey() error {
+	switch {
+	case i.Key.Signer == nil:
+		return fmt.Errorf("%w: no signer", ErrInvalidKey)
+	case i.Format != DataIntegrity && i.Format != JWT:
+		return fmt.Errorf("%w: unknown format %v", ErrInvalidArgument, i.Format)
+	case i.Key.VerificationMethod == "" && (i.Format == DataIntegrity || i.Controller == ""):
+		// A JWT may embed its key (jwk header), but issuer binding still
+		// needs to know who controls it.
+		return fmt.Errorf("%w: no verification method (and no Controller)", ErrInvalidKey)
+	}
+	return nil
+}
+
+// complete fills in a missing id and validFrom, as NewCredential would.
+func (i *Issuer) complete(ctxs OneOrMany[ContextEntry], id *string, validFrom *DateTime, issuanceDate DateTime) error {
+	if *id == "" {
+		u, err := NewUUIDURN(i.Rand)
+		if err != nil {
+			return err
+		}
+		*id = u
+	}
+	vc11 := len(ctxs.Values) > 0 && ctxs.Values[0].URL == ContextVC11
+	if *validFrom == "" && issuanceDate == "" && !vc11 {
+		*validFrom = NewDateTime(i.now())
+	}
+	return nil
+}
+
+// Issue checks the credential and signs it in i.Format. A missing id gets a
+// fresh urn:uuid and a missing validFrom the current time (on a copy: c is
+// not modified); everything else is signed as given. A credential that
+// fails a check is refused with an [*IssueError] listing every problem by
+// JSON path; a problem with the Issuer itself is [ErrInvalidKey] or
+// [ErrInvalidArgument]; signing errors come from package proof.
+func (i *Issuer) Issue(ctx context.Context, c *AchievementCredential) (*Signed, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil credential", ErrInvalidArgument)
+	}
+	if err := i.checkKey(); err != nil {
+		return nil, err
+	}
+	cc := *c
+	if err := i.complete(cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate); err != nil {
+		return nil, err
+	}
+	var problems []error
+	if err := cc.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	doc, err := json.Marshal(cc)
+	if err != nil {
+		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
+	}
+	return i.sign(ctx, doc, problems)
+}
+
+// IssueEndorsement checks and signs an endorsement credential as Issue
+// does.
+func (i *Issuer) IssueEndorsement(ctx context.Context, c *EndorsementCredential) (*Signed, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil credential", ErrInvalidArgument)
+	}
+	if err := i.checkKey(); err != nil {
+		return nil, err
+	}
+	cc := *c
+	if err := i.complete(cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate); err != nil {
+		return nil, err
+	}
+	var problems []error
+	if err := cc.Validate(); err != nil {
+		problems = append(problems, err)
+	}
+	doc, err := json.Marshal(cc)
+	if err != nil {
+		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
+	}
+	return i.sign(ctx, doc, problems)
+}
+
+// IssueJSON checks and signs a credential given as JSON, for callers that
+// hold JSON rather than structs (a template, another credential type). The
+// bytes are signed as given: nothing is filled in, and a Data Integrity
+// proof is appended without re-encoding the rest. A credential typed
+// AchievementCredential/OpenBadgeCredential or EndorsementCredential is
+// decoded strictly and validated against the Open Badges data model; any
+// other type (a ClrCredential, say) gets the VC data model, issuer binding
+// and JSON-LD checks only.
+func (i *Issuer) IssueJSON(ctx context.Context, credential []byte) (*Signed, error) {
+	if err := i.checkKey(); err != nil {
+		return nil, err
+	}
+	var problems []error
+	if c, err := vc.Parse(credential); err == nil {
+		var model interface{ Validate() error }
+		switch {
+		case c.HasType("AchievementCredential") || c.HasType("OpenBadgeCredential"):
+			model = new(AchievementCredential)
+		case c.HasType("EndorsementCredential"):
+			model = new(EndorsementCredential)
+		}
+		if model != nil {
+			if err := json.Unmarshal(credential, model); err != nil {
+				return nil, &IssueError{Errs: []error{unwrapMarshal(err)}}
+			}
+			if err := model.Validate(); err != nil {
+				problems = append(problems, err)
+			}
+		}
+	}
+	return i.sign(ctx, credential, problems)
+}
+
+// unwrapMarshal returns the typed error inside an encoding/json error.
+func unwrapMarshal(err error) error {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return de
+	}
+	var ee *EncodeError
+	if errors.As(err, &ee) {
+		return ee
+	}
+	return err
+}
+
+// sign runs the remaining checks on doc and signs it. The JSON-LD check
+// runs here only when another check failed (so that every problem is
+// reported); otherwise the proof functions run it while signing, and their
+// safe-mode errors are reported the same way.
+func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cred, err := vc.Parse(doc)
+	if err != nil {
+		return nil, &IssueError{Errs: append(problems, err)}
+	}
+	if err := vc.CheckDataModel(cred); err != nil {
+		problems = append(problems, err)
+	}
+	if err := i.checkBinding(cred); err != nil {
+		problems = append(problems, err)
+	}
+	proc := i.processor()
+	if len(problems) > 0 {
+		if err := proc.Check(ctx, cred.Document()); err != nil {
+			if isCanceled(err) {
+				return nil, err
+			}
+			problems = append(problems, jsonLDProblem(err, cred))
+		}
+		return nil, &IssueError{Errs: problems}
+	}
+	s := &Signed{Format: i.Format, ID: cred.ID()}
+	switch i.Format {
+	case JWT:
+		s.JWT, err = proof.SignJWT(ctx, doc, i.Key, i.Algorithm, &proof.JWTOptions{Processor: proc})
+		s.JSON = doc
+	default:
+		s.JSON, err = proof.AddDataIntegrityProof(ctx, doc, i.Key, &proof.DataIntegrityOptions{
+			Cryptosuite: i.Cryptosuite,
+			Now:         i.Now,
+			Processor:   proc,
+		})
+	}
+	if err != nil {
+		if errors.Is(err, proof.ErrInvalidDocument) && isJSONLDError(err) {
+			return nil, &IssueError{Errs: []error{jsonLDProblem(err, cred)}}
+		}
+		return nil, fmt.Errorf("badge: signing %s: %w", i.Format, err)
+	}
+	return s, nil
+}
+
+// checkBinding compares the credential's issuer with the key's controller.
+func (i *Issuer) checkBinding(c *vc.Credential) error {
+	iss, want := c.Issuer(), i.controller()
+	if iss == "" || iss == want {
+		return nil // a missing issuer is reported by the data model checks
+	}
+	path := "$.issuer"
+	if c.IssuerObject() != nil {
+		path = "$.issuer.id"
+	}
+	return &IssuerMismatchError{Path: path, Issuer: iss, Controller: want, VerificationMethod: i.Key.VerificationMethod}
+}
+
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func isJSONLDError(err error) bool {
+	for _, k := range []error{vc.ErrSafeMode, vc.ErrUnknownContext, vc.ErrLoad, vc.ErrJSONLD, vc.ErrCanonicalizationLimit} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonLDProblem returns a safe-mode error as is, and gives a context that
+// could not be loaded the path of its @context entry.
+func jsonLDProblem(err error, c *vc.Credential) error {
+	var sm *vc.SafeModeError
+	if errors.As(err, &sm) {
+		return sm
+	}
+	var uc *vc.UnknownContextError
+	if errors.As(err, &uc) {
+		path := "$.@context"
+		if list, ok := c.Document()["@context"].([]any); ok {
+			for n, e := range list {
+				if e == uc.URL {
+					path = indexPath(path, n)
+					break
+				}
+			}
+		}
+		return FieldError{Path: path, Err: uc}
+	}
+	return FieldError{Path: "$", Err: err}
+}

@@ -1,0 +1,203 @@
+package badge_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// issueClock is the fixed time of the issuing tests.
+var issueClock = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func fixedNow() time.Time { return issueClock }
+
+// testRand is a deterministic randomness source.
+func testRand(seed byte) *rand.ChaCha8 {
+	var s [32]byte
+	s[0] = seed
+	return rand.NewChaCha8(s)
+}
+
+// testKey is the Ed25519 did:key for seed.
+func testKey(t testing.TB, seed byte) *did.Key {
+	t.Helper()
+	k, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{seed}, 32))
+	require.NoError(t, err)
+	return k
+}
+
+func testIssuer(t testing.TB, f badge.Format) *badge.Issuer {
+	k := testKey(t, 1)
+	return &badge.Issuer{
+		Key:    proof.Key{Signer: k.Signer, VerificationMethod: k.ID},
+		Format: f,
+		Now:    fixedNow,
+		Rand:   testRand(2),
+	}
+}
+
+// testAchievement is a realistic achievement: type, image, alignments, tags.
+func testAchievement() badge.Achievement {
+	a := badge.NewAchievement("https://example.edu/achievements/go-101", "Go Programming 101",
+		"Writes, tests and benchmarks idiomatic Go.", "Passed the **final project** with a score of 80% or more.")
+	a.AchievementType = badge.AchievementTypeCourse
+	a.Image = badge.NewImage("https://example.edu/achievements/go-101.png", "Go 101 badge")
+	a.Tag = badge.Many("go", "programming")
+	al := badge.NewAlignment("Programming languages", "https://example.org/frameworks/cs/1.2")
+	al.TargetType = badge.AlignmentTargetTypeCFItem
+	al.TargetCode = "CS-1.2"
+	a.Alignment = badge.Many(al)
+	return a
+}
+
+func testCredential(t testing.TB, iss *badge.Issuer) *badge.AchievementCredential {
+	t.Helper()
+	p := iss.Profile("Example University")
+	p.URL = "https://example.edu"
+	p.Email = "badges@example.edu"
+	c, err := badge.NewCredential(p, testAchievement(), badge.RecipientEmail("Learner@Example.com"),
+		&badge.CredentialOptions{Now: fixedNow, Rand: testRand(3)})
+	require.NoError(t, err)
+	return c
+}
+
+func TestIssueDataIntegrityVerifies(t *testing.T) {
+	ctx := context.Background()
+	iss := testIssuer(t, badge.DataIntegrity)
+	s, err := iss.Issue(ctx, testCredential(t, iss))
+	require.NoError(t, err)
+	assert.Equal(t, badge.DataIntegrity, s.Format)
+	assert.Empty(t, s.JWT)
+	assert.Equal(t, s.JSON, s.Bytes())
+	assert.True(t, strings.HasPrefix(s.ID, "urn:uuid:"))
+
+	c, err := vc.Parse(s.JSON)
+	require.NoError(t, err)
+	v := &proof.Verifier{Now: fixedNow}
+	res, err := v.VerifyProofs(ctx, c)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, proof.StatusVerified, res[0].Status)
+	assert.Equal(t, proof.EdDSARDFC2022, res[0].Cryptosuite)
+	assert.Equal(t, iss.Key.VerificationMethod, res[0].VerificationMethod)
+
+	// The signed JSON decodes back into the model, which validates.
+	var back badge.AchievementCredential
+	require.NoError(t, json.Unmarshal(s.JSON, &back))
+	require.NoError(t, back.Validate())
+	assert.Equal(t, "2024-05-01T12:00:00Z", string(back.ValidFrom))
+	assert.Equal(t, "Go Programming 101", back.Name)
+}
+
+func TestIssueJWTVerifies(t *testing.T) {
+	ctx := context.Background()
+	iss := testIssuer(t, badge.JWT)
+	s, err := iss.Issue(ctx, testCredential(t, iss))
+	require.NoError(t, err)
+	assert.Equal(t, badge.JWT, s.Format)
+	assert.Equal(t, []byte(s.JWT), s.Bytes())
+	assert.Equal(t, 2, strings.Count(s.JWT, "."))
+
+	c, res, err := (&proof.Verifier{Now: fixedNow}).VerifyJWT(ctx, s.JWT)
+	require.NoError(t, err)
+	assert.Equal(t, proof.StatusVerified, res.Status)
+	assert.Equal(t, s.ID, c.ID())
+	assert.Equal(t, iss.Key.VerificationMethod, c.Issuer()+"#"+strings.TrimPrefix(c.Issuer(), "did:key:"))
+}
+
+// Identical inputs (key, clock, randomness) give identical credentials.
+func TestIssueDeterministic(t *testing.T) {
+	ctx := context.Background()
+	var out [2][]byte
+	for n := range out {
+		iss := testIssuer(t, badge.DataIntegrity)
+		s, err := iss.Issue(ctx, testCredential(t, iss))
+		require.NoError(t, err)
+		out[n] = s.JSON
+	}
+	assert.Equal(t, string(out[0]), string(out[1]))
+}
+
+// Issue does not modify the credential it is given.
+func TestIssueDoesNotModifyInput(t *testing.T) {
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	c.ID, c.ValidFrom = "", ""
+	s, err := iss.Issue(context.Background(), c)
+	require.NoError(t, err)
+	assert.Empty(t, c.ID)
+	assert.Empty(t, c.ValidFrom)
+	assert.True(t, strings.HasPrefix(s.ID, "urn:uuid:"))
+	assert.Contains(t, string(s.JSON), `"validFrom":"2024-05-01T12:00:00Z"`)
+}
+
+func TestIssueKeyErrors(t *testing.T) {
+	ctx := context.Background()
+	k := testKey(t, 1)
+	c := testCredential(t, testIssuer(t, badge.DataIntegrity))
+	tests := []struct {
+		name string
+		iss  badge.Issuer
+		is   error
+	}{
+		{"no signer", badge.Issuer{Key: proof.Key{VerificationMethod: k.ID}}, badge.ErrInvalidKey},
+		{"no verification method", badge.Issuer{Key: proof.Key{Signer: k.Signer}}, badge.ErrInvalidKey},
+		{"jwt without verification method or controller", badge.Issuer{Key: proof.Key{Signer: k.Signer}, Format: badge.JWT}, badge.ErrInvalidKey},
+		{"unknown format", badge.Issuer{Key: proof.Key{Signer: k.Signer, VerificationMethod: k.ID}, Format: 7}, badge.ErrInvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.iss.Issue(ctx, c)
+			assert.ErrorIs(t, err, tt.is)
+			assert.NotErrorIs(t, err, badge.ErrIssue)
+		})
+	}
+	_, err := testIssuer(t, badge.DataIntegrity).Issue(ctx, nil)
+	assert.ErrorIs(t, err, badge.ErrInvalidArgument)
+}
+
+// A JWT key without a verification method is embedded as a jwk header; its
+// controller must still be given, for issuer binding.
+func TestIssueJWTEmbeddedKey(t *testing.T) {
+	k := testKey(t, 1)
+	iss := &badge.Issuer{Key: proof.Key{Signer: k.Signer}, Controller: k.Controller, Format: badge.JWT, Now: fixedNow}
+	s, err := iss.Issue(context.Background(), testCredential(t, iss))
+	require.NoError(t, err)
+	_, res, err := (&proof.Verifier{Now: fixedNow}).VerifyJWT(context.Background(), s.JWT)
+	require.NoError(t, err)
+	assert.Equal(t, proof.StatusVerified, res.Status)
+}
+
+func TestFormatText(t *testing.T) {
+	for _, f := range []badge.Format{badge.DataIntegrity, badge.JWT} {
+		b, err := f.MarshalText()
+		require.NoError(t, err)
+		var g badge.Format
+		require.NoError(t, g.UnmarshalText(b))
+		assert.Equal(t, f, g)
+	}
+	var g badge.Format
+	for in, want := range map[string]badge.Format{"di": badge.DataIntegrity, "data-integrity": badge.DataIntegrity, "vc-jwt": badge.JWT, "jwt": badge.JWT} {
+		require.NoError(t, g.UnmarshalText([]byte(in)))
+		assert.Equal(t, want, g)
+	}
+	assert.ErrorIs(t, g.UnmarshalText([]byte("ldp")), badge.ErrInvalidArgument)
+	_, err := badge.Format(9).MarshalText()
+	assert.ErrorIs(t, err, badge.ErrInvalidArgument)
+	assert.Equal(t, "Format(9)", badge.Format(9).String())
+}
+
+var _ = errors.Is
