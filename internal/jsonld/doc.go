@@ -53,6 +53,17 @@
 // objects inside a @graph container, and a @json literal whose value is
 // null.
 //
+// # Known differences from json-gold
+//
+// On purpose: integers between 2^63 and 10^21 and long decimals (json-gold
+// converts through int64/float64), @json literals that are not objects
+// (json-gold mangles them), http(s) IRIs that json-gold's URL regular
+// expression rejects (it drops those quads silently; we keep any valid
+// absolute IRI), and every safe-mode problem json-gold ignores (it only
+// reports undefined properties). json-gold fails internally on a @graph
+// whose content expands to nothing and on a compact IRI whose prefix term
+// is mapped to null; we accept those documents.
+//
 // # Safe mode
 //
 // Safe mode cannot be turned off. The whole document is always examined
