@@ -1,0 +1,252 @@
+package badge
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// CheckID names one step of the Open Badges verification pipeline. The
+// values are stable: they appear in JSON reports.
+type CheckID string
+
+// The checks, in the order [Verifier.Verify] runs them.
+const (
+	CheckParse        CheckID = "parse"           // the input is a credential (JSON, JWT, baked PNG or SVG)
+	CheckContext      CheckID = "context"         // @context order and JSON-LD safe mode (known contexts, defined terms)
+	CheckType         CheckID = "type"            // VC data model and Open Badges model: types and required members
+	CheckSchema       CheckID = "schema"          // the official JSON Schemas
+	CheckSubject      CheckID = "subject"         // the subject has an id or an identifier
+	CheckProof        CheckID = "proof"           // Data Integrity proofs or the VC-JWT signature
+	CheckIssuer       CheckID = "issuer_binding"  // the signing key belongs to the issuer
+	CheckRefresh      CheckID = "refresh"         // 1EdTech credential refresh (never fails verification)
+	CheckValidity     CheckID = "validity_period" // validFrom / validUntil
+	CheckCredentialStatus CheckID = "status"          // revocation and suspension
+	CheckEndorsements CheckID = "endorsements"    // embedded endorsements, verified recursively
+	CheckRecipient    CheckID = "recipient"       // the optional recipient match
+)
+
+// CheckStatus is the outcome of one check.
+type CheckStatus int
+
+const (
+	Passed CheckStatus = iota
+	Failed
+	Warning // something worth reporting that does not fail verification
+	Skipped // the check did not apply, or was explicitly skipped
+)
+
+func (s CheckStatus) String() string {
+	switch s {
+	case Passed:
+		return "passed"
+	case Failed:
+		return "failed"
+	case Warning:
+		return "warning"
+	case Skipped:
+		return "skipped"
+	}
+	return fmt.Sprintf("CheckStatus(%d)", int(s))
+}
+
+// MarshalText writes the status's name.
+func (s CheckStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Check is one step's outcome. Err is set when Status is Failed or
+// Warning; Detail says in words what was checked or found.
+type Check struct {
+	ID     CheckID
+	Status CheckStatus
+	Err    error
+	Detail string
+}
+
+// MarshalJSON writes {"id","status","error","detail"}.
+func (c Check) MarshalJSON() ([]byte, error) {
+	var e string
+	if c.Err != nil {
+		e = c.Err.Error()
+	}
+	return json.Marshal(struct {
+		ID     CheckID     `json:"id"`
+		Status CheckStatus `json:"status"`
+		Error  string      `json:"error,omitempty"`
+		Detail string      `json:"detail,omitempty"`
+	}{c.ID, c.Status, e, c.Detail})
+}
+
+// InputFormat says how a credential arrived.
+type InputFormat string
+
+const (
+	InputJSON InputFormat = "json"
+	InputJWT  InputFormat = "jwt"
+	InputPNG  InputFormat = "png"
+	InputSVG  InputFormat = "svg"
+)
+
+// VerificationResult is the structured outcome of [Verifier.Verify]: every check in the
+// order it ran, with what was learned on the way. It is returned whether or
+// not verification succeeded.
+type VerificationResult struct {
+	// Verified is true when no check failed.
+	Verified bool
+	// Input is how the credential arrived.
+	Input InputFormat
+	// Credential is the credential that was checked (after unbaking and JWT
+	// decoding); nil when the parse check failed. When a refresh was used,
+	// it is the refreshed credential.
+	Credential *vc.Credential
+	// Badge is the Open Badges model view of Credential, when it decodes.
+	Badge *AchievementCredential
+	// Endorsement is set instead of Badge for an EndorsementCredential.
+	Endorsement *EndorsementCredential
+	// Issuer is the issuer id.
+	Issuer string
+	// Proofs lists each proof's outcome (one entry for a VC-JWT).
+	Proofs []proof.ProofResult
+	// Status lists each credentialStatus entry's outcome.
+	Status []vc.StatusResult
+	// Refreshed is true when the credential came from the issuer's refresh
+	// service; Original then holds the result for the credential as given.
+	Refreshed bool
+	Original  *VerificationResult
+	// Endorsements holds the result of each embedded endorsement.
+	Endorsements []*EndorsementResult
+	// Checks lists every check in execution order.
+	Checks []Check
+}
+
+// EndorsementResult is the verification of one embedded endorsement.
+type EndorsementResult struct {
+	Path   string // where it was found, e.g. "$.credentialSubject.achievement.endorsement[0]"
+	Result *VerificationResult
+}
+
+// Check returns the named check, or nil.
+func (r *VerificationResult) Check(id CheckID) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].ID == id {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Failed returns the failed checks.
+func (r *VerificationResult) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if c.Status == Failed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ResultMediaType names the JSON form of a Result, versioned.
+const ResultMediaType = "application/vnd.openbadges-go.verification-result+json;version=1"
+
+// MarshalJSON writes the result for services and the CLI's --json output.
+func (r *VerificationResult) MarshalJSON() ([]byte, error) {
+	type endorsement struct {
+		Path   string  `json:"path"`
+		Result *VerificationResult `json:"result"`
+	}
+	out := struct {
+		MediaType    string              `json:"mediaType"`
+		Verified     bool                `json:"verified"`
+		Input        InputFormat         `json:"input,omitempty"`
+		ID           string              `json:"id,omitempty"`
+		Types        []string            `json:"types,omitempty"`
+		Issuer       string              `json:"issuer,omitempty"`
+		Refreshed    bool                `json:"refreshed,omitempty"`
+		Checks       []Check             `json:"checks"`
+		Proofs       []proofJSON         `json:"proofs,omitempty"`
+		Status       []vc.StatusResult   `json:"status,omitempty"`
+		Endorsements []endorsement       `json:"endorsements,omitempty"`
+		Original     *VerificationResult             `json:"original,omitempty"`
+	}{MediaType: ResultMediaType, Verified: r.Verified, Input: r.Input, Issuer: r.Issuer, Refreshed: r.Refreshed, Checks: r.Checks, Status: r.Status, Original: r.Original}
+	if r.Checks == nil {
+		out.Checks = []Check{}
+	}
+	if r.Credential != nil {
+		out.ID = r.Credential.ID()
+		out.Types = r.Credential.Types()
+	}
+	for _, p := range r.Proofs {
+		out.Proofs = append(out.Proofs, newProofJSON(p))
+	}
+	for _, e := range r.Endorsements {
+		out.Endorsements = append(out.Endorsements, endorsement{e.Path, e.Result})
+	}
+	return json.Marshal(out)
+}
+
+type proofJSON struct {
+	Type               string `json:"type"`
+	Cryptosuite        string `json:"cryptosuite,omitempty"`
+	VerificationMethod string `json:"verificationMethod,omitempty"`
+	Controller         string `json:"controller,omitempty"`
+	Purpose            string `json:"proofPurpose,omitempty"`
+	Status             string `json:"status"`
+	Error              string `json:"error,omitempty"`
+}
+
+func newProofJSON(p proof.ProofResult) proofJSON {
+	j := proofJSON{Type: p.Type, Cryptosuite: p.Cryptosuite, VerificationMethod: p.VerificationMethod, Controller: p.Controller, Purpose: p.Purpose, Status: p.Status.String()}
+	if p.Err != nil {
+		j.Error = p.Err.Error()
+	}
+	return j
+}
+
+// ErrNotVerified is matched by every [*VerificationError].
+var ErrNotVerified = errors.New("badge: credential not verified")
+
+// VerificationError is the error [Verifier.Verify] returns when a check
+// failed. errors.Is reaches the error of every failed check (so
+// errors.Is(err, vc.ErrExpired) or errors.Is(err, proof.ErrSignatureInvalid)
+// work) and ErrNotVerified; errors.As reaches their typed errors.
+type VerificationError struct {
+	Checks []Check // the failed checks
+}
+
+func (e *VerificationError) Error() string {
+	if len(e.Checks) == 0 {
+		return ErrNotVerified.Error()
+	}
+	first := e.Checks[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "badge: credential not verified: %s check failed", first.ID)
+	if first.Err != nil {
+		fmt.Fprintf(&b, ": %v", first.Err)
+	}
+	if n := len(e.Checks) - 1; n > 0 {
+		fmt.Fprintf(&b, " (and %d more failed check", n)
+		if n > 1 {
+			b.WriteString("s")
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is matches ErrNotVerified.
+func (e *VerificationError) Is(target error) bool { return target == ErrNotVerified }
+
+// Unwrap returns the errors of the failed checks.
+func (e *VerificationError) Unwrap() []error {
+	var out []error
+	for _, c := range e.Checks {
+		if c.Err != nil {
+			out = append(out, c.Err)
+		}
+	}
+	return out
+}

@@ -1,0 +1,951 @@
+package badge
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// Defaults of [VerifierOptions].
+const (
+	DefaultMaxInputBytes       = 16 << 20
+	DefaultMaxEndorsementDepth = 2
+	maxEndorsementsPerLevel    = 32
+)
+
+// Pipeline errors; each failed check carries one (or a more specific error
+// from vc, proof or did).
+var (
+	// ErrUnrecognizedInput: the bytes are neither JSON, a compact JWT, a PNG
+	// nor an SVG.
+	ErrUnrecognizedInput = errors.New("badge: input is not a credential, a JWT or a baked image")
+	// ErrContext: the @context list breaks the Open Badges rules.
+	ErrContext = errors.New("badge: invalid @context")
+	// ErrType: the credential is not of a type this verifier checks.
+	ErrType = errors.New("badge: not an Open Badges credential type")
+	// ErrNoSubject: the credential subject has neither an id nor an
+	// identifier.
+	ErrNoSubject = errors.New("badge: credential subject has no id and no identifier")
+	// ErrNoProof: the credential carries no proof.
+	ErrNoProof = errors.New("badge: credential has no proof")
+	// ErrUntrustedIssuer: the issuer is not in the caller's trusted list.
+	ErrUntrustedIssuer = errors.New("badge: issuer is not trusted")
+	// ErrStatusNotChecked: the credential has a status entry and no status
+	// checker is configured (fails closed; see InsecureSkipStatus).
+	ErrStatusNotChecked = errors.New("badge: credential has a status but no status checker is configured")
+	// ErrEndorsement: an embedded endorsement did not verify (a warning
+	// unless RequireValidEndorsements).
+	ErrEndorsement = errors.New("badge: an endorsement did not verify")
+	// ErrRecipientMismatch: the credential is not about the given recipient.
+	ErrRecipientMismatch = errors.New("badge: recipient does not match")
+)
+
+// VerifierOptions configures a [Verifier]. The zero value is safe: offline
+// key resolution (did:key and did:jwk), embedded contexts and schemas, no
+// status checking (so a credential with a credentialStatus fails the status
+// check), the current time with five minutes of clock skew.
+type VerifierOptions struct {
+	// Proofs checks signatures. Nil: a proof.Verifier built from Resolver,
+	// KeySets, the clock and InsecureFragmentKeys, with the default
+	// cryptosuite and algorithm allow-lists.
+	Proofs *proof.Verifier
+	// Resolver resolves verification methods when Proofs is nil. Nil means
+	// offline: did:key and did:jwk. Add did:web and https with did.Methods.
+	Resolver proof.Resolver
+	// KeySets fetches JWK Sets for VC-JWT kid URLs when Proofs is nil.
+	KeySets proof.KeySetFetcher
+	// InsecureFragmentKeys accepts a verification method
+	// "https://host/path#z6Mk…" by reading the key from the fragment, with
+	// no fetch, and the part before '#' as its controller, as the 1EdTech
+	// validator does. It is insecure: anyone can name their own key under
+	// any issuer URL this way. Off, such a key is accepted only when the
+	// document at the URL lists it (network resolver required).
+	InsecureFragmentKeys bool
+	// RequireAllProofs makes every proof count (default: at least one proof
+	// of an allowed suite verifies and none fails; others are warnings).
+	RequireAllProofs bool
+
+	// Status checks credentialStatus entries. Nil: a credential with a
+	// credentialStatus fails the status check, unless InsecureSkipStatus.
+	Status vc.StatusChecker
+	// InsecureSkipStatus reports the status check as skipped instead.
+	InsecureSkipStatus bool
+	// Refresher fetches refreshed credentials (1EdTechCredentialRefresh).
+	// Nil: refresh is skipped.
+	Refresher vc.Refresher
+
+	// Processor is the JSON-LD processor (nil: embedded contexts only).
+	Processor *vc.Processor
+	// Schemas validates against the official schemas (nil: the embedded
+	// ones).
+	Schemas *SchemaValidator
+	// AllowUnknownSchemas turns a credentialSchema URL that is not embedded
+	// into a warning (the credential is then validated against the official
+	// schema for its type) instead of a failure.
+	AllowUnknownSchemas bool
+
+	// Now is the clock (nil: time.Now); ClockSkew the tolerance for the
+	// validity window (0: vc.DefaultClockSkew).
+	Now       func() time.Time
+	ClockSkew time.Duration
+	// TrustedIssuers, when not empty, lists the only issuer ids accepted.
+	// Empty means any issuer whose proof verifies.
+	TrustedIssuers []string
+	// RequireValidEndorsements makes an embedded endorsement that does not
+	// verify fail the credential. By default it is a warning: an
+	// endorsement is a third party's statement about the credential, and a
+	// bad one does not make the credential itself false. Every
+	// endorsement's own result is in VerificationResult.Endorsements.
+	RequireValidEndorsements bool
+	// MaxEndorsementDepth bounds the recursion into endorsements
+	// (0: DefaultMaxEndorsementDepth; negative: endorsements not verified,
+	// reported skipped).
+	MaxEndorsementDepth int
+	// MaxInputBytes bounds the input (0: DefaultMaxInputBytes).
+	MaxInputBytes int64
+}
+
+// Verifier runs the Open Badges 3.0 verification algorithm. Build it with
+// [NewVerifier]; it is safe for concurrent use.
+type Verifier struct {
+	o      VerifierOptions
+	proofs *proof.Verifier
+	proc   *vc.Processor
+	schema *SchemaValidator
+}
+
+// NewVerifier checks the options once and returns a Verifier.
+func NewVerifier(o VerifierOptions) (*Verifier, error) {
+	v := &Verifier{o: o}
+	if o.Now == nil {
+		v.o.Now = time.Now
+	}
+	if o.MaxInputBytes <= 0 {
+		v.o.MaxInputBytes = DefaultMaxInputBytes
+	}
+	if o.MaxEndorsementDepth == 0 {
+		v.o.MaxEndorsementDepth = DefaultMaxEndorsementDepth
+	}
+	v.proc = o.Processor
+	if v.proc == nil {
+		v.proc = vc.NewProcessor(nil)
+	}
+	v.schema = o.Schemas
+	if v.schema == nil {
+		s, err := NewSchemaValidator()
+		if err != nil {
+			return nil, fmt.Errorf("badge: loading the embedded schemas: %w", err)
+		}
+		v.schema = s
+	}
+	v.proofs = o.Proofs
+	if v.proofs == nil {
+		skew := o.ClockSkew
+		if skew == 0 {
+			skew = vc.DefaultClockSkew
+		}
+		v.proofs = &proof.Verifier{
+			Resolver:             o.Resolver,
+			KeySets:              o.KeySets,
+			Processor:            v.proc,
+			Now:                  v.o.Now,
+			ClockSkew:            skew,
+			RequireAllProofs:     o.RequireAllProofs,
+			MultikeyFragmentKeys: o.InsecureFragmentKeys,
+		}
+	}
+	return v, nil
+}
+
+// ExpectedRecipient names the person a caller expects a badge to be about:
+// an identifier type (emailAddress, studentId, ..., or "id" for the
+// subject's id, which "did" and "url" also select) and value. Identifier
+// entries are matched hashed or not.
+type ExpectedRecipient struct {
+	Type  IdentifierType
+	Value string
+}
+
+// VerifyOptions are per-call options of [Verifier.VerifyWith].
+type VerifyOptions struct {
+	// Recipient, when set, must match the credential subject.
+	Recipient *ExpectedRecipient
+}
+
+// Verify runs the pipeline on a credential given as JSON, a compact VC-JWT,
+// or a baked PNG or SVG (detected from the bytes). It returns a result with
+// every check whether or not verification succeeded, and an error that is
+// nil only when every check passed (a [*VerificationError] otherwise).
+// Only a nil ctx returns a nil result.
+func (v *Verifier) Verify(ctx context.Context, data []byte) (*VerificationResult, error) {
+	return v.VerifyWith(ctx, data, nil)
+}
+
+// VerifyReader reads at most MaxInputBytes from r and verifies them.
+func (v *Verifier) VerifyReader(ctx context.Context, r io.Reader) (*VerificationResult, error) {
+	b, err := io.ReadAll(io.LimitReader(r, v.o.MaxInputBytes+1))
+	if err != nil {
+		res := &VerificationResult{Checks: []Check{{ID: CheckParse, Status: Failed, Err: err}}}
+		return res, &VerificationError{Checks: res.Checks}
+	}
+	return v.VerifyWith(ctx, b, nil)
+}
+
+// VerifyWith is Verify with per-call options.
+func (v *Verifier) VerifyWith(ctx context.Context, data []byte, o *VerifyOptions) (*VerificationResult, error) {
+	if ctx == nil {
+		return nil, errors.New("badge: nil context")
+	}
+	var opt VerifyOptions
+	if o != nil {
+		opt = *o
+	}
+	r := v.run(ctx, data, &opt, 0, true)
+	return r, r.err()
+}
+
+func (r *VerificationResult) err() error {
+	f := r.Failed()
+	if len(f) == 0 {
+		return nil
+	}
+	return &VerificationError{Checks: f}
+}
+
+// run is the pipeline. depth counts endorsement recursion; refresh says
+// whether a refresh may still be tried.
+func (v *Verifier) run(ctx context.Context, data []byte, o *VerifyOptions, depth int, refresh bool) *VerificationResult {
+	r := &VerificationResult{}
+	add := func(id CheckID, st CheckStatus, err error, detail string) {
+		r.Checks = append(r.Checks, Check{ID: id, Status: st, Err: err, Detail: detail})
+	}
+	defer func() { r.Verified = len(r.Failed()) == 0 }()
+
+	// 1. parse: detect the format, unbake, decode the JWT payload.
+	cred, token, err := v.parse(data, r)
+	if err != nil {
+		add(CheckParse, Failed, err, "")
+		return r
+	}
+	r.Credential = cred
+	r.Issuer = cred.Issuer()
+	add(CheckParse, Passed, nil, fmt.Sprintf("%s credential (VC %s)", r.Input, cred.Version()))
+	doc := cred.Document()
+	endorsement := cred.HasType("EndorsementCredential")
+
+	// 2. context: the contexts Open Badges requires, first and second, then
+	// JSON-LD safe mode over what is signed (the document without its
+	// proofs: each proof is checked by its own suite, and a proof of an
+	// unknown type is a warning of the proof check, not a context failure).
+	if err := checkContexts(cred, endorsement); err != nil {
+		add(CheckContext, Failed, err, "")
+	} else if err := v.proc.Check(ctx, withoutMember(doc, "proof")); err != nil {
+		add(CheckContext, Failed, err, "")
+	} else {
+		add(CheckContext, Passed, nil, strings.Join(cred.Contexts(), ", "))
+	}
+
+	// 3. type: the VC data model and the Open Badges model.
+	add(v.checkType(cred, endorsement, r))
+
+	// 4. schema.
+	add(v.checkSchema(cred))
+
+	// 5. subject: an id or an identifier.
+	add(checkSubject(cred, endorsement))
+
+	// 6. proof, and 7. issuer binding.
+	v.checkProof(ctx, cred, token, r, add)
+
+	// Refresh: only after the proof verified, at most once; a failed
+	// refresh never fails verification.
+	if refresh {
+		if nr := v.tryRefresh(ctx, cred, r, o, depth, add); nr != nil {
+			return nr
+		}
+	} else {
+		add(CheckRefresh, Skipped, nil, "already refreshed once")
+	}
+
+	// 8. validity window.
+	if err := vc.CheckValidity(cred, &vc.ValidityOptions{Now: v.o.Now, ClockSkew: v.o.ClockSkew}); err != nil {
+		add(CheckValidity, Failed, err, "")
+	} else {
+		add(CheckValidity, Passed, nil, validityDetail(cred))
+	}
+
+	// 9. status.
+	v.checkStatus(ctx, cred, r, add)
+
+	// 10. endorsements.
+	v.checkEndorsements(ctx, doc, r, depth, add)
+
+	// 11. recipient.
+	if o.Recipient == nil {
+		add(CheckRecipient, Skipped, nil, "no recipient given")
+	} else {
+		add(checkRecipient(r, *o.Recipient))
+	}
+	return r
+}
+
+// parse detects the input format and returns the credential and, for a
+// VC-JWT, the compact token.
+func (v *Verifier) parse(data []byte, r *VerificationResult) (*vc.Credential, string, error) {
+	if int64(len(data)) > v.o.MaxInputBytes {
+		return nil, "", fmt.Errorf("%w: input larger than %d bytes", vc.ErrMalformed, v.o.MaxInputBytes)
+	}
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG")):
+		r.Input = InputPNG
+	case looksLikeSVG(trimmed):
+		r.Input = InputSVG
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		r.Input = InputJSON
+	case isCompactJWS(trimmed):
+		r.Input = InputJWT
+	default:
+		return nil, "", ErrUnrecognizedInput
+	}
+	if r.Input == InputPNG || r.Input == InputSVG {
+		b, err := Unbake(bytes.NewReader(data), &UnbakeOptions{MaxImageBytes: v.o.MaxInputBytes})
+		if err != nil {
+			return nil, "", err
+		}
+		trimmed = bytes.TrimSpace(b.Credential)
+		if b.Encoding == EncodingJWT {
+			c, err := credentialFromJWT(string(trimmed))
+			return c, string(trimmed), err
+		}
+		c, err := vc.Parse(trimmed)
+		return c, "", err
+	}
+	if r.Input == InputJWT {
+		c, err := credentialFromJWT(string(trimmed))
+		return c, string(trimmed), err
+	}
+	c, err := vc.Parse(data)
+	return c, "", err
+}
+
+func looksLikeSVG(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(b, []byte("<")) {
+		return false
+	}
+	head := b[:min(len(b), 4096)]
+	return bytes.Contains(head, []byte("<svg"))
+}
+
+// credentialFromJWT decodes the payload of a VC-JWT without checking the
+// signature (the proof check does that): a VC 2.0 payload is the
+// credential, a VC 1.1 one carries it in the "vc" claim.
+func credentialFromJWT(token string) (*vc.Credential, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%w: not a compact JWS", vc.ErrMalformed)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload is not base64url", vc.ErrMalformed)
+	}
+	pv, err := jsonx.Parse(payload, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload: %w", vc.ErrMalformed, err)
+	}
+	pm, ok := pv.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: JWT payload is not an object", vc.ErrMalformed)
+	}
+	if inner, ok := pm["vc"].(map[string]any); ok {
+		raw, err := json.Marshal(inner)
+		if err != nil {
+			return nil, fmt.Errorf("%w: JWT vc claim: %w", vc.ErrMalformed, err)
+		}
+		return vc.FromValue(raw, inner)
+	}
+	cred := withoutMember(pm, jwtClaims...)
+	if len(cred) == len(pm) {
+		return vc.FromValue(payload, pm)
+	}
+	raw, err := json.Marshal(cred)
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload: %w", vc.ErrMalformed, err)
+	}
+	return vc.FromValue(raw, cred)
+}
+
+// jwtClaims are the registered JWT claims (RFC 7519 §4.1) a VC 2.0 JWT may
+// carry beside the credential's members; they are the token's, checked by
+// the proof step against the credential, and not part of its JSON-LD.
+var jwtClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+
+// withoutMember returns m without the given keys (m itself when it has
+// none of them).
+func withoutMember(m map[string]any, keys ...string) map[string]any {
+	found := false
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			found = true
+		}
+	}
+	if !found {
+		return m
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.Contains(keys, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// checkContexts applies the Open Badges @context rules: the VC context
+// first, then an Open Badges (or CLR) context.
+func checkContexts(c *vc.Credential, endorsement bool) error {
+	ctxs := c.Contexts()
+	if len(ctxs) == 0 {
+		return fmt.Errorf("%w: no context URLs", ErrContext)
+	}
+	if ctxs[0] != vc.ContextV2 && ctxs[0] != vc.ContextV1 {
+		return fmt.Errorf("%w: the first context must be %s, not %q", ErrContext, vc.ContextV2, ctxs[0])
+	}
+	if len(ctxs) < 2 || !isOBContext(ctxs[1]) {
+		return fmt.Errorf("%w: the second context must be an Open Badges 3.0 context (https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json)", ErrContext)
+	}
+	return nil
+}
+
+func isOBContext(u string) bool {
+	return strings.HasPrefix(u, "https://purl.imsglobal.org/spec/ob/v3p0/context") ||
+		strings.HasPrefix(u, "https://purl.imsglobal.org/spec/clr/v2p0/context")
+}
+
+// checkType runs the VC data model checks and the Open Badges model's
+// Validate (types and required members, with JSON paths).
+func (v *Verifier) checkType(c *vc.Credential, endorsement bool, r *VerificationResult) (CheckID, CheckStatus, error, string) {
+	if !c.HasType("VerifiableCredential") {
+		return CheckType, Failed, fmt.Errorf("%w: type must include VerifiableCredential", ErrType), ""
+	}
+	var want string
+	switch {
+	case endorsement:
+		want = "EndorsementCredential"
+	case c.HasType("AchievementCredential"):
+		want = "AchievementCredential"
+	case c.HasType("OpenBadgeCredential"):
+		want = "OpenBadgeCredential"
+	default:
+		return CheckType, Failed, fmt.Errorf("%w: type must include AchievementCredential, OpenBadgeCredential or EndorsementCredential, got %v", ErrType, c.Types()), ""
+	}
+	var errs []error
+	if err := vc.CheckDataModel(c); err != nil {
+		errs = append(errs, err)
+	}
+	raw, _ := json.Marshal(c.Document())
+	if endorsement {
+		var e EndorsementCredential
+		if err := json.Unmarshal(raw, &e); err != nil {
+			errs = append(errs, err)
+		} else {
+			r.Endorsement = &e
+			if err := e.Validate(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	} else {
+		var a AchievementCredential
+		if err := json.Unmarshal(raw, &a); err != nil {
+			errs = append(errs, err)
+		} else {
+			r.Badge = &a
+			if err := a.Validate(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return CheckType, Failed, errors.Join(errs...), ""
+	}
+	return CheckType, Passed, nil, want
+}
+
+// checkSchema validates against the official schema the credential names
+// (or the one for its type), tolerating JSON-LD compaction: a single value
+// where the schema wants an array is read as a one-element array, as
+// JSON-LD says it means. VC 1.1 credentials are outside the OB 3.0 schemas.
+func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, string) {
+	if c.Version() == vc.Version1_1 {
+		return CheckSchema, Skipped, nil, "the official OB 3.0 schemas describe VC 2.0 credentials; this VC 1.1 credential is checked by the data model checks only"
+	}
+	doc := deepCopy(c.Document()).(map[string]any)
+	var urls []string
+	var warn error
+	for _, s := range c.Schemas() {
+		t, _ := s["type"].(string)
+		id, _ := s["id"].(string)
+		if t != CredentialSchemaType {
+			continue
+		}
+		if !v.schema.Has(id) {
+			if !v.o.AllowUnknownSchemas {
+				return CheckSchema, Failed, &UnknownSchemaError{URL: id}, "schemas are never fetched; AllowUnknownSchemas turns this into a warning"
+			}
+			warn = &UnknownSchemaError{URL: id}
+			continue
+		}
+		urls = append(urls, id)
+	}
+	if len(urls) == 0 {
+		urls = []string{SchemaAchievementCredential}
+		if c.HasType("EndorsementCredential") {
+			urls = []string{SchemaEndorsementCredential}
+		}
+	}
+	for _, u := range urls {
+		if err := v.validateCompacted(u, doc); err != nil {
+			return CheckSchema, Failed, err, u
+		}
+	}
+	if warn != nil {
+		return CheckSchema, Warning, warn, strings.Join(urls, ", ")
+	}
+	return CheckSchema, Passed, nil, strings.Join(urls, ", ")
+}
+
+// validateCompacted validates doc against the schema at u, re-reading
+// single values as arrays where the schema asks for an array.
+func (v *Verifier) validateCompacted(u string, doc map[string]any) error {
+	for range 8 {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		err = v.schema.Validate(u, b)
+		var se *SchemaError
+		if err == nil || !errors.As(err, &se) {
+			return err
+		}
+		changed := false
+		for _, viol := range se.Violations {
+			if strings.HasSuffix(viol.Message, "want array") && wrapAt(doc, viol.InstanceLocation) {
+				changed = true
+			}
+		}
+		if !changed {
+			return err
+		}
+	}
+	b, _ := json.Marshal(doc)
+	return v.schema.Validate(u, b)
+}
+
+// wrapAt replaces the value at a JSON Pointer with a one-element array.
+func wrapAt(doc map[string]any, ptr string) bool {
+	if ptr == "" || ptr == "/" {
+		return false
+	}
+	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	var cur any = doc
+	for i, t := range toks {
+		t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+		last := i == len(toks)-1
+		switch c := cur.(type) {
+		case map[string]any:
+			if last {
+				val, ok := c[t]
+				if !ok {
+					return false
+				}
+				if _, isArr := val.([]any); isArr {
+					return false
+				}
+				c[t] = []any{val}
+				return true
+			}
+			cur = c[t]
+		case []any:
+			n, err := strconv.Atoi(t)
+			if err != nil || n < 0 || n >= len(c) {
+				return false
+			}
+			if last {
+				if _, isArr := c[n].([]any); isArr {
+					return false
+				}
+				c[n] = []any{c[n]}
+				return true
+			}
+			cur = c[n]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+// checkSubject requires an id or at least one identifier on the
+// achievement subject (OB 3.0 AchievementSubject). An endorsement's subject
+// needs an id.
+func checkSubject(c *vc.Credential, endorsement bool) (CheckID, CheckStatus, error, string) {
+	subs := c.Subjects()
+	if len(subs) == 0 {
+		return CheckSubject, Failed, fmt.Errorf("%w: no credentialSubject", ErrNoSubject), ""
+	}
+	for i, s := range subs {
+		id, _ := s["id"].(string)
+		if id != "" {
+			continue
+		}
+		if endorsement {
+			return CheckSubject, Failed, fmt.Errorf("%w: credentialSubject[%d] of an endorsement needs an id", ErrNoSubject, i), ""
+		}
+		if ids := objectsOf(s["identifier"]); len(ids) > 0 {
+			continue
+		}
+		return CheckSubject, Failed, fmt.Errorf("%w (credentialSubject[%d])", ErrNoSubject, i), ""
+	}
+	if id, _ := subs[0]["id"].(string); id != "" {
+		return CheckSubject, Passed, nil, "subject " + id
+	}
+	return CheckSubject, Passed, nil, "subject identified by identifier entries"
+}
+
+// checkProof verifies the Data Integrity proofs or the VC-JWT and then
+// reports issuer binding as its own check.
+func (v *Verifier) checkProof(ctx context.Context, c *vc.Credential, token string, r *VerificationResult, add func(CheckID, CheckStatus, error, string)) {
+	var err error
+	if token != "" {
+		var pr proof.ProofResult
+		var jc *vc.Credential
+		jc, pr, err = v.proofs.VerifyJWT(ctx, token)
+		r.Proofs = []proof.ProofResult{pr}
+		if err == nil && jc != nil && jc.ID() != c.ID() {
+			err = fmt.Errorf("%w: the verified token names a different credential", ErrIssuerMismatch)
+		}
+	} else if len(c.Proofs()) == 0 {
+		add(CheckProof, Failed, ErrNoProof, "")
+		add(CheckIssuer, Skipped, nil, "no proof")
+		return
+	} else {
+		r.Proofs, err = v.proofs.VerifyProofs(ctx, c)
+	}
+	if err != nil {
+		add(CheckProof, Failed, err, proofDetail(r.Proofs))
+		if errors.Is(err, proof.ErrIssuerMismatch) || errors.Is(err, ErrIssuerMismatch) {
+			add(CheckIssuer, Failed, err, "")
+		} else {
+			add(CheckIssuer, Skipped, nil, "no proof verified")
+		}
+		return
+	}
+	status := Passed
+	var warn error
+	for _, p := range r.Proofs {
+		if p.Status == proof.StatusUnsupported {
+			status, warn = Warning, p.Err
+		}
+	}
+	add(CheckProof, status, warn, proofDetail(r.Proofs))
+
+	var controller string
+	for _, p := range r.Proofs {
+		if p.Status == proof.StatusVerified {
+			controller = p.Controller
+			break
+		}
+	}
+	issuer := c.Issuer()
+	switch {
+	case len(v.o.TrustedIssuers) > 0 && !slices.Contains(v.o.TrustedIssuers, issuer):
+		add(CheckIssuer, Failed, fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer), "")
+	case controller != "" && controller != issuer && !strings.HasPrefix(controller, issuer+"#"):
+		add(CheckIssuer, Failed, fmt.Errorf("%w: key controller %q, issuer %q", ErrIssuerMismatch, controller, issuer), "")
+	default:
+		add(CheckIssuer, Passed, nil, "signed by "+orDash(controller)+" for issuer "+issuer)
+	}
+}
+
+func proofDetail(ps []proof.ProofResult) string {
+	var parts []string
+	for _, p := range ps {
+		name := p.Cryptosuite
+		if name == "" {
+			name = p.Type
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", name, p.Status))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// tryRefresh fetches a refreshed credential when the credential asks for
+// 1EdTech refresh and its proof verified. It returns the result for the
+// refreshed credential when that verifies (as far as its proof), else nil
+// and the pipeline goes on with the original.
+func (v *Verifier) tryRefresh(ctx context.Context, c *vc.Credential, r *VerificationResult, o *VerifyOptions, depth int, add func(CheckID, CheckStatus, error, string)) *VerificationResult {
+	services := objectsOf(c.Document()["refreshService"])
+	if len(services) == 0 {
+		add(CheckRefresh, Skipped, nil, "no refreshService")
+		return nil
+	}
+	var svc map[string]any
+	for _, s := range services {
+		if t, _ := s["type"].(string); t == "1EdTechCredentialRefresh" {
+			svc = s
+			break
+		}
+	}
+	switch {
+	case svc == nil:
+		add(CheckRefresh, Skipped, nil, "no 1EdTechCredentialRefresh service")
+		return nil
+	case v.o.Refresher == nil:
+		add(CheckRefresh, Skipped, nil, "no refresher configured")
+		return nil
+	}
+	if pc := r.Check(CheckProof); pc == nil || pc.Status == Failed {
+		add(CheckRefresh, Skipped, nil, "refresh is tried only after the proof verified")
+		return nil
+	}
+	b, err := v.o.Refresher.Refresh(ctx, c, svc)
+	if err != nil {
+		add(CheckRefresh, Warning, err, "refresh failed; verifying the credential as given")
+		return nil
+	}
+	nr := v.run(ctx, b, o, depth, false)
+	if nr.Credential == nil || nr.Credential.ID() != c.ID() {
+		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential has a different id", vc.ErrRefresh), "verifying the credential as given")
+		return nil
+	}
+	if pc := nr.Check(CheckProof); pc == nil || pc.Status == Failed {
+		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential's proof did not verify", vc.ErrRefresh), "verifying the credential as given")
+		return nil
+	}
+	add(CheckRefresh, Passed, nil, "refreshed from the issuer's refresh service")
+	orig := *r
+	orig.Verified = len(orig.Failed()) == 0
+	nr.Refreshed = true
+	nr.Original = &orig
+	return nr
+}
+
+func validityDetail(c *vc.Credential) string {
+	from, hasFrom, _ := c.ValidFrom()
+	until, hasUntil, _ := c.ValidUntil()
+	switch {
+	case hasFrom && hasUntil:
+		return "valid " + from.UTC().Format(time.RFC3339) + " to " + until.UTC().Format(time.RFC3339)
+	case hasFrom:
+		return "valid from " + from.UTC().Format(time.RFC3339)
+	case hasUntil:
+		return "valid until " + until.UTC().Format(time.RFC3339)
+	}
+	return "no validity window"
+}
+
+// checkStatus runs every credentialStatus entry through the status checker.
+func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *VerificationResult, add func(CheckID, CheckStatus, error, string)) {
+	entries := c.Statuses()
+	if _, has := c.Document()["credentialStatus"]; !has {
+		add(CheckCredentialStatus, Skipped, nil, "no credentialStatus")
+		return
+	}
+	if v.o.Status == nil {
+		if v.o.InsecureSkipStatus {
+			add(CheckCredentialStatus, Skipped, nil, "status checking explicitly skipped (InsecureSkipStatus)")
+			return
+		}
+		add(CheckCredentialStatus, Failed, ErrStatusNotChecked, "configure a status checker, or skip explicitly")
+		return
+	}
+	if len(entries) == 0 {
+		add(CheckCredentialStatus, Failed, fmt.Errorf("%w: credentialStatus is not an object", vc.ErrStatusUnknown), "")
+		return
+	}
+	var errs []error
+	var details []string
+	for _, e := range entries {
+		res, err := v.o.Status.CheckStatus(ctx, c, e)
+		if res != nil {
+			r.Status = append(r.Status, *res)
+			d := res.Type + ": " + res.Outcome.String()
+			if res.Message != "" {
+				d += " (" + res.Message + ")"
+			}
+			details = append(details, d)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		add(CheckCredentialStatus, Failed, errors.Join(errs...), strings.Join(details, "; "))
+		return
+	}
+	add(CheckCredentialStatus, Passed, nil, strings.Join(details, "; "))
+}
+
+// endorsementSites are where Open Badges embeds endorsements.
+var endorsementSites = [][]string{
+	{},
+	{"issuer"},
+	{"credentialSubject", "achievement"},
+	{"credentialSubject", "achievement", "creator"},
+}
+
+// checkEndorsements verifies embedded endorsements (endorsement objects
+// and endorsementJwt strings) recursively, to a bounded depth.
+func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r *VerificationResult, depth int, add func(CheckID, CheckStatus, error, string)) {
+	type found struct {
+		path string
+		data []byte
+		val  map[string]any
+	}
+	var all []found
+	for _, site := range endorsementSites {
+		var cur any = doc
+		path := "$"
+		for _, k := range site {
+			m, _ := cur.(map[string]any)
+			cur = m[k]
+			path += "." + k
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			continue
+		}
+		for i, e := range listOf(m["endorsement"]) {
+			if em, ok := e.(map[string]any); ok {
+				all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), val: em})
+			}
+		}
+		for i, e := range listOf(m["endorsementJwt"]) {
+			if s, ok := e.(string); ok {
+				all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), data: []byte(s)})
+			}
+		}
+	}
+	if len(all) == 0 {
+		add(CheckEndorsements, Skipped, nil, "no endorsements")
+		return
+	}
+	if v.o.MaxEndorsementDepth < 0 {
+		add(CheckEndorsements, Skipped, nil, "endorsement verification disabled")
+		return
+	}
+	if depth >= v.o.MaxEndorsementDepth {
+		add(CheckEndorsements, Skipped, nil, fmt.Sprintf("endorsements nested deeper than %d are not verified", v.o.MaxEndorsementDepth))
+		return
+	}
+	if len(all) > maxEndorsementsPerLevel {
+		add(CheckEndorsements, Failed, fmt.Errorf("%w: more than %d endorsements", ErrEndorsement, maxEndorsementsPerLevel), "")
+		return
+	}
+	var failed []string
+	for _, f := range all {
+		var er *VerificationResult
+		if f.val != nil {
+			er = v.runValue(ctx, f.val, depth+1)
+		} else {
+			er = v.run(ctx, f.data, &VerifyOptions{}, depth+1, false)
+		}
+		if er.Credential != nil && !er.Credential.HasType("EndorsementCredential") {
+			er.Checks = append(er.Checks, Check{ID: CheckType, Status: Failed, Err: fmt.Errorf("%w: an endorsement must be an EndorsementCredential", ErrType)})
+			er.Verified = false
+		}
+		r.Endorsements = append(r.Endorsements, &EndorsementResult{Path: f.path, Result: er})
+		if !er.Verified {
+			failed = append(failed, f.path)
+		}
+	}
+	if len(failed) > 0 {
+		st := Warning
+		if v.o.RequireValidEndorsements {
+			st = Failed
+		}
+		add(CheckEndorsements, st, fmt.Errorf("%w: %s", ErrEndorsement, strings.Join(failed, ", ")), "an endorsement is a third party's statement about the credential; see VerificationResult.Endorsements")
+		return
+	}
+	add(CheckEndorsements, Passed, nil, fmt.Sprintf("%d endorsement(s) verified", len(all)))
+}
+
+// runValue verifies an embedded JSON credential from its parsed value: the
+// proofs are checked over that value, which is exactly what was embedded.
+func (v *Verifier) runValue(ctx context.Context, val map[string]any, depth int) *VerificationResult {
+	raw, err := json.Marshal(val)
+	if err != nil {
+		return &VerificationResult{Checks: []Check{{ID: CheckParse, Status: Failed, Err: err}}}
+	}
+	return v.run(ctx, raw, &VerifyOptions{}, depth, false)
+}
+
+func listOf(v any) []any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return x
+	}
+	return []any{v}
+}
+
+// checkRecipient matches the subject against the caller's recipient.
+func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, CheckStatus, error, string) {
+	subs := r.Credential.Subjects()
+	for _, s := range subs {
+		if id, _ := s["id"].(string); id != "" && (want.Type == "did" || want.Type == "url" || want.Type == "id") && id == want.Value {
+			return CheckRecipient, Passed, nil, "subject id matches"
+		}
+		for _, e := range objectsOf(s["identifier"]) {
+			raw, _ := json.Marshal(e)
+			var io IdentityObject
+			if json.Unmarshal(raw, &io) != nil {
+				continue
+			}
+			ok, err := io.Matches(want.Type, want.Value)
+			if err == nil && ok {
+				return CheckRecipient, Passed, nil, "identifier " + string(want.Type) + " matches"
+			}
+		}
+	}
+	return CheckRecipient, Failed, fmt.Errorf("%w: no subject id or identifier matches %s", ErrRecipientMismatch, want.Type), ""
+}
