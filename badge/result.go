@@ -16,18 +16,18 @@ type CheckID string
 
 // The checks, in the order [Verifier.Verify] runs them.
 const (
-	CheckParse        CheckID = "parse"           // the input is a credential (JSON, JWT, baked PNG or SVG)
-	CheckContext      CheckID = "context"         // @context order and JSON-LD safe mode (known contexts, defined terms)
-	CheckType         CheckID = "type"            // VC data model and Open Badges model: types and required members
-	CheckSchema       CheckID = "schema"          // the official JSON Schemas
-	CheckSubject      CheckID = "subject"         // the subject has an id or an identifier
-	CheckProof        CheckID = "proof"           // Data Integrity proofs or the VC-JWT signature
-	CheckIssuer       CheckID = "issuer_binding"  // the signing key belongs to the issuer
-	CheckRefresh      CheckID = "refresh"         // 1EdTech credential refresh (never fails verification)
-	CheckValidity     CheckID = "validity_period" // validFrom / validUntil
+	CheckParse            CheckID = "parse"           // the input is a credential (JSON, JWT, baked PNG or SVG)
+	CheckContext          CheckID = "context"         // @context order and JSON-LD safe mode (known contexts, defined terms)
+	CheckType             CheckID = "type"            // VC data model and Open Badges model: types and required members
+	CheckSchema           CheckID = "schema"          // the official JSON Schemas
+	CheckSubject          CheckID = "subject"         // the subject has an id or an identifier
+	CheckProof            CheckID = "proof"           // Data Integrity proofs or the VC-JWT signature
+	CheckIssuer           CheckID = "issuer_binding"  // the signing key belongs to the issuer
+	CheckRefresh          CheckID = "refresh"         // 1EdTech credential refresh (never fails verification)
+	CheckValidity         CheckID = "validity_period" // validFrom / validUntil
 	CheckCredentialStatus CheckID = "status"          // revocation and suspension
-	CheckEndorsements CheckID = "endorsements"    // embedded endorsements, verified recursively
-	CheckRecipient    CheckID = "recipient"       // the optional recipient match
+	CheckEndorsements     CheckID = "endorsements"    // embedded endorsements, verified recursively
+	CheckRecipient        CheckID = "recipient"       // the optional recipient match
 )
 
 // CheckStatus is the outcome of one check.
@@ -155,7 +155,7 @@ const ResultMediaType = "application/vnd.openbadges-go.verification-result+json;
 // MarshalJSON writes the result for services and the CLI's --json output.
 func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 	type endorsement struct {
-		Path   string  `json:"path"`
+		Path   string              `json:"path"`
 		Result *VerificationResult `json:"result"`
 	}
 	out := struct {
@@ -170,7 +170,7 @@ func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 		Proofs       []proofJSON         `json:"proofs,omitempty"`
 		Status       []vc.StatusResult   `json:"status,omitempty"`
 		Endorsements []endorsement       `json:"endorsements,omitempty"`
-		Original     *VerificationResult             `json:"original,omitempty"`
+		Original     *VerificationResult `json:"original,omitempty"`
 	}{MediaType: ResultMediaType, Verified: r.Verified, Input: r.Input, Issuer: r.Issuer, Refreshed: r.Refreshed, Checks: r.Checks, Status: r.Status, Original: r.Original}
 	if r.Checks == nil {
 		out.Checks = []Check{}
