@@ -31,7 +31,7 @@ func benchSign(b *testing.B, s crypto.Signer, suite string) {
 	}
 }
 
-func signedFor(b *testing.B, s crypto.Signer, suite string) *vc.Credential {
+func signedFor(b testing.TB, s crypto.Signer, suite string) *vc.Credential {
 	vm, ctrl := didKey(b, s)
 	doc := credentialFor(b, ctrl)
 	if suite == Ed25519Signature2020 {
@@ -53,6 +53,37 @@ func signedFor(b *testing.B, s crypto.Signer, suite string) *vc.Credential {
 func benchVerify(b *testing.B, s crypto.Signer, suite string) {
 	c := signedFor(b, s, suite)
 	v := &Verifier{Processor: vc.NewProcessor(nil)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.VerifyProofs(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyEdDSARDFC2022Parallel verifies from GOMAXPROCS goroutines
+// with one shared Verifier; run with -cpu 1,2 to see the scaling.
+func BenchmarkVerifyEdDSARDFC2022Parallel(b *testing.B) {
+	c := signedFor(b, testKeys()["Ed25519"], EdDSARDFC2022)
+	v := &Verifier{Processor: vc.NewProcessor(nil)}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := v.VerifyProofs(ctx, c); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkVerifyEdDSARDFC2022ZeroVerifier uses the zero Verifier, whose
+// processor comes from the package's pool of default processors.
+func BenchmarkVerifyEdDSARDFC2022ZeroVerifier(b *testing.B) {
+	c := signedFor(b, testKeys()["Ed25519"], EdDSARDFC2022)
+	var v Verifier
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -147,6 +178,23 @@ func BenchmarkEd25519VerifyBaseline(b *testing.B) {
 	for b.Loop() {
 		if !ed25519.Verify(pub, msg, sig) {
 			b.Fatal("baseline does not verify")
+		}
+	}
+}
+
+// BenchmarkEd25519SignBaseline is a raw ed25519.Sign of a 64-byte
+// message: with BenchmarkEd25519VerifyBaseline, the floor of an issue that
+// checks its own signature.
+func BenchmarkEd25519SignBaseline(b *testing.B) {
+	s := testKeys()["Ed25519"].(ed25519.PrivateKey)
+	msg := make([]byte, 64)
+	for i := range msg {
+		msg[i] = byte(i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(ed25519.Sign(s, msg)) != ed25519.SignatureSize {
+			b.Fatal("short signature")
 		}
 	}
 }

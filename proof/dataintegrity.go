@@ -328,10 +328,8 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 	}
 	config := p.configMap()
 	config["@context"] = ctxv
-	proc := opt.Processor
-	if proc == nil {
-		proc = vc.NewProcessor(nil)
-	}
+	proc, pooled := withProcessor(opt.Processor)
+	defer releaseProcessor(proc, pooled)
 	d, err := hashInputs(ctx, proc, kind, unsecured, config, nil)
 	if err != nil {
 		return nil, errorf(ErrInvalidDocument, err, "")

@@ -96,3 +96,25 @@ func FuzzVerifyProofs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProofJSON: the proof object written without reflection is the bytes
+// encoding/json writes, compact and indented.
+func FuzzProofJSON(f *testing.F) {
+	for _, s := range awkwardStrings {
+		f.Add(s, "did:key:z6Mk#z6Mk")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		p := &proofJSON{ID: a, Type: b, Cryptosuite: a, Created: b, VerificationMethod: a, ProofPurpose: b,
+			Challenge: a, Domain: b, PreviousProof: []string{a, b}, ProofValue: a}
+		for _, ws := range []string{"", "\n  "} {
+			want, err := encodeIndented(p, ws, "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := marshalIndented(p, ws, "  ")
+			if string(got) != string(want) {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // member is the byte span of one top-level member of a JSON object.
@@ -171,6 +172,18 @@ func indentUnit(data []byte, ws string, closeAt int) string {
 // marshalIndented marshals v, indented to sit after ws ("\n" + indent),
 // one level being unit.
 func marshalIndented(v any, ws, unit string) ([]byte, error) {
+	if p, ok := v.(*proofJSON); ok {
+		indent := ""
+		if ws != "" {
+			indent = ws[strings.LastIndexByte(ws, '\n')+1:]
+		}
+		return p.appendJSON(make([]byte, 0, 512), ws != "", indent, unit), nil
+	}
+	return encodeIndented(v, ws, unit)
+}
+
+// encodeIndented is marshalIndented through encoding/json.
+func encodeIndented(v any, ws, unit string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -296,4 +309,139 @@ func memberValue(data []byte, name string) ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// appendJSON appends p as encoding/json writes it (member order and
+// omitempty of its tags, HTML characters unescaped), compact or, when
+// pretty is set, indented with prefix and unit as json.Encoder.SetIndent
+// does. It avoids reflection on the signing path; TestProofJSONMatchesEncodingJSON
+// holds it to encoding/json's output.
+func (p *proofJSON) appendJSON(b []byte, pretty bool, prefix, unit string) []byte {
+	n := 0
+	member := func(name string) {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		if pretty {
+			b = append(b, '\n')
+			b = append(b, prefix...)
+			b = append(b, unit...)
+		}
+		b = appendJSONString(b, name)
+		b = append(b, ':')
+		if pretty {
+			b = append(b, ' ')
+		}
+	}
+	str := func(name, v string, omitEmpty bool) {
+		if omitEmpty && v == "" {
+			return
+		}
+		member(name)
+		b = appendJSONString(b, v)
+	}
+	b = append(b, '{')
+	str("id", p.ID, true)
+	str("type", p.Type, false)
+	str("cryptosuite", p.Cryptosuite, true)
+	str("created", p.Created, true)
+	str("expires", p.Expires, true)
+	str("verificationMethod", p.VerificationMethod, false)
+	str("proofPurpose", p.ProofPurpose, false)
+	str("challenge", p.Challenge, true)
+	str("domain", p.Domain, true)
+	switch pp := p.PreviousProof.(type) {
+	case string:
+		member("previousProof")
+		b = appendJSONString(b, pp)
+	case []string:
+		member("previousProof")
+		if pp == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for i, s := range pp {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				if pretty {
+					b = append(b, '\n')
+					b = append(b, prefix...)
+					b = append(b, unit...)
+					b = append(b, unit...)
+				}
+				b = appendJSONString(b, s)
+			}
+			if pretty && len(pp) > 0 {
+				b = append(b, '\n')
+				b = append(b, prefix...)
+				b = append(b, unit...)
+			}
+			b = append(b, ']')
+		}
+	}
+	str("proofValue", p.ProofValue, true)
+	if pretty && n > 0 {
+		b = append(b, '\n')
+		b = append(b, prefix...)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s quoted as encoding/json quotes strings with
+// HTML escaping off: short escapes for \b \f \n \r \t, \u00XX for other
+// control characters, \ufffd for invalid UTF-8, and \u2028 and \u2029
+// escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

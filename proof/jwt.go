@@ -66,10 +66,8 @@ func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JW
 	if err != nil {
 		return "", errorf(ErrInvalidDocument, err, "")
 	}
-	proc := opt.Processor
-	if proc == nil {
-		proc = vc.NewProcessor(nil)
-	}
+	proc, pooled := withProcessor(opt.Processor)
+	defer releaseProcessor(proc, pooled)
 	if err := proc.Check(ctx, c.Document()); err != nil {
 		return "", errorf(ErrInvalidDocument, err, "")
 	}

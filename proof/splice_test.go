@@ -27,3 +27,34 @@ func TestAppendProofKeepsInputBytes(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// awkwardStrings exercise every escaping rule of encoding/json.
+var awkwardStrings = []string{
+	"", "plain", `quote " and \ backslash`, "<tag> & amp", "\b\f\n\r\t", "\x00\x01\x1f\x7f",
+	"é ü 漢字 🎓", "\u2028 and \u2029", "bad \xff utf-8 \xc3", "\xed\xa0\x80 surrogate",
+}
+
+func TestProofJSONMatchesEncodingJSON(t *testing.T) {
+	var cases []*proofJSON
+	for _, s := range awkwardStrings {
+		cases = append(cases,
+			&proofJSON{Type: s, VerificationMethod: s, ProofPurpose: s},
+			&proofJSON{ID: s, Type: "DataIntegrityProof", Cryptosuite: s, Created: s, Expires: s,
+				VerificationMethod: "did:key:z#z", ProofPurpose: "assertionMethod", Challenge: s, Domain: s,
+				PreviousProof: s, ProofValue: s},
+			&proofJSON{Type: "T", VerificationMethod: "v", ProofPurpose: "p", PreviousProof: []string{s, "urn:b", s}})
+	}
+	cases = append(cases,
+		&proofJSON{Type: "T", PreviousProof: []string{}},
+		&proofJSON{Type: "T", PreviousProof: []string(nil)})
+	layouts := []struct{ ws, unit string }{{"", ""}, {"\n  ", "  "}, {"\n", "\t"}, {"\n    ", "    "}, {"\r\n  ", "  "}}
+	for _, p := range cases {
+		for _, l := range layouts {
+			want, err := encodeIndented(p, l.ws, l.unit)
+			require.NoError(t, err)
+			got, err := marshalIndented(p, l.ws, l.unit)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got), "%+v %q", p, l.ws)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openbadges-go/openbadges/did"
@@ -144,11 +145,29 @@ type Verifier struct {
 	KeySets KeySetFetcher
 }
 
-func (v *Verifier) processor() *vc.Processor {
-	if v.Processor != nil {
-		return v.Processor
+// defaultProcessors holds processors with the default options for the
+// callers that name none. A processor compiles each context once and keeps
+// it in its bounded caches; a fresh processor per call would compile the
+// embedded contexts again every time (about five times the cost of a
+// verification, and some 700 more allocations).
+var defaultProcessors = sync.Pool{New: func() any { return vc.NewProcessor(nil) }}
+
+// withProcessor returns p, or, when p is nil, a default processor and true:
+// the caller then returns it with releaseProcessor when done.
+func withProcessor(p *vc.Processor) (*vc.Processor, bool) {
+	if p != nil {
+		return p, false
 	}
-	return vc.NewProcessor(nil)
+	if d, ok := defaultProcessors.Get().(*vc.Processor); ok {
+		return d, true
+	}
+	return vc.NewProcessor(nil), true
+}
+
+func releaseProcessor(p *vc.Processor, pooled bool) {
+	if pooled {
+		defaultProcessors.Put(p)
+	}
 }
 
 func (v *Verifier) resolver() Resolver {
@@ -202,7 +221,8 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 		return nil, errorf(ErrMalformedProof, nil, "proof set holds a value that is not an object")
 	}
 	cache := &canonicalCache{}
-	proc := v.processor()
+	proc, pooled := withProcessor(v.Processor)
+	defer releaseProcessor(proc, pooled)
 	results := make([]ProofResult, len(all))
 	for i, p := range all {
 		results[i] = v.verifyOne(ctx, proc, c, doc, all, i, p, cache)
@@ -422,6 +442,14 @@ func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relatio
 		return nil, errorf(ErrKeyNotFound, nil, "resolver returned no document for %q", base)
 	}
 	vm := doc.VerificationMethodByID(vmURL)
+	if vm == nil && !hasFrag && strings.HasPrefix(base, "did:") {
+		// A bare DID names its subject; it selects a key only when the
+		// document lists exactly one under the relationship (did:key).
+		if refs := doc.Relationship(rel); len(refs) == 1 {
+			vmURL = doc.AbsoluteID(refs[0].ID)
+			vm = doc.VerificationMethodByID(vmURL)
+		}
+	}
 	if vm == nil {
 		return nil, errorf(ErrKeyNotFound, nil, "%q is not in the document of %q", vmURL, base)
 	}
