@@ -201,3 +201,167 @@ func TestFormatText(t *testing.T) {
 }
 
 var _ = errors.Is
+
+// Issue refuses what a verifier would refuse, naming every problem by its
+// JSON path, before anything is signed.
+func TestIssueRefuses(t *testing.T) {
+	ctx := context.Background()
+	other := testKey(t, 9)
+	tests := []struct {
+		name   string
+		edit   func(c *badge.AchievementCredential)
+		format badge.Format
+		paths  []string // every path the error must name
+		is     []error
+	}{
+		{
+			name:  "missing achievement name",
+			edit:  func(c *badge.AchievementCredential) { c.CredentialSubject.Achievement.Name = "" },
+			paths: []string{"$.credentialSubject.achievement.name"},
+			is:    []error{badge.ErrInvalidCredential, badge.ErrRequired},
+		},
+		{
+			name:  "wrong issuer for the key",
+			edit:  func(c *badge.AchievementCredential) { c.Issuer.Object.ID = other.Controller },
+			paths: []string{"$.issuer.id"},
+			is:    []error{badge.ErrIssuerMismatch},
+		},
+		{
+			name: "wrong issuer for the key (JWT, issuer as IRI)",
+			edit: func(c *badge.AchievementCredential) {
+				c.Issuer = badge.Ref[badge.Profile]("https://example.org/someone-else")
+			},
+			format: badge.JWT,
+			paths:  []string{"$.issuer"},
+			is:     []error{badge.ErrIssuerMismatch},
+		},
+		{
+			name: "undefined extension term",
+			edit: func(c *badge.AchievementCredential) {
+				c.CredentialSubject.Achievement.Extra = map[string]json.RawMessage{"level": json.RawMessage(`"gold"`)}
+			},
+			paths: []string{"$.credentialSubject.achievement.level"},
+			is:    []error{vc.ErrSafeMode, vc.ErrUndefinedTerm},
+		},
+		{
+			name: "undefined extension term (JWT)",
+			edit: func(c *badge.AchievementCredential) {
+				c.Extra = map[string]json.RawMessage{"score": json.RawMessage(`12`)}
+			},
+			format: badge.JWT,
+			paths:  []string{"$.score"},
+			is:     []error{vc.ErrUndefinedTerm},
+		},
+		{
+			name: "unknown context",
+			edit: func(c *badge.AchievementCredential) {
+				c.Context.Values = append(c.Context.Values, badge.ContextEntry{URL: "https://example.org/my-extension/v1"})
+			},
+			paths: []string{"$.@context[2]"},
+			is:    []error{vc.ErrUnknownContext},
+		},
+		{
+			name:  "OB context missing",
+			edit:  func(c *badge.AchievementCredential) { c.Context = badge.Contexts(badge.ContextVC2) },
+			paths: []string{"$.@context", "$.credentialSubject.achievement", "$.type[1]"},
+			is:    []error{badge.ErrInvalidCredential, vc.ErrUndefinedTerm},
+		},
+		{
+			name: "every problem at once",
+			edit: func(c *badge.AchievementCredential) {
+				c.CredentialSubject.Achievement.Name = ""
+				c.CredentialSubject.Achievement.Criteria = nil
+				c.Issuer.Object.ID = other.Controller
+				c.CredentialSubject.Extra = map[string]json.RawMessage{"nickname": json.RawMessage(`"Gopher"`)}
+				c.Type = badge.Many("VerifiableCredential")
+			},
+			paths: []string{
+				"$.credentialSubject.achievement.name", "$.credentialSubject.achievement.criteria",
+				"$.issuer.id", "$.credentialSubject.nickname", "$.type",
+			},
+			is: []error{badge.ErrRequired, badge.ErrTypeMismatch, badge.ErrIssuerMismatch, vc.ErrUndefinedTerm},
+		},
+		{
+			name:  "invalid date",
+			edit:  func(c *badge.AchievementCredential) { c.ValidUntil = "tomorrow" },
+			paths: []string{"$.validUntil"},
+			is:    []error{badge.ErrInvalidValue, vc.ErrMalformed},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss := testIssuer(t, tt.format)
+			c := testCredential(t, iss)
+			tt.edit(c)
+			s, err := iss.Issue(ctx, c)
+			require.Error(t, err)
+			assert.Nil(t, s)
+			assert.ErrorIs(t, err, badge.ErrIssue)
+			for _, is := range tt.is {
+				assert.ErrorIs(t, err, is)
+			}
+			var ie *badge.IssueError
+			require.ErrorAs(t, err, &ie)
+			var paths []string
+			for _, f := range ie.Fields() {
+				paths = append(paths, f.Path)
+			}
+			for _, p := range tt.paths {
+				assert.Contains(t, paths, p)
+				assert.Contains(t, err.Error(), p)
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "badge: cannot issue credential: "), err.Error())
+		})
+	}
+}
+
+// The issuer binding error says what is wrong and why it matters.
+func TestIssueIssuerMismatchMessage(t *testing.T) {
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	c.Issuer.Object.ID = "https://example.org/issuers/1"
+	_, err := iss.Issue(context.Background(), c)
+	var im *badge.IssuerMismatchError
+	require.ErrorAs(t, err, &im)
+	assert.Equal(t, "https://example.org/issuers/1", im.Issuer)
+	assert.Equal(t, testKey(t, 1).Controller, im.Controller)
+	assert.Contains(t, err.Error(), "$.issuer.id: issuer \"https://example.org/issuers/1\" is not the controller")
+	assert.Contains(t, err.Error(), "issuer binding")
+}
+
+// An explicit Controller is what the issuer must match (an https issuer
+// whose key document lives elsewhere).
+func TestIssueExplicitController(t *testing.T) {
+	k := testKey(t, 1)
+	iss := &badge.Issuer{
+		Key:        proof.Key{Signer: k.Signer, VerificationMethod: "https://example.edu/keys/1"},
+		Controller: "https://example.edu/issuers/1",
+		Now:        fixedNow,
+	}
+	assert.Equal(t, "https://example.edu/issuers/1", iss.Profile("x").ID)
+	c := testCredential(t, iss)
+	_, err := iss.Issue(context.Background(), c)
+	require.NoError(t, err)
+	c.Issuer.Object.ID = "https://example.edu/keys/1"
+	_, err = iss.Issue(context.Background(), c)
+	assert.ErrorIs(t, err, badge.ErrIssuerMismatch)
+}
+
+func TestIssueCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	iss := testIssuer(t, badge.DataIntegrity)
+	_, err := iss.Issue(ctx, testCredential(t, iss))
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, badge.ErrIssue)
+}
+
+// An Extra key that shadows a known member cannot be written.
+func TestIssueShadowedMember(t *testing.T) {
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	c.Extra = map[string]json.RawMessage{"name": json.RawMessage(`"x"`)}
+	_, err := iss.Issue(context.Background(), c)
+	assert.ErrorIs(t, err, badge.ErrIssue)
+	assert.ErrorIs(t, err, badge.ErrShadowedMember)
+}
