@@ -73,6 +73,14 @@ type VerifierOptions struct {
 	// any issuer URL this way. Off, such a key is accepted only when the
 	// document at the URL lists it (network resolver required).
 	InsecureFragmentKeys bool
+	// InsecureEmbeddedJWK trusts a VC-JWT's own "jwk" header key even when
+	// nothing binds it to the issuer (the 1EdTech validator does). The
+	// token then proves only that it is unchanged, not who made it.
+	InsecureEmbeddedJWK bool
+	// AllowedCryptosuites is the Data Integrity allow-list when Proofs is
+	// nil (nil: proof.DefaultCryptosuites; add proof.EdDSA2022 to accept
+	// the legacy suite name).
+	AllowedCryptosuites []string
 	// RequireAllProofs makes every proof count (default: at least one proof
 	// of an allowed suite verifies and none fails; others are warnings).
 	RequireAllProofs bool
@@ -164,6 +172,8 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			ClockSkew:            skew,
 			RequireAllProofs:     o.RequireAllProofs,
 			MultikeyFragmentKeys: o.InsecureFragmentKeys,
+			TrustEmbeddedJWK:     o.InsecureEmbeddedJWK,
+			AllowedCryptosuites:  o.AllowedCryptosuites,
 		}
 	}
 	return v, nil

@@ -43,6 +43,7 @@ func commands() []command {
 		{"canon", "print the RDFC-1.0 canonical N-Quads of a JSON-LD document or N-Quads dataset", runCanon},
 		{"keygen", "generate a private key (JWK or Multikey) whose id is its did:key", runKeygen},
 		{"did", "DID tools: 'did resolve' prints a DID document or key document", runDID},
+		{"verify", "verify a credential (JSON, VC-JWT, baked PNG or SVG) and list every check", runVerify},
 		{"issue", "sign a credential with a Data Integrity proof or as a VC-JWT", runIssue},
 		{"bake", "embed a credential in a PNG or SVG badge image", runBake},
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},

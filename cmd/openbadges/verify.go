@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc/status"
+)
+
+// listFlags collects repeated --status-list URL=FILE flags.
+type listFlags map[string]string
+
+func (l listFlags) String() string { return "" }
+func (l listFlags) Set(s string) error {
+	u, f, ok := strings.Cut(s, "=")
+	if !ok || u == "" || f == "" {
+		return fmt.Errorf("want URL=FILE, got %q", s)
+	}
+	l[u] = f
+	return nil
+}
+
+func runVerify(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
+		"       [--status-list URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
+		"       [--allow-eddsa-2022] FILE|-\n\n"+
+		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG,\n"+
+		"and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
+		"services are fetched over HTTPS unless --offline. Exit 0 when verified, 1 when not.")
+	asJSON := fs.Bool("json", false, "print the structured result as JSON")
+	nowFlag := fs.String("now", "", "verify as of this time (RFC 3339) instead of the clock")
+	offline := fs.Bool("offline", false, "no network: did:key and did:jwk keys only, status from --status-list files only")
+	recipient := fs.String("recipient", "", "check that the badge was issued to TYPE:VALUE (e.g. emailAddress:ada@example.org, id:did:example:123)")
+	skipStatus := fs.Bool("skip-status", false, "do not check credentialStatus (reported as skipped)")
+	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept keys named only by an https URL fragment (https://host/path#z6Mk...), as the 1EdTech validator does; anyone can forge such a key")
+	embeddedJWK := fs.Bool("insecure-embedded-jwk", false, "trust a VC-JWT's own jwk header key even when nothing binds it to the issuer, as the 1EdTech validator does")
+	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
+	lists := listFlags{}
+	fs.Var(lists, "status-list", "use FILE as the status list (or revocation list) published at URL; repeatable")
+	if done, code := parseFlags(e, fs, args); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf(e, "verify", "expected one FILE (or - for stdin)")
+	}
+	clock := time.Now
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return usageErrorf(e, "verify", "--now: %v", err)
+		}
+		clock = func() time.Time { return t }
+	}
+	var want *badge.ExpectedRecipient
+	if *recipient != "" {
+		typ, val, ok := strings.Cut(*recipient, ":")
+		if !ok || typ == "" || val == "" {
+			return usageErrorf(e, "verify", "--recipient wants TYPE:VALUE")
+		}
+		want = &badge.ExpectedRecipient{Type: badge.IdentifierType(typ), Value: val}
+	}
+	data, err := readInput(e, fs.Arg(0))
+	if err != nil {
+		return failf(e, "verify", "%v", err)
+	}
+
+	pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute, MultikeyFragmentKeys: *fragmentKeys, TrustEmbeddedJWK: *embeddedJWK}
+	if *legacy {
+		pv.AllowedCryptosuites = append(proof.DefaultCryptosuites(), proof.EdDSA2022)
+	}
+	if !*offline {
+		pv.Resolver = did.Methods{
+			"key":   did.KeyResolver{},
+			"jwk":   did.JWKResolver{},
+			"web":   &did.WebResolver{},
+			"https": &did.HTTPSResolver{},
+		}
+		pv.KeySets = &proof.HTTPKeySets{}
+	}
+	opts := badge.VerifierOptions{Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus}
+	if !*skipStatus {
+		var files map[string][]byte
+		if len(lists) > 0 {
+			files = map[string][]byte{}
+			for u, f := range lists {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					return failf(e, "verify", "--status-list: %v", err)
+				}
+				files[u] = b
+			}
+		}
+		switch {
+		case *offline:
+			opts.Status = status.NewLocalChecker(files, pv)
+		case files != nil:
+			local, web := status.StaticFetcher(files), &status.HTTPFetcher{}
+			opts.Status = &status.Checker{Proofs: pv, Now: clock, Fetcher: status.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
+				if _, ok := files[u]; ok {
+					return local.Fetch(ctx, u)
+				}
+				return web.Fetch(ctx, u)
+			})}
+		default:
+			opts.Status = &status.Checker{Proofs: pv, Now: clock}
+		}
+	}
+	if !*offline {
+		opts.Refresher = &status.Refresher{}
+	}
+	v, err := badge.NewVerifier(opts)
+	if err != nil {
+		return failf(e, "verify", "%v", err)
+	}
+	res, verr := v.VerifyWith(ctx, data, &badge.VerifyOptions{Recipient: want})
+	if *asJSON {
+		out, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return failf(e, "verify", "%v", err)
+		}
+		e.stdout.Write(append(out, '\n'))
+	} else {
+		printReport(e, fs.Arg(0), res)
+	}
+	if verr != nil {
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// printReport writes the human report: one line per check.
+func printReport(e *env, name string, res *badge.VerificationResult) {
+	w := e.stdout
+	verdict := "VERIFIED"
+	if !res.Verified {
+		verdict = "NOT VERIFIED"
+	}
+	fmt.Fprintf(w, "%s: %s\n", name, verdict)
+	if res.Credential != nil {
+		fmt.Fprintf(w, "  credential %s (%s, %s)\n", orNone(res.Credential.ID()), strings.Join(res.Credential.Types(), ", "), res.Input)
+		fmt.Fprintf(w, "  issuer     %s\n", orNone(res.Issuer))
+		if res.Badge != nil && res.Badge.CredentialSubject.Achievement != nil {
+			fmt.Fprintf(w, "  achievement %q\n", res.Badge.CredentialSubject.Achievement.Name)
+		}
+	}
+	if res.Refreshed {
+		fmt.Fprintln(w, "  (refreshed from the issuer's refresh service)")
+	}
+	for _, c := range res.Checks {
+		mark := map[badge.CheckStatus]string{badge.Passed: "ok  ", badge.Failed: "FAIL", badge.Warning: "warn", badge.Skipped: "skip"}[c.Status]
+		line := fmt.Sprintf("  [%s] %-16s", mark, c.ID)
+		switch {
+		case c.Err != nil:
+			line += " " + c.Err.Error()
+		case c.Detail != "":
+			line += " " + c.Detail
+		}
+		fmt.Fprintln(w, line)
+	}
+	for _, en := range res.Endorsements {
+		v := "verified"
+		if !en.Result.Verified {
+			v = "not verified"
+		}
+		fmt.Fprintf(w, "  endorsement at %s: %s\n", en.Path, v)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
