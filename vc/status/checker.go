@@ -53,7 +53,7 @@ type Checker struct {
 	// Fetcher fetches lists (nil = a default [HTTPFetcher]).
 	Fetcher Fetcher
 	// Proofs verifies the list credential's proofs and JWTs (nil = a zero
-	// proof.Verifier). The badge pipeline passes its own, e.g. with
+	// proof.Verifier with the checker's clock). The badge pipeline passes its own, e.g. with
 	// MultikeyFragmentKeys for 1EdTech's https#z6Mk keys or an HTTPS
 	// resolver.
 	Proofs *proof.Verifier
@@ -121,7 +121,7 @@ func (ch *Checker) init() {
 	}
 	ch.proofs = ch.Proofs
 	if ch.proofs == nil {
-		ch.proofs = &proof.Verifier{}
+		ch.proofs = &proof.Verifier{Now: ch.Now}
 	}
 	ch.cache = make(map[string]*cachedList)
 	ch.inflight = make(map[string]*loadCall)

@@ -48,7 +48,16 @@ func controller(k proof.Key) string {
 // issue returns a signed credential of k's controller carrying entries.
 func issue(t testing.TB, k proof.Key, entries ...status.Entry) *vc.Credential {
 	t.Helper()
-	doc := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:6a1e0b8c-0d57-4a36-9a1a-7f1c2a0c1d11",` +
+	ctxs := `"https://www.w3.org/ns/credentials/v2"`
+	for _, e := range entries {
+		switch e.Type {
+		case status.TypeStatusList2021Entry:
+			ctxs += `,"` + status.ContextStatusList2021 + `"`
+		case status.TypeRevocationList:
+			ctxs += `,"https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"`
+		}
+	}
+	doc := []byte(`{"@context":[` + ctxs + `],"id":"urn:uuid:6a1e0b8c-0d57-4a36-9a1a-7f1c2a0c1d11",` +
 		`"type":["VerifiableCredential"],"issuer":"` + controller(k) + `","validFrom":"2026-01-01T00:00:00Z",` +
 		`"credentialSubject":{"id":"did:example:alice"}}`)
 	var err error

@@ -442,7 +442,11 @@ func ParseList(data []byte, statusSize int, lim *Limits) (*List, error) {
 // AddStatus returns credential (an unsigned JSON credential) with
 // credentialStatus set to the entries (one entry is written as an object,
 // several as an array). The input bytes are kept; the member is appended.
-// A credential that already has credentialStatus is refused.
+// A credential that already has credentialStatus or a proof is refused, as
+// is one whose @context does not define an entry's terms: Bitstring Status
+// List needs the VC 2.0 context (or the status/v1 context), StatusList2021
+// [ContextStatusList2021], and 1EdTechRevocationList the Open Badges
+// extensions context.
 func AddStatus(credential []byte, entries ...Entry) ([]byte, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("status: no entries to add")
@@ -460,6 +464,16 @@ func AddStatus(credential []byte, entries ...Entry) ([]byte, error) {
 	}
 	if _, has := m["proof"]; has {
 		return nil, fmt.Errorf("status: credential is already signed; add status before signing")
+	}
+	ctxs := contextURLs(m["@context"])
+	for _, e := range entries {
+		need := entryContexts[e.Type]
+		if need == nil {
+			return nil, fmt.Errorf("status: unknown entry type %q", e.Type)
+		}
+		if !slices.ContainsFunc(need, func(u string) bool { return slices.Contains(ctxs, u) }) {
+			return nil, fmt.Errorf("status: a %s entry needs one of the contexts %q in @context", e.Type, need)
+		}
 	}
 	var val any = entries
 	if len(entries) == 1 {
@@ -480,6 +494,30 @@ func AddStatus(credential []byte, entries ...Entry) ([]byte, error) {
 	out = append(out, '}')
 	out = append(out, credential[end+1:]...)
 	return out, nil
+}
+
+// entryContexts lists, per entry type, the contexts of which one defines
+// its terms.
+var entryContexts = map[string][]string{
+	TypeBitstringEntry:      {vc.ContextV2, "https://www.w3.org/ns/credentials/status/v1"},
+	TypeStatusList2021Entry: {ContextStatusList2021},
+	TypeRevocationList:      {"https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"},
+}
+
+func contextURLs(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // listInfo is what a list credential says, format-independent.
