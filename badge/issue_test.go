@@ -365,3 +365,96 @@ func TestIssueShadowedMember(t *testing.T) {
 	assert.ErrorIs(t, err, badge.ErrIssue)
 	assert.ErrorIs(t, err, badge.ErrShadowedMember)
 }
+
+func TestIssueJSON(t *testing.T) {
+	ctx := context.Background()
+	iss := testIssuer(t, badge.DataIntegrity)
+	doc, err := json.MarshalIndent(testCredential(t, iss), "", "  ")
+	require.NoError(t, err)
+
+	s, err := iss.IssueJSON(ctx, doc)
+	require.NoError(t, err)
+	// The bytes are kept: the proof is appended after the last member.
+	assert.True(t, bytes.HasPrefix(s.JSON, bytes.TrimRight(doc, "}\n")), "input bytes not kept")
+	cred, err := vc.Parse(s.JSON)
+	require.NoError(t, err)
+	res, err := (&proof.Verifier{Now: fixedNow}).VerifyProofs(ctx, cred)
+	require.NoError(t, err)
+	assert.Equal(t, proof.StatusVerified, res[0].Status)
+
+	iss.Format = badge.JWT
+	s, err = iss.IssueJSON(ctx, doc)
+	require.NoError(t, err)
+	_, _, err = (&proof.Verifier{Now: fixedNow}).VerifyJWT(ctx, s.JWT)
+	require.NoError(t, err)
+
+	// An endorsement, and a plain VC of another type.
+	e := endorser(t, badge.DataIntegrity)
+	en, err := badge.NewEndorsement(e.Profile("E"), "https://example.edu/x", "ok", &badge.CredentialOptions{Now: fixedNow})
+	require.NoError(t, err)
+	enDoc, err := json.Marshal(en)
+	require.NoError(t, err)
+	_, err = e.IssueJSON(ctx, enDoc)
+	require.NoError(t, err)
+	plain := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],` +
+		`"issuer":"` + testKey(t, 5).Controller + `","validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"id":"did:example:x"}}`)
+	s, err = e.IssueJSON(ctx, plain)
+	require.NoError(t, err)
+	assert.Empty(t, s.ID)
+}
+
+func TestIssueJSONRefuses(t *testing.T) {
+	ctx := context.Background()
+	iss := testIssuer(t, badge.DataIntegrity)
+	tests := []struct {
+		name string
+		doc  string
+		path string
+		is   error
+	}{
+		{"not JSON", `{"a":`, "$", vc.ErrMalformed},
+		{"duplicate key", `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","type":"X"}`, "$", vc.ErrMalformed},
+		{"case variant member of an OB credential",
+			`{"@context":["https://www.w3.org/ns/credentials/v2","` + badge.ContextOB303 + `"],"type":["VerifiableCredential","OpenBadgeCredential"],"ISSUER":"x"}`,
+			"$.ISSUER", badge.ErrCaseVariantMember},
+		{"endorsement without name",
+			`{"@context":["https://www.w3.org/ns/credentials/v2","` + badge.ContextOB303 + `"],"id":"urn:uuid:1","type":["VerifiableCredential","EndorsementCredential"],` +
+				`"issuer":{"id":"` + testKey(t, 1).Controller + `","type":["Profile"]},"validFrom":"2024-01-01T00:00:00Z",` +
+				`"credentialSubject":{"id":"https://example.edu/a","type":["EndorsementSubject"]}}`,
+			"$.name", badge.ErrRequired},
+		{"plain VC with an undefined term",
+			`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"` + testKey(t, 1).Controller + `",` +
+				`"validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"id":"did:example:x","favouriteColour":"blue"}}`,
+			"$.credentialSubject.favouriteColour", vc.ErrUndefinedTerm},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := iss.IssueJSON(ctx, []byte(tt.doc))
+			assert.ErrorIs(t, err, badge.ErrIssue)
+			assert.ErrorIs(t, err, tt.is)
+			var ie *badge.IssueError
+			require.ErrorAs(t, err, &ie)
+			var paths []string
+			for _, f := range ie.Fields() {
+				paths = append(paths, f.Path)
+			}
+			assert.Contains(t, paths, tt.path)
+		})
+	}
+}
+
+func TestIssueEndorsementRefuses(t *testing.T) {
+	e := endorser(t, badge.DataIntegrity)
+	en, err := badge.NewEndorsement(e.Profile("E"), "https://example.edu/x", "ok", nil)
+	require.NoError(t, err)
+	en.CredentialSubject.Type = badge.Many("Thing")
+	_, err = e.IssueEndorsement(context.Background(), en)
+	assert.ErrorIs(t, err, badge.ErrTypeMismatch)
+	assert.ErrorContains(t, err, "$.credentialSubject.type")
+	_, err = e.IssueEndorsement(context.Background(), nil)
+	assert.ErrorIs(t, err, badge.ErrInvalidArgument)
+	_, err = (&badge.Issuer{}).IssueEndorsement(context.Background(), en)
+	assert.ErrorIs(t, err, badge.ErrInvalidKey)
+	_, err = (&badge.Issuer{}).IssueJSON(context.Background(), nil)
+	assert.ErrorIs(t, err, badge.ErrInvalidKey)
+}
