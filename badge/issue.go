@@ -198,7 +198,7 @@ func (i *Issuer) Issue(ctx context.Context, c *AchievementCredential) (*Signed, 
 	if err := cc.Validate(); err != nil {
 		problems = append(problems, err)
 	}
-	doc, err := json.Marshal(cc)
+	doc, err := cc.MarshalJSON() // not json.Marshal: vc.Parse below checks the bytes anyway
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
 	}
@@ -222,7 +222,7 @@ func (i *Issuer) IssueEndorsement(ctx context.Context, c *EndorsementCredential)
 	if err := cc.Validate(); err != nil {
 		problems = append(problems, err)
 	}
-	doc, err := json.Marshal(cc)
+	doc, err := cc.MarshalJSON() // not json.Marshal: vc.Parse below checks the bytes anyway
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
 	}
