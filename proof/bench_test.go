@@ -198,3 +198,22 @@ func BenchmarkEd25519SignBaseline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEd25519VerifyBaselineParallel is the raw verify from
+// GOMAXPROCS goroutines: how far this machine's cores scale on pure
+// computation, the ceiling for BenchmarkVerifyEdDSARDFC2022Parallel.
+func BenchmarkEd25519VerifyBaselineParallel(b *testing.B) {
+	s := testKeys()["Ed25519"].(ed25519.PrivateKey)
+	msg := make([]byte, 64)
+	sig := ed25519.Sign(s, msg)
+	pub := s.Public().(ed25519.PublicKey)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if !ed25519.Verify(pub, msg, sig) {
+				b.Error("baseline does not verify")
+				return
+			}
+		}
+	})
+}

@@ -47,6 +47,8 @@ func commands() []command {
 		{"issue", "sign a credential with a Data Integrity proof or as a VC-JWT", runIssue},
 		{"bake", "embed a credential in a PNG or SVG badge image", runBake},
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},
+		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
+		{"bench", "measure issuing and verifying on this machine, as ratios to raw Ed25519", runBench},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
