@@ -141,6 +141,9 @@ func (ch *Checker) CheckStatus(ctx context.Context, c *vc.Credential, entry map[
 	ch.once.Do(ch.init)
 	typ := entryType(entry)
 	res := &vc.StatusResult{Type: typ, Index: -1}
+	if c == nil {
+		return unknown(res, newError(ErrMalformed, "", nil, "nil credential"))
+	}
 	switch typ {
 	case TypeBitstringEntry, TypeStatusList2021Entry:
 		return ch.checkList(ctx, c, entry, res)
