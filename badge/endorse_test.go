@@ -163,3 +163,28 @@ func TestEndorsementJWT(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, proof.StatusVerified, res[0].Status)
 }
+
+// An endorsement of the credential itself names the credential's id, which
+// must therefore be set before both are issued.
+func TestEndorseCredential(t *testing.T) {
+	ctx := context.Background()
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	e := endorser(t, badge.DataIntegrity)
+	en, err := badge.NewEndorsement(e.Profile("Registrar"), c.ID, "Confirmed.", &badge.CredentialOptions{Now: fixedNow})
+	require.NoError(t, err)
+	signedEn, err := e.IssueEndorsement(ctx, en)
+	require.NoError(t, err)
+	require.NoError(t, c.AddEndorsement(signedEn))
+	s, err := iss.Issue(ctx, c)
+	require.NoError(t, err)
+	cred, err := vc.Parse(s.JSON)
+	require.NoError(t, err)
+	res, err := (&proof.Verifier{Now: fixedNow}).VerifyProofs(ctx, cred)
+	require.NoError(t, err)
+	assert.Equal(t, proof.StatusVerified, res[0].Status)
+
+	other := testCredential(t, iss)
+	other.ID = "urn:uuid:00000000-0000-4000-8000-000000000000"
+	assert.ErrorIs(t, other.AddEndorsement(signedEn), badge.ErrInvalidArgument)
+}

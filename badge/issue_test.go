@@ -458,3 +458,36 @@ func TestIssueEndorsementRefuses(t *testing.T) {
 	_, err = (&badge.Issuer{}).IssueJSON(context.Background(), nil)
 	assert.ErrorIs(t, err, badge.ErrInvalidKey)
 }
+
+// Every field error matches the sentinel of its kind.
+func TestIssueErrorFieldsMatch(t *testing.T) {
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	c.CredentialSubject.Achievement.Description = ""
+	c.CredentialSubject.Extra = map[string]json.RawMessage{"nickname": json.RawMessage(`"Gopher"`)}
+	_, err := iss.Issue(context.Background(), c)
+	var ie *badge.IssueError
+	require.ErrorAs(t, err, &ie)
+	want := map[string]error{
+		"$.credentialSubject.achievement.description": badge.ErrRequired,
+		"$.credentialSubject.nickname":                vc.ErrUndefinedTerm,
+	}
+	require.Len(t, ie.Fields(), len(want))
+	for _, f := range ie.Fields() {
+		assert.ErrorIs(t, f, want[f.Path], f.Path)
+	}
+}
+
+// A VC 1.1 credential gets no validFrom: it needs issuanceDate, which Issue
+// does not invent.
+func TestIssueVC11NotCompleted(t *testing.T) {
+	iss := testIssuer(t, badge.DataIntegrity)
+	c := testCredential(t, iss)
+	c.Context = badge.Contexts(badge.ContextVC11, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")
+	c.ValidFrom = ""
+	_, err := iss.Issue(context.Background(), c)
+	var ie *badge.IssueError
+	require.ErrorAs(t, err, &ie)
+	assert.ErrorContains(t, err, "$.issuanceDate")
+	assert.NotContains(t, err.Error(), "$.validFrom")
+}
