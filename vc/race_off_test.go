@@ -1,0 +1,7 @@
+//go:build !race
+
+package vc
+
+// raceSlowdown stretches wall-clock bounds in tests: the race detector
+// makes this code several times slower.
+const raceSlowdown = 1
