@@ -1,0 +1,87 @@
+package badge
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// endorsedBadge issues an achievement endorsed by a second issuer (a Data
+// Integrity endorsement embedded in the achievement) and returns it.
+func endorsedBadge(t *testing.T) []byte {
+	t.Helper()
+	clock := func() time.Time { return rtNow }
+	mk := func(s string) *Issuer {
+		seed := sha256.Sum256([]byte(s))
+		k, err := did.NewEd25519KeyFromSeed(seed[:])
+		require.NoError(t, err)
+		return &Issuer{Key: proof.Key{Signer: k.Signer, VerificationMethod: k.ID}, Now: clock, Rand: &seededRand{}}
+	}
+	college, board := mk("college"), mk("accreditation board")
+	ach := NewAchievement("https://college.example.edu/achievements/welding-1", "Welding I", "Basic welding.", "Passed the bench test.")
+	e, err := NewEndorsement(board.Profile("State Accreditation Board"), ach.ID, "Meets the state standard.", &CredentialOptions{Now: clock, Rand: &seededRand{}})
+	require.NoError(t, err)
+	se, err := board.IssueEndorsement(context.Background(), e)
+	require.NoError(t, err)
+	require.NoError(t, ach.AddEndorsement(se))
+	cred, err := NewCredential(college.Profile("Example College"), ach, RecipientDID("did:example:learner"), &CredentialOptions{Now: clock, Rand: &seededRand{n: 100}})
+	require.NoError(t, err)
+	s, err := college.Issue(context.Background(), cred)
+	require.NoError(t, err)
+	return s.JSON
+}
+
+func TestEmbeddedEndorsementsAreVerified(t *testing.T) {
+	data := endorsedBadge(t)
+	res, err := rtVerifier(t).Verify(context.Background(), data)
+	require.NoError(t, err, report(res))
+	assert.Equal(t, Passed, res.Check(CheckEndorsements).Status)
+	require.Len(t, res.Endorsements, 1)
+	assert.Equal(t, "$.credentialSubject.achievement.endorsement[0]", res.Endorsements[0].Path)
+	assert.True(t, res.Endorsements[0].Result.Verified)
+	assert.NotNil(t, res.Endorsements[0].Result.Endorsement)
+}
+
+func TestABrokenEndorsementWarnsOrFails(t *testing.T) {
+	// Change the endorsement's comment: the endorsement's own proof breaks,
+	// and so does the badge's, which signs the embedded endorsement too.
+	// To test the endorsement check alone, verify the endorsement result.
+	data := endorsedBadge(t)
+	tampered := bytes.Replace(data, []byte("Meets the state standard."), []byte("Exceeds the state standard."), 1)
+	require.NotEqual(t, data, tampered)
+	res, err := rtVerifier(t).Verify(context.Background(), tampered)
+	require.Error(t, err)
+	assert.Equal(t, Failed, res.Check(CheckProof).Status, "the badge's proof covers its endorsements")
+	assert.Equal(t, Warning, res.Check(CheckEndorsements).Status)
+	require.Len(t, res.Endorsements, 1)
+	assert.False(t, res.Endorsements[0].Result.Verified)
+
+	strict, err := NewVerifier(VerifierOptions{Now: func() time.Time { return rtNow }, RequireValidEndorsements: true})
+	require.NoError(t, err)
+	res, _ = strict.Verify(context.Background(), tampered)
+	assert.Equal(t, Failed, res.Check(CheckEndorsements).Status)
+}
+
+func TestEndorsementDepthIsBounded(t *testing.T) {
+	data := endorsedBadge(t)
+	v, err := NewVerifier(VerifierOptions{Now: func() time.Time { return rtNow }, MaxEndorsementDepth: -1})
+	require.NoError(t, err)
+	res, err := v.Verify(context.Background(), data)
+	require.NoError(t, err)
+	assert.Equal(t, Skipped, res.Check(CheckEndorsements).Status)
+
+	v, err = NewVerifier(VerifierOptions{Now: func() time.Time { return rtNow }, MaxEndorsementDepth: 1})
+	require.NoError(t, err)
+	res, err = v.Verify(context.Background(), data)
+	require.NoError(t, err)
+	assert.Equal(t, Passed, res.Check(CheckEndorsements).Status)
+	// At depth 1 the endorsement itself does not recurse further.
+	assert.Equal(t, Skipped, res.Endorsements[0].Result.Check(CheckEndorsements).Status)
+}
