@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -18,7 +19,6 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc"
 )
 
 //go:embed sample/badge.json
@@ -74,25 +74,29 @@ func demo(ctx context.Context, e *env, dir string) error {
 	// 2. The badge: the embedded sample with this issuer and today's date.
 	now := time.Now().UTC().Truncate(time.Second)
 	unsigned := strings.NewReplacer(`"ISSUER"`, `"`+key.Controller+`"`, `"VALID_FROM"`, `"`+now.Format(time.RFC3339)+`"`).Replace(sampleBadge)
-	cred, err := vc.Parse([]byte(unsigned))
-	if err != nil {
+	var cred badge.AchievementCredential
+	if err := json.Unmarshal([]byte(unsigned), &cred); err != nil {
 		return fmt.Errorf("sample badge: %w", err)
 	}
-	if err := vc.CheckDataModel(cred); err != nil {
+	if err := cred.Validate(); err != nil {
 		return fmt.Errorf("sample badge: %w", err)
 	}
-	step("badge built: %q for %s", "Data Literacy Fundamentals", cred.Subjects()[0]["id"])
+	step("badge built: %q for %s", cred.CredentialSubject.Achievement.Name, cred.CredentialSubject.ID)
 
 	// 3. Issue: Data Integrity (eddsa-rdfc-2022) and VC-JWT (EdDSA).
-	signedDI, err := proof.AddDataIntegrityProof(ctx, []byte(unsigned), signer, &proof.DataIntegrityOptions{Cryptosuite: proof.EdDSARDFC2022, Created: now})
+	iss := &badge.Issuer{Key: signer, Now: func() time.Time { return now }}
+	di, err := iss.Issue(ctx, &cred)
 	if err != nil {
 		return fmt.Errorf("issuing with eddsa-rdfc-2022: %w", err)
 	}
+	signedDI := di.JSON
 	step("issued with a DataIntegrityProof (eddsa-rdfc-2022), %d bytes", len(signedDI))
-	jwt, err := proof.SignJWT(ctx, []byte(unsigned), signer, proof.EdDSA, nil)
+	iss.Format = badge.JWT
+	jw, err := iss.Issue(ctx, &cred)
 	if err != nil {
 		return fmt.Errorf("issuing as a VC-JWT: %w", err)
 	}
+	jwt := jw.JWT
 	step("issued as a VC-JWT (EdDSA), %d bytes", len(jwt))
 
 	// 4. Bake: the Data Integrity badge into a PNG, the JWT into an SVG.
@@ -118,18 +122,23 @@ func demo(ctx context.Context, e *env, dir string) error {
 		}
 	}
 
-	// 5. Verify everything, from the bytes a verifier would receive.
+	// 5. Verify everything, from the bytes a verifier would receive, with
+	// the full Open Badges pipeline (offline: the issuer is a did:key).
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Verification (signature, purpose, key, issuer binding, data model, validity window):")
-	v := &proof.Verifier{}
+	fmt.Fprintln(w, "Verification (the full Open Badges 3.0 pipeline, offline):")
+	v, err := badge.NewVerifier(badge.VerifierOptions{})
+	if err != nil {
+		return err
+	}
 	for _, f := range files[1:] {
-		if err := demoVerify(ctx, v, []byte(f.data)); err != nil {
+		res, err := v.Verify(ctx, []byte(f.data))
+		if err != nil {
 			return fmt.Errorf("%s did not verify: %w", f.name, err)
 		}
-		step("%-18s verified", f.name)
+		step("%-18s verified: %d checks passed, %d skipped (%s)", f.name, count(res, badge.Passed), count(res, badge.Skipped), res.Input)
 	}
 	tampered := bytes.Replace(signedDI, []byte("Data Literacy Fundamentals"), []byte("Data Literacy Mastery"), 1)
-	err = demoVerify(ctx, v, tampered)
+	_, err = v.Verify(ctx, tampered)
 	if err == nil {
 		return errors.New("a tampered badge verified")
 	}
@@ -140,42 +149,19 @@ func demo(ctx context.Context, e *env, dir string) error {
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, f.name))
 	}
-	fmt.Fprintln(w, "\nNext: openbadges unbake "+filepath.Join(dir, "badge.png")+" | openbadges canon --no-proof -")
+	fmt.Fprintln(w, "\nNext: openbadges verify --offline "+filepath.Join(dir, "badge.png"))
 	return nil
 }
 
-// demoVerify checks one badge: baked images are unbaked first; JSON gets its
-// Data Integrity proofs checked, a JWT its signature and claims; then the
-// data model and the validity window.
-func demoVerify(ctx context.Context, v *proof.Verifier, data []byte) error {
-	if bytes.HasPrefix(data, []byte("\x89PNG")) || bytes.HasPrefix(data, []byte("<svg")) || bytes.HasPrefix(data, []byte("<?xml")) {
-		b, err := badge.Unbake(bytes.NewReader(data), nil)
-		if err != nil {
-			return err
+// count returns how many checks have status st.
+func count(res *badge.VerificationResult, st badge.CheckStatus) int {
+	n := 0
+	for _, c := range res.Checks {
+		if c.Status == st {
+			n++
 		}
-		data = b.Credential
 	}
-	var cred *vc.Credential
-	if bytes.HasPrefix(data, []byte("{")) {
-		c, err := vc.Parse(data)
-		if err != nil {
-			return err
-		}
-		if _, err := v.VerifyProofs(ctx, c); err != nil {
-			return err
-		}
-		cred = c
-	} else {
-		c, _, err := v.VerifyJWT(ctx, string(data))
-		if err != nil {
-			return err
-		}
-		cred = c
-	}
-	if err := vc.CheckDataModel(cred); err != nil {
-		return err
-	}
-	return vc.CheckValidity(cred, nil)
+	return n
 }
 
 func firstLine(err error) string {
