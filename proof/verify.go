@@ -143,7 +143,15 @@ type Verifier struct {
 	// KeySets fetches the issuer's JWKS for a JWT whose kid is an HTTPS URL
 	// (nil = such kids are resolved with Resolver only).
 	KeySets KeySetFetcher
+	// MaxProofs bounds the proofs one credential may carry (0 =
+	// DefaultMaxProofs): each costs a canonicalization and a signature
+	// check, so a credential with thousands would be a cheap denial of
+	// service.
+	MaxProofs int
 }
+
+// DefaultMaxProofs is the default bound on proofs per credential.
+const DefaultMaxProofs = 16
 
 // defaultProcessors holds processors with the default options for the
 // callers that name none. A processor compiles each context once and keeps
@@ -219,6 +227,13 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 	}
 	if a, ok := raw.([]any); ok && len(a) != len(all) {
 		return nil, errorf(ErrMalformedProof, nil, "proof set holds a value that is not an object")
+	}
+	maxProofs := v.MaxProofs
+	if maxProofs <= 0 {
+		maxProofs = DefaultMaxProofs
+	}
+	if len(all) > maxProofs {
+		return nil, errorf(ErrMalformedProof, nil, "%d proofs, more than the limit of %d", len(all), maxProofs)
 	}
 	cache := &canonicalCache{}
 	proc, pooled := withProcessor(v.Processor)
