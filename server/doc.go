@@ -1,0 +1,35 @@
+// Package server is the HTTP face of the library: net/http handlers that an
+// issuer or a verifier mounts in its own mux, each usable alone.
+//
+// Publishing (what verifiers fetch), all with ETag, Cache-Control and CORS:
+//   - [NewProfileHandler]: the issuer Profile, application/ld+json;
+//   - [NewDIDDocumentHandler]: /.well-known/did.json for a did:web issuer;
+//   - [NewJWKSHandler]: /.well-known/jwks.json for VC-JWT keys;
+//   - [StatusLists]: signed status list credentials.
+//
+// The W3C VC-API (request and response shapes of the VC-API specification;
+// errors are RFC 9457 problem details):
+//   - [NewIssueHandler]: POST /credentials/issue, which checks the VC data
+//     model 2.0 rules before signing and always issues as the configured
+//     issuer;
+//   - [NewVerifyCredentialHandler]: POST /credentials/verify;
+//   - [NewVerifyPresentationHandler]: POST /presentations/verify.
+//
+// Verify endpoints answer 200 only for a verified credential or
+// presentation, and 422 with the same result body otherwise.
+//
+// Open Badges: [NewBadgeVerifyHandler] accepts JSON, a compact VC-JWT or a
+// baked PNG or SVG (raw body or multipart upload) and returns the full
+// [badge.VerificationResult]; [NewPageHandler] serves a self-contained
+// browser page (no network, no build step) that uses it.
+//
+// [New] puts everything together behind one handler, as "openbadges
+// serve" does.
+//
+// Every API handler bounds the request body ([Options.MaxBodyBytes]) and
+// its work ([Options.Timeout]), answers bad input with a 4xx problem, and
+// is safe for concurrent use. Handlers do not log. CORS headers are sent
+// only on the published documents: the API and the page are same-origin.
+// The handlers do not authenticate callers: put the issue endpoint behind
+// your own authentication before exposing it.
+package server

@@ -1,0 +1,281 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/internal/jsonx"
+)
+
+// Media types of the documents an issuer publishes.
+const (
+	MediaTypeLDJSON  = "application/ld+json"
+	MediaTypeDIDJSON = "application/did+ld+json"
+	MediaTypeJWKSet  = "application/jwk-set+json"
+	MediaTypeVC      = "application/vc"
+	MediaTypeVCJWT   = "application/vc+jwt"
+)
+
+// DefaultDocumentTTL is how long clients may cache a published document
+// when no ttl is given.
+const DefaultDocumentTTL = 5 * time.Minute
+
+// ErrInvalidDocument is returned by the constructors of the publishing
+// handlers for a document they refuse to publish.
+var ErrInvalidDocument = errors.New("server: invalid document")
+
+// document is one published representation.
+type document struct {
+	body        []byte
+	contentType string
+	etag        string
+	maxAge      time.Duration
+}
+
+func newDocument(body []byte, contentType string, ttl time.Duration) document {
+	sum := sha256.Sum256(body)
+	if ttl <= 0 {
+		ttl = DefaultDocumentTTL
+	}
+	return document{body: body, contentType: contentType, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, maxAge: ttl}
+}
+
+// serve writes d for GET and HEAD, answers CORS preflights, honours
+// If-None-Match, and refuses other methods.
+func (d *document) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// Public documents: any origin may read them (verifiers in browsers).
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "ETag, Cache-Control, Content-Type")
+	h.Set("X-Content-Type-Options", "nosniff")
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodOptions:
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Accept, If-None-Match")
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	default:
+		h.Set("Allow", "GET, HEAD, OPTIONS")
+		writeProblem(w, newProblem(http.StatusMethodNotAllowed, ProblemMethod, "Method not allowed", "use GET"))
+		return
+	}
+	h.Set("ETag", d.etag)
+	h.Set("Cache-Control", "public, max-age="+strconv.FormatInt(int64(d.maxAge/time.Second), 10))
+	h.Set("Vary", "Accept-Encoding")
+	if etagMatch(r.Header.Get("If-None-Match"), d.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", d.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(d.body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		w.Write(d.body)
+	}
+}
+
+// etagMatch implements the weak comparison of If-None-Match.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// NewDocumentHandler serves one public document: body with contentType
+// for GET and HEAD, a strong ETag (If-None-Match answers 304),
+// Cache-Control "public, max-age" from ttl (0 = [DefaultDocumentTTL]), and
+// CORS headers that let any origin read it. The body is not copied and
+// must not be changed afterwards. The handler ignores the request path, so
+// mount it at the document's own path.
+func NewDocumentHandler(body []byte, contentType string, ttl time.Duration) http.Handler {
+	d := newDocument(body, contentType, ttl)
+	return http.HandlerFunc(d.serve)
+}
+
+// NewProfileHandler serves an issuer Profile (JSON-LD, the document an
+// issuer id such as https://example.edu/issuer dereferences to) as
+// application/ld+json. The profile must be a JSON object with an id and a
+// type; it is served byte for byte as given.
+func NewProfileHandler(profile []byte, ttl time.Duration) (http.Handler, error) {
+	v, err := jsonx.Parse(profile, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: issuer profile: %w", ErrInvalidDocument, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: issuer profile is not a JSON object", ErrInvalidDocument)
+	}
+	if id, _ := m["id"].(string); id == "" {
+		return nil, fmt.Errorf("%w: issuer profile has no id", ErrInvalidDocument)
+	}
+	if _, has := m["type"]; !has {
+		return nil, fmt.Errorf("%w: issuer profile has no type", ErrInvalidDocument)
+	}
+	return NewDocumentHandler(profile, MediaTypeLDJSON, ttl), nil
+}
+
+// NewDIDDocumentHandler serves a DID document, for a did:web DID at the
+// path [did.WebURL] maps it to (/.well-known/did.json for a bare domain),
+// as application/did+ld+json. Private key material is refused.
+func NewDIDDocumentHandler(doc *did.Document, ttl time.Duration) (http.Handler, error) {
+	if doc == nil || doc.ID == "" {
+		return nil, fmt.Errorf("%w: DID document without an id", ErrInvalidDocument)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+	}
+	if strings.Contains(string(b), `"privateKey`) || strings.Contains(string(b), `"secretKey`) {
+		return nil, fmt.Errorf("%w: DID document holds private key material", ErrInvalidDocument)
+	}
+	for _, vm := range doc.VerificationMethod {
+		if vm.PublicKeyJWK != nil && vm.PublicKeyJWK.IsPrivate() {
+			return nil, fmt.Errorf("%w: verification method %q holds a private JWK", ErrInvalidDocument, vm.ID)
+		}
+	}
+	return NewDocumentHandler(b, MediaTypeDIDJSON, ttl), nil
+}
+
+// NewJWKSHandler serves a JWK Set (for /.well-known/jwks.json, where
+// VC-JWT verifiers look for the keys of an https issuer) as
+// application/jwk-set+json. A set holding a private key is refused.
+func NewJWKSHandler(set *did.JWKSet, ttl time.Duration) (http.Handler, error) {
+	if set == nil || len(set.Keys) == 0 {
+		return nil, fmt.Errorf("%w: empty JWK Set", ErrInvalidDocument)
+	}
+	for i := range set.Keys {
+		if set.Keys[i].IsPrivate() {
+			return nil, fmt.Errorf("%w: JWK %q is private", ErrInvalidDocument, set.Keys[i].Kid)
+		}
+	}
+	b, err := json.Marshal(set)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+	}
+	return NewDocumentHandler(b, MediaTypeJWKSet, ttl), nil
+}
+
+// StatusLists serves signed status list credentials (W3C Bitstring Status
+// List, StatusList2021, 1EdTech revocation lists) by name: a request for
+// .../NAME gets the list stored under NAME. A list in JSON is served as
+// application/vc (application/ld+json for a VC 1.1 list), a compact JWT as
+// application/vc+jwt; Cache-Control comes from the list's ttl when it has
+// one, else from TTL. Lists can be replaced at any time with Put (after
+// re-signing); StatusLists is safe for concurrent use.
+type StatusLists struct {
+	// TTL is the cache lifetime of a list without its own ttl (0 =
+	// [DefaultDocumentTTL]). Set it before the first Put.
+	TTL time.Duration
+
+	mu    sync.RWMutex
+	lists map[string]*document
+}
+
+// Put publishes (or replaces) the list credential stored under name, which
+// must be a single path segment.
+func (s *StatusLists) Put(name string, credential []byte) error {
+	if name == "" || strings.ContainsAny(name, "/\\") || name == "." || name == ".." {
+		return fmt.Errorf("%w: status list name %q", ErrInvalidDocument, name)
+	}
+	body := []byte(strings.TrimSpace(string(credential)))
+	contentType, ttl := MediaTypeVCJWT, s.TTL
+	if len(body) > 0 && body[0] == '{' {
+		v, err := jsonx.Parse(body, nil)
+		if err != nil {
+			return fmt.Errorf("%w: status list %q: %w", ErrInvalidDocument, name, err)
+		}
+		m, _ := v.(map[string]any)
+		contentType = MediaTypeVC
+		if ctxs, _ := m["@context"].([]any); len(ctxs) > 0 && ctxs[0] == "https://www.w3.org/2018/credentials/v1" {
+			contentType = MediaTypeLDJSON
+		}
+		if subj, ok := m["credentialSubject"].(map[string]any); ok {
+			if n, ok := subj["ttl"].(json.Number); ok {
+				if ms, err := n.Int64(); err == nil && ms > 0 {
+					ttl = time.Duration(ms) * time.Millisecond
+				}
+			}
+		}
+	} else if strings.Count(string(body), ".") != 2 || strings.ContainsAny(string(body), " \t\r\n{") {
+		return fmt.Errorf("%w: status list %q is neither JSON nor a compact JWT", ErrInvalidDocument, name)
+	}
+	d := newDocument(body, contentType, ttl)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lists == nil {
+		s.lists = make(map[string]*document)
+	}
+	s.lists[name] = &d
+	return nil
+}
+
+// LoadDir publishes every regular file of dir whose name ends in .json or
+// .jwt, under its name without the extension (dir/1.json is served as
+// .../1).
+func (s *StatusLists) LoadDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if !e.Type().IsRegular() || (ext != ".json" && ext != ".jwt") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := s.Put(strings.TrimSuffix(e.Name(), ext), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Names lists the published names, sorted.
+func (s *StatusLists) Names() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.lists))
+	for n := range s.lists {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ServeHTTP serves the list named by the last segment of the request path.
+func (s *StatusLists) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	s.mu.RLock()
+	d := s.lists[name]
+	s.mu.RUnlock()
+	if d == nil {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		writeProblem(w, newProblem(http.StatusNotFound, ProblemNotFound, "Not found", "no status list %q", name))
+		return
+	}
+	d.serve(w, r)
+}

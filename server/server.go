@@ -1,0 +1,116 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+)
+
+// Paths at which [New] mounts the handlers.
+const (
+	PathIssue              = "/credentials/issue"
+	PathVerifyCredential   = "/credentials/verify"
+	PathVerifyPresentation = "/presentations/verify"
+	PathBadgeVerify        = "/verify"
+	PathJWKS               = "/.well-known/jwks.json"
+	PathStatus             = "/status/"
+	DefaultProfilePath     = "/issuer"
+)
+
+// Config configures [New]. Only the parts that are set are served; the
+// verify endpoints and the page are always there.
+type Config struct {
+	// Options configures the API handlers.
+	Options Options
+	// Issuer signs at PathIssue (nil: no issue endpoint).
+	Issuer *badge.Issuer
+	// Verifier runs the Open Badges verify endpoint and the page (nil:
+	// zero badge.VerifierOptions with Options' status checker, processor,
+	// clock and proof verifier).
+	Verifier *badge.Verifier
+	// Profile is the issuer Profile (JSON-LD) served at ProfilePath
+	// ("" = DefaultProfilePath).
+	Profile     []byte
+	ProfilePath string
+	// DIDDocument is served where did:web maps its id (for did:web:host,
+	// /.well-known/did.json; for did:web:host:a:b, /a/b/did.json).
+	DIDDocument *did.Document
+	// JWKS is served at PathJWKS.
+	JWKS *did.JWKSet
+	// StatusLists are served under PathStatus (/status/NAME).
+	StatusLists *StatusLists
+	// DocumentTTL is the cache lifetime of the published documents (0 =
+	// DefaultDocumentTTL).
+	DocumentTTL time.Duration
+}
+
+// New returns one handler serving everything Config describes: the page at
+// "/", the verify endpoints, the issue endpoint, and the published
+// documents. Any other path is a 404 problem.
+func New(c Config) (http.Handler, error) {
+	mux := http.NewServeMux()
+	o := &c.Options
+	mux.Handle("/{$}", NewPageHandler(PathBadgeVerify[1:]))
+	page := NewPageHandler(PathBadgeVerify[1:])
+	mux.Handle("/index.html", page)
+	mux.Handle("/app.js", page)
+	mux.Handle("/style.css", page)
+	bv, err := NewBadgeVerifyHandler(c.Verifier, o)
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle(PathBadgeVerify, bv)
+	mux.Handle(PathVerifyCredential, NewVerifyCredentialHandler(o))
+	mux.Handle(PathVerifyPresentation, NewVerifyPresentationHandler(o))
+	if c.Issuer != nil {
+		h, err := NewIssueHandler(c.Issuer, o)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(PathIssue, h)
+	}
+	if c.Profile != nil {
+		h, err := NewProfileHandler(c.Profile, c.DocumentTTL)
+		if err != nil {
+			return nil, err
+		}
+		p := c.ProfilePath
+		if p == "" {
+			p = DefaultProfilePath
+		}
+		mux.Handle(p, h)
+	}
+	if c.DIDDocument != nil {
+		u, err := did.WebURL(c.DIDDocument.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the DID document must be for a did:web DID: %w", ErrInvalidDocument, err)
+		}
+		pu, err := url.Parse(u)
+		if err != nil {
+			return nil, err
+		}
+		h, err := NewDIDDocumentHandler(c.DIDDocument, c.DocumentTTL)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(pu.EscapedPath(), h)
+	}
+	if c.JWKS != nil {
+		h, err := NewJWKSHandler(c.JWKS, c.DocumentTTL)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(PathJWKS, h)
+	}
+	if c.StatusLists != nil {
+		mux.Handle(PathStatus, c.StatusLists)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, newProblem(http.StatusNotFound, ProblemNotFound, "Not found", "nothing is served at %q", r.URL.Path))
+	})
+	return mux, nil
+}
