@@ -74,8 +74,8 @@ type issueHandler struct {
 
 // NewIssueHandler returns the VC-API issue endpoint (POST
 // /credentials/issue). The request is {"credential": {...}, "options":
-// {...}}; the supported options are "format" ("ldp_vc", the default, for a
-// Data Integrity proof, or "jwt" for a VC-JWT), "cryptosuite" (for
+// {...}}; the supported options are "format" ("ldp_vc" for a Data
+// Integrity proof or "jwt" for a VC-JWT; absent: iss.Format), "cryptosuite" (for
 // example "eddsa-rdfc-2022") and "created" (the proof's creation time);
 // any other option is a 400.
 //
@@ -121,7 +121,9 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	switch format {
-	case "", "ldp_vc", "ldp", "di", "DataIntegrity":
+	case "":
+		// the issuer's own format
+	case "ldp_vc", "ldp", "di", "DataIntegrity":
 		iss.Format = badge.DataIntegrity
 	case "jwt", "jwt_vc", "jwt_vc_json", "vc+jwt", "JWT":
 		iss.Format = badge.JWT
