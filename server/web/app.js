@@ -141,7 +141,7 @@
     document.body.setAttribute("data-outcome", "error");
   }
 
-  function verify(body, contentType, uploadedImage) {
+  function verify(body, contentType, uploadedImage, keepFocus) {
     setStatus("busy", "Checking…");
     document.body.setAttribute("data-outcome", "busy");
     fetch(verifyURL, { method: "POST", headers: { "Content-Type": contentType }, body: body })
@@ -151,14 +151,14 @@
       .then(function (r) {
         if (r.type.indexOf("application/problem+json") === 0) showProblem(r.json);
         else show(r.json, uploadedImage);
-        $("result").focus();
+        if (!keepFocus) $("result").focus();
       })
       .catch(function (e) {
         showProblem({ title: "The server could not be reached.", detail: String(e) });
       });
   }
 
-  function typeOf(name, type, bytes) {
+  function typeOf(name, type) {
     if (type) return type;
     if (/\.png$/i.test(name)) return "image/png";
     if (/\.svg$/i.test(name)) return "image/svg+xml";
@@ -205,7 +205,7 @@
       var type = m[2] ? decodeURIComponent(m[2]) : "application/octet-stream";
       var blob = new Blob([bytes], { type: type });
       var isImage = type === "image/png" || type === "image/svg+xml";
-      verify(blob, type, isImage ? URL.createObjectURL(blob) : "");
+      verify(blob, type, isImage ? URL.createObjectURL(blob) : "", true);
     } catch (e) {
       showProblem({ title: "The sample in the link could not be read.", detail: String(e) });
     }

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/server"
+	"github.com/openbadges-go/openbadges/vc/status"
+)
+
+const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n\n" +
+	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
+	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
+	"/presentations/verify), and the issuer's published documents: the profile at /issuer, the DID\n" +
+	"document of a did:web key, the JWK Set of an https key (/.well-known/jwks.json), and the\n" +
+	"status lists of --status-dir at /status/NAME (NAME.json or NAME.jwt).\n" +
+	"Without --key it issues as a new ephemeral did:key. It binds to loopback unless --addr\n" +
+	"says otherwise; the issue endpoint has no authentication of its own. SIGINT or SIGTERM\n" +
+	"shuts it down cleanly."
+
+// Server timeouts of "openbadges serve".
+const (
+	serveReadHeaderTimeout = 10 * time.Second
+	serveReadTimeout       = 60 * time.Second
+	serveWriteTimeout      = 90 * time.Second
+	serveIdleTimeout       = 2 * time.Minute
+	serveShutdownTimeout   = 10 * time.Second
+)
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	const name = "serve"
+	fs := newFlags(e, name, serveSynopsis)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port); loopback unless you mean otherwise")
+	keyFile := fs.String("key", "", "issuer key file (JWK or Multikey); its id (did:key, did:web or https URL) names the issuer")
+	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer")
+	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
+	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
+	if done, code := parseFlags(e, fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf(e, name, "unexpected argument %q", fs.Arg(0))
+	}
+
+	var cfg server.Config
+	// The issuer key.
+	var key *did.Key
+	if *keyFile == "" {
+		k, err := did.GenerateKey(did.AlgEd25519, rand.Reader)
+		if err != nil {
+			return failf(e, name, "%v", err)
+		}
+		key = k
+		fmt.Fprintf(e.stderr, "openbadges serve: no --key given: issuing as a new ephemeral issuer %s (its key is lost on exit)\n", k.Controller)
+	} else {
+		data, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return failf(e, name, "reading key: %v", err)
+		}
+		if key, err = did.ParsePrivateKey(data); err != nil {
+			return failf(e, name, "key %s: %v", *keyFile, err)
+		}
+		if !strings.Contains(key.ID, ":") {
+			return failf(e, name, "key %s has no id (a did:key, did:web or https verification method URL)", *keyFile)
+		}
+	}
+	cfg.Issuer = &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}}
+	controller, _, _ := strings.Cut(key.ID, "#")
+	switch {
+	case strings.HasPrefix(key.ID, "did:web:"):
+		doc, err := didWebDocument(key, controller)
+		if err != nil {
+			return failf(e, name, "%v", err)
+		}
+		cfg.DIDDocument = doc
+	case strings.HasPrefix(key.ID, "https://"):
+		j, err := key.JWK()
+		if err != nil {
+			return failf(e, name, "%v", err)
+		}
+		pub := j.Public()
+		pub.Kid = key.ID
+		cfg.JWKS = &did.JWKSet{Keys: []did.JWK{*pub}}
+	}
+
+	if *profileFile != "" {
+		b, err := os.ReadFile(*profileFile)
+		if err != nil {
+			return failf(e, name, "reading issuer profile: %v", err)
+		}
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(b, &p); err != nil {
+			return failf(e, name, "issuer profile %s: %v", *profileFile, err)
+		}
+		cfg.Profile = b
+		if u, err := url.Parse(p.ID); err == nil && u.Scheme == "https" && u.Path != "" && u.Path != "/" {
+			cfg.ProfilePath = u.Path
+		}
+	}
+	if *statusDir != "" {
+		cfg.StatusLists = &server.StatusLists{}
+		if err := cfg.StatusLists.LoadDir(*statusDir); err != nil {
+			return failf(e, name, "--status-dir: %v", err)
+		}
+	}
+
+	// Verification: the same network rules as "openbadges verify".
+	pv := &proof.Verifier{ClockSkew: 5 * time.Minute}
+	opts := badge.VerifierOptions{Proofs: pv}
+	if *offline {
+		opts.Status = status.NewLocalChecker(nil, pv)
+	} else {
+		pv.Resolver = did.Methods{"key": did.KeyResolver{}, "jwk": did.JWKResolver{}, "web": &did.WebResolver{}, "https": &did.HTTPSResolver{}}
+		pv.KeySets = &proof.HTTPKeySets{}
+		opts.Status = &status.Checker{Proofs: pv}
+		opts.Refresher = &status.Refresher{}
+	}
+	v, err := badge.NewVerifier(opts)
+	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+	cfg.Verifier = v
+	cfg.Options = server.Options{Proofs: pv, Status: opts.Status}
+	h, err := server.New(cfg)
+	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			fmt.Fprintf(e.stderr, "openbadges serve: WARNING: listening on %s, not loopback: anyone who can reach it can issue as %s\n", ln.Addr(), controller)
+		}
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: serveReadHeaderTimeout,
+		ReadTimeout:       serveReadTimeout,
+		WriteTimeout:      serveWriteTimeout,
+		IdleTimeout:       serveIdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(e.stderr, "openbadges serve: issuer %s\n", controller)
+	fmt.Fprintf(e.stderr, "openbadges serve: listening on http://%s/ (verifier page at /, VC-API at /credentials/issue, /credentials/verify, /presentations/verify)\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return failf(e, name, "%v", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(e.stderr, "openbadges serve: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return failf(e, name, "shutdown: %v", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return failf(e, name, "%v", err)
+	}
+	return exitOK
+}
+
+// didWebDocument is the DID document of a did:web issuer with one key.
+func didWebDocument(k *did.Key, controller string) (*did.Document, error) {
+	if _, err := did.WebURL(controller); err != nil {
+		return nil, err
+	}
+	vm, err := k.VerificationMethod()
+	if err != nil {
+		return nil, err
+	}
+	vm.ID, vm.Controller = k.ID, controller
+	return &did.Document{
+		Context:            json.RawMessage(`["https://www.w3.org/ns/did/v1","https://w3id.org/security/multikey/v1"]`),
+		ID:                 controller,
+		VerificationMethod: []did.VerificationMethod{*vm},
+		AssertionMethod:    []did.MethodRef{{ID: k.ID}},
+		Authentication:     []did.MethodRef{{ID: k.ID}},
+	}, nil
+}
