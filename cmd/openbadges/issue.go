@@ -11,12 +11,27 @@ import (
 	"github.com/openbadges-go/openbadges/proof"
 )
 
-const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339] FILE|-\n\n" +
+const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339] FILE|-\n" +
+	"       openbadges issue --batch FILE.csv|FILE.jsonl --key KEYFILE --achievement ACHIEVEMENT.json [--format di|jwt]\n" +
+	"                        [--bake IMAGE] [--status-list LIST.json] [--hash-email] [--issuer-name NAME] -o OUTDIR\n\n" +
 	"Signs the credential in FILE (or stdin) and prints it: the JSON credential with a Data Integrity\n" +
 	"proof appended (--format di, the default) or the compact VC-JWT (--format jwt). KEYFILE is a JWK or\n" +
 	"Multikey private key file as written by 'openbadges keygen'; its id is the verification method.\n" +
 	"The credential is checked in JSON-LD safe mode first: undefined terms, unknown contexts and invalid\n" +
-	"documents are refused (exit 1) before anything is signed."
+	"documents are refused (exit 1) before anything is signed.\n\n" +
+	"With --batch, awards the achievement in ACHIEVEMENT.json to every row of FILE: a CSV file with a\n" +
+	"header row naming its columns (did, email, name, student id, an Open Badges identifier type such\n" +
+	"as sourcedId, or ext:...), or JSON Lines (one object per line with the same names). Each credential\n" +
+	"is written to OUTDIR/row-NNNNNN.json (.jwt for --format jwt; .png or .svg too with --bake), and\n" +
+	"OUTDIR/manifest.jsonl lists every row by its line number in FILE: recipient, credential id, file,\n" +
+	"status index, or the error. Malformed rows (no recipient, bad e-mail, duplicate recipient, wrong\n" +
+	"column count, invalid UTF-8) are reported there and the others issued; the exit status is 1 if any\n" +
+	"row failed. Running the same command again resumes: rows already issued are skipped.\n" +
+	"--hash-email writes e-mail addresses hashed with a fresh salt per credential, never in clear.\n" +
+	"--status-list allocates a random index of LIST.json for each credential (indexes listed in\n" +
+	"LIST.allocated.json beside it are taken) and writes the re-signed list and its allocation state\n" +
+	"to OUTDIR/status-list.json and OUTDIR/status-list.allocated.json: publish the former, and pass it\n" +
+	"to the next batch that uses the list."
 
 // runIssue implements "openbadges issue".
 func runIssue(ctx context.Context, e *env, args []string) int {
@@ -26,8 +41,31 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019 or Ed25519Signature2020 (default: by key type)")
 	alg := fs.String("alg", "", "JWT algorithm: RS256, ES256, ES384 or EdDSA (default: by key type)")
 	created := fs.String("created", "", "Data Integrity proof creation time, RFC 3339 (default: now)")
+	var bc batchConfig
+	fs.StringVar(&bc.input, "batch", "", "issue to every row of a CSV or JSON Lines `file`")
+	fs.StringVar(&bc.achievement, "achievement", "", "achievement JSON `file` awarded by --batch")
+	fs.StringVar(&bc.bake, "bake", "", "--batch: PNG or SVG `image` to bake each credential into")
+	fs.StringVar(&bc.statusList, "status-list", "", "--batch: status list `file` to allocate an index from per credential")
+	fs.BoolVar(&bc.hashEmail, "hash-email", false, "--batch: hash e-mail addresses with a fresh salt per credential")
+	fs.StringVar(&bc.issuerName, "issuer-name", "", "--batch: name of the issuer profile embedded in each credential")
+	fs.StringVar(&bc.outDir, "o", "", "--batch: output `directory`")
+	fs.IntVar(&bc.workers, "workers", 0, "--batch: signing goroutines (default: the number of CPUs)")
+	fs.DurationVar(&bc.progressEvery, "progress-every", 5*time.Second, "--batch: interval of progress lines when stderr is not a terminal")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
+	}
+	if bc.input != "" {
+		if fs.NArg() != 0 {
+			return usageErrorf(e, "issue", "--batch takes no FILE argument")
+		}
+		if *suite != "" || *alg != "" || *created != "" {
+			return usageErrorf(e, "issue", "--suite, --alg and --created do not apply to --batch")
+		}
+		bc.key, bc.format = *keyFile, *format
+		return runIssueBatch(ctx, e, bc)
+	}
+	if bc.achievement != "" || bc.bake != "" || bc.statusList != "" || bc.hashEmail || bc.outDir != "" || bc.issuerName != "" {
+		return usageErrorf(e, "issue", "--achievement, --bake, --status-list, --hash-email, --issuer-name and -o need --batch")
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf(e, "issue", "want exactly one FILE argument (or - for stdin)")
