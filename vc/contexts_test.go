@@ -16,6 +16,7 @@ import (
 // contextPins is the SHA-256 of every embedded context file: a change to any
 // byte of a context changes what every proof signs, so it must be deliberate.
 var contextPins = map[string]string{
+	"openbadges-go.github.io_ns_pathway_v1.jsonld":                               "601f487c0d01058c5f6591ba316af9c6e7cd0015e56535d626dc18d7825a1443", // ours (pathway extension)
 	"purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json":                        "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6",
 	"purl.imsglobal.org_spec_clr_v2p0_context.json":                              "e198d7b517d74c5036434ce495086f67b10244709e9a3df9dcb7f8b1579b6167",
 	"purl.imsglobal.org_spec_ob_v3p0_context-3.0.1.json":                         "d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355",
