@@ -49,6 +49,7 @@ func commands() []command {
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},
 		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
 		{"serve", "run the HTTP server: verifier page, VC-API issue and verify, issuer documents", runServe},
+		{"pathway", "stackable pathways: check a definition, evaluate credentials, issue the stacked credential", runPathway},
 		{"bench", "measure issuing and verifying on this machine, as ratios to raw Ed25519", runBench},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
