@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,16 +92,17 @@ func runBench(ctx context.Context, e *env, args []string) int {
 	}
 	rep := &benchReport{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(),
 		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Duration: dur.String()}
+	// Each operation is timed in rounds that alternate with the baseline,
+	// and its ratio is the median of the rounds' ratios: on a shared
+	// machine the load drifts, and a baseline timed once at the start would
+	// carry that drift into every ratio.
+	baseline := cases[0]
 	for _, c := range cases {
-		r, err := measure(ctx, c, *dur)
+		r, err := measurePaired(ctx, c, baseline, *dur)
 		if err != nil {
 			return failf(e, "bench", "%s: %v", c.name, err)
 		}
 		rep.Results = append(rep.Results, r)
-	}
-	base := rep.find(benchBaseline)
-	for i := range rep.Results {
-		rep.Results[i].Ratio = rep.Results[i].NsPerOp / base.NsPerOp
 	}
 	rep.Goals = rep.goals()
 	rep.CoreScaling = rep.scaling()
@@ -127,8 +129,8 @@ func (r *benchReport) find(name string) benchResult {
 
 // goals evaluates the targets of the performance issue on this run.
 func (r *benchReport) goals() []benchGoal {
-	verify := r.find(benchBaseline).NsPerOp
-	sign := r.find("ed25519 sign (raw)").NsPerOp
+	// Everything is in units of the paired baseline (see measurePaired).
+	sign := r.find("ed25519 sign (raw)").Ratio
 	var gs []benchGoal
 	add := func(name string, value, limit float64, atLeast bool) {
 		met := value <= limit
@@ -137,9 +139,9 @@ func (r *benchReport) goals() []benchGoal {
 		}
 		gs = append(gs, benchGoal{Name: name, Value: value, Limit: limit, AtLeast: atLeast, Met: met})
 	}
-	add("eddsa-rdfc-2022 verify / raw Ed25519 verify", r.find("verify eddsa-rdfc-2022").NsPerOp/verify, 5, false)
-	add("eddsa-rdfc-2022 issue / (raw Ed25519 sign + verify)", r.find("issue eddsa-rdfc-2022").NsPerOp/(sign+verify), 5, false)
-	add("VC-JWT EdDSA verify / raw Ed25519 verify", r.find("verify VC-JWT EdDSA").NsPerOp/verify, 3, false)
+	add("eddsa-rdfc-2022 verify / raw Ed25519 verify", r.find("verify eddsa-rdfc-2022").Ratio, 5, false)
+	add("eddsa-rdfc-2022 issue / (raw Ed25519 sign + verify)", r.find("issue eddsa-rdfc-2022").Ratio/(sign+1), 5, false)
+	add("VC-JWT EdDSA verify / raw Ed25519 verify", r.find("verify VC-JWT EdDSA").Ratio, 3, false)
 	worst := 0.0
 	for _, x := range r.Results {
 		if strings.HasPrefix(x.Name, "verify ") && !strings.Contains(x.Name, "JWT") && x.Goroutines == 0 {
@@ -149,8 +151,8 @@ func (r *benchReport) goals() []benchGoal {
 	add("allocations per Data Integrity verify (worst suite)", worst, 500, false)
 	if r.GOMAXPROCS >= 2 {
 		serial, par := r.find("verify eddsa-rdfc-2022"), r.find("verify eddsa-rdfc-2022, parallel")
-		if par.NsPerOp > 0 {
-			add(fmt.Sprintf("parallel verify throughput / serial (%d goroutines)", par.Goroutines), serial.NsPerOp/par.NsPerOp, 1.8, true)
+		if par.Ratio > 0 {
+			add(fmt.Sprintf("parallel verify throughput / serial (%d goroutines)", par.Goroutines), serial.Ratio/par.Ratio, 1.8, true)
 		}
 	}
 	return gs
@@ -162,10 +164,10 @@ func (r *benchReport) goals() []benchGoal {
 // throttled machine shows less than its core count).
 func (r *benchReport) scaling() float64 {
 	par := r.find(benchBaseline + ", parallel")
-	if par.NsPerOp == 0 {
+	if par.Ratio == 0 {
 		return 0
 	}
-	return r.find(benchBaseline).NsPerOp / par.NsPerOp
+	return 1 / par.Ratio
 }
 
 func (r *benchReport) print(w io.Writer) {
@@ -208,6 +210,53 @@ func groupDigits(f float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// benchRounds is the number of alternating rounds per measurement.
+const benchRounds = 5
+
+// measurePaired times c and the baseline in benchRounds alternating
+// rounds, d/2 in all for each, and reports c's median time per operation,
+// its mean allocations and the median of the per-round ratios.
+func measurePaired(ctx context.Context, c, baseline benchCase, d time.Duration) (benchResult, error) {
+	slice := max(d/(2*benchRounds), time.Microsecond)
+	var ns, ratios []float64
+	var out benchResult
+	var ops int64
+	var allocs float64
+	for range benchRounds {
+		b, err := measure(ctx, baseline, slice)
+		if err != nil {
+			return benchResult{}, err
+		}
+		r, err := measure(ctx, c, slice)
+		if err != nil {
+			return benchResult{}, err
+		}
+		out = r
+		ns = append(ns, r.NsPerOp)
+		ratios = append(ratios, r.NsPerOp/b.NsPerOp)
+		ops += r.Ops
+		allocs += r.AllocsPerOp * float64(r.Ops)
+	}
+	out.Ops = ops
+	out.AllocsPerOp = allocs / float64(ops)
+	out.NsPerOp = median(ns)
+	out.Ratio = median(ratios)
+	if c.name == baseline.name {
+		out.Ratio = 1 // by definition; the rounds only measure noise
+	}
+	return out, nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // measure runs c.op in batches of doubling size until d has passed and
