@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -479,4 +480,50 @@ func killBatch(t *testing.T, out string, after int, args []string) {
 	}
 	require.NoError(t, cmd.Process.Kill()) // SIGKILL on Unix
 	<-done
+}
+
+// TestIssueBatchLong is the acceptance run of issue #11, on 10,000 rows
+// plus malformed ones, for each format: an uninterrupted run (timed), and
+// a run killed half-way then resumed; every credential of both verifies.
+// It takes a while on a small machine: set OPENBADGES_LONG=1 to run it.
+func TestIssueBatchLong(t *testing.T) {
+	if os.Getenv("OPENBADGES_LONG") == "" {
+		t.Skip("set OPENBADGES_LONG=1 to issue 10,000 rows")
+	}
+	f := newBatchFixture(t)
+	const n = 10000
+	bad := []string{",,Nobody,", ",bad-address,X,", ",learner1@example.edu,Dup,", ",a@example.edu,Too,Many,Cols", ",\xff@example.edu,Y,"}
+	in := f.csvRows(t, n, bad...)
+	for _, format := range []string{"di", "jwt"} {
+		t.Run(format, func(t *testing.T) {
+			args := func(out string) []string {
+				return []string{"issue", "--batch", in, "--key", f.key, "--achievement", f.achievement, "--format", format,
+					"--status-list", f.list, "--hash-email", "-o", out}
+			}
+			full := filepath.Join(f.dir, format+"-full")
+			start := time.Now()
+			code, _, stderr := runCmd(args(full)...)
+			elapsed := time.Since(start)
+			require.Equal(t, exitInvalid, code, stderr) // the malformed rows
+			assert.Contains(t, stderr, fmt.Sprintf("%d credentials in", n))
+			t.Logf("%s: %d rows in %v: %.0f credentials/s (GOMAXPROCS %d)", format, n+len(bad), elapsed.Round(time.Millisecond),
+				float64(n)/elapsed.Seconds(), runtime.GOMAXPROCS(0))
+			checkBatch(t, full, n+len(bad), format == "jwt")
+
+			resumed := filepath.Join(f.dir, format+"-resumed")
+			killBatch(t, resumed, n/2, args(resumed))
+			first := readManifest(t, resumed)
+			t.Logf("%s: killed after %d manifest lines", format, len(first))
+			code, _, stderr = runCmd(args(resumed)...)
+			require.Equal(t, exitInvalid, code, stderr)
+			byRow := checkBatch(t, resumed, n+len(bad), format == "jwt")
+			failed := 0
+			for _, m := range byRow {
+				if m.Status != "issued" {
+					failed++
+				}
+			}
+			assert.Equal(t, len(bad), failed)
+		})
+	}
 }
