@@ -171,8 +171,8 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			Now:                  v.o.Now,
 			ClockSkew:            skew,
 			RequireAllProofs:     o.RequireAllProofs,
-			MultikeyFragmentKeys: o.InsecureFragmentKeys,
-			TrustEmbeddedJWK:     o.InsecureEmbeddedJWK,
+			InsecureFragmentKeys: o.InsecureFragmentKeys,
+			InsecureEmbeddedJWK:  o.InsecureEmbeddedJWK,
 			AllowedCryptosuites:  o.AllowedCryptosuites,
 		}
 	}

@@ -32,8 +32,8 @@ func validatorVerifier(t testing.TB, now string) *Verifier {
 		Proofs: &proof.Verifier{
 			Now:                  clock,
 			ClockSkew:            5 * time.Minute,
-			MultikeyFragmentKeys: true,
-			TrustEmbeddedJWK:     true,
+			InsecureFragmentKeys: true,
+			InsecureEmbeddedJWK:  true,
 			AllowedCryptosuites:  append(proof.DefaultCryptosuites(), proof.EdDSA2022),
 		},
 		Now:                 clock,
@@ -187,13 +187,13 @@ func TestDefaultVerifierRefusesFragmentKeysAndStatusWithoutChecker(t *testing.T)
 func TestStatusWithoutCheckerFailsClosed(t *testing.T) {
 	data, err := os.ReadFile("testdata/examples/validator/ob30/credential-status-revoked.json")
 	require.NoError(t, err)
-	v, err := NewVerifier(VerifierOptions{Proofs: &proof.Verifier{MultikeyFragmentKeys: true}})
+	v, err := NewVerifier(VerifierOptions{Proofs: &proof.Verifier{InsecureFragmentKeys: true}})
 	require.NoError(t, err)
 	res, err := v.Verify(context.Background(), data)
 	assert.ErrorIs(t, err, ErrStatusNotChecked)
 	assert.Equal(t, Failed, res.Check(CheckCredentialStatus).Status)
 
-	v, err = NewVerifier(VerifierOptions{Proofs: &proof.Verifier{MultikeyFragmentKeys: true}, InsecureSkipStatus: true})
+	v, err = NewVerifier(VerifierOptions{Proofs: &proof.Verifier{InsecureFragmentKeys: true}, InsecureSkipStatus: true})
 	require.NoError(t, err)
 	res, _ = v.Verify(context.Background(), data)
 	assert.Equal(t, Skipped, res.Check(CheckCredentialStatus).Status, "an explicit skip is reported as skipped")

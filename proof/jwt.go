@@ -218,7 +218,7 @@ var allowedHeader = []string{"alg", "kid", "jwk", "typ"}
 // It checks the header (only alg, kid, jwk, typ; typ "JWT"), the algorithm
 // against AllowedAlgorithms ("none" and HMAC never), finds the key from
 // kid (a DID URL or HTTPS URL, through Resolver or KeySets) or from jwk
-// (trusted only when bound to the issuer or TrustEmbeddedJWK is set),
+// (trusted only when bound to the issuer or InsecureEmbeddedJWK is set),
 // verifies the signature, binds the key to the issuer, and checks that
 // iss, sub, jti, nbf and exp agree with the credential and nbf/exp with
 // the clock. The error is nil only if everything passed.
@@ -375,7 +375,7 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 		}
 		if bound {
 			r.Controller = issuer
-		} else if !v.TrustEmbeddedJWK {
+		} else if !v.InsecureEmbeddedJWK {
 			return c, errorf(ErrNotAuthorized, nil, "the jwk header key is not bound to the issuer %q", issuer)
 		}
 		pub = embedded

@@ -135,7 +135,7 @@ func TestJWTEmbeddedKey(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = (&Verifier{Now: jwtNow}).VerifyJWT(ctx, token)
 	assert.ErrorIs(t, err, ErrNotAuthorized)
-	_, _, err = (&Verifier{Now: jwtNow, TrustEmbeddedJWK: true}).VerifyJWT(ctx, token)
+	_, _, err = (&Verifier{Now: jwtNow, InsecureEmbeddedJWK: true}).VerifyJWT(ctx, token)
 	require.NoError(t, err)
 }
 

@@ -251,7 +251,7 @@ func TestOpenBadgesVectors(t *testing.T) {
 			assert.Equal(t, vec.SignatureHex, hex.EncodeToString(sig))
 			assert.Equal(t, proofsOf(t, readFile(t, filepath.Join(dir, "signed.json")))[0], got[0])
 
-			v := &Verifier{MultikeyFragmentKeys: true}
+			v := &Verifier{InsecureFragmentKeys: true}
 			for _, doc := range [][]byte{readFile(t, filepath.Join(dir, "signed.json")), out} {
 				c, err := vc.Parse(doc)
 				require.NoError(t, err)

@@ -124,22 +124,22 @@ type Verifier struct {
 	// By default it holds when at least one proof of an allowed suite
 	// verifies and none of an allowed suite fails.
 	RequireAllProofs bool
-	// MultikeyFragmentKeys enables the 1EdTech reading of an HTTP(S)
+	// InsecureFragmentKeys enables the 1EdTech reading of an HTTP(S)
 	// verification method "https://host/path#z6Mk…": the fragment is taken
 	// as the key's publicKeyMultibase, offline, and the part before '#' as
 	// its controller (which issuer binding compares with the issuer). Off
 	// by default: the key is then asserted only by the URL that names it,
 	// so nothing proves the issuer published it.
-	MultikeyFragmentKeys bool
+	InsecureFragmentKeys bool
 	// InsecureSkipIssuerBinding disables the check that the verification
 	// method's controller is the credential's issuer. Only for test
 	// vectors and known-trusted inputs.
 	InsecureSkipIssuerBinding bool
-	// TrustEmbeddedJWK accepts a JWT whose key comes from its own "jwk"
+	// InsecureEmbeddedJWK accepts a JWT whose key comes from its own "jwk"
 	// header when that key is not bound to the issuer (a did:key or did:jwk
 	// issuer holding the same key). The token then proves only that it is
 	// unchanged, not who made it.
-	TrustEmbeddedJWK bool
+	InsecureEmbeddedJWK bool
 	// KeySets fetches the issuer's JWKS for a JWT whose kid is an HTTPS URL
 	// (nil = such kids are resolved with Resolver only).
 	KeySets KeySetFetcher
@@ -435,7 +435,7 @@ type resolvedKey struct {
 // controller lists it under rel.
 func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relationship) (*resolvedKey, error) {
 	base, frag, hasFrag := strings.Cut(vmURL, "#")
-	if v.MultikeyFragmentKeys && hasFrag && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://")) &&
+	if v.InsecureFragmentKeys && hasFrag && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://")) &&
 		strings.HasPrefix(frag, "z") {
 		pub, err := did.DecodeMultikey(frag)
 		if err != nil {

@@ -81,7 +81,7 @@ func TestValidatorSamples(t *testing.T) {
 				Now:                 fixedNow,
 			}
 			if tt.skipBinding {
-				o.Proofs = &proof.Verifier{MultikeyFragmentKeys: true, TrustEmbeddedJWK: true, InsecureSkipIssuerBinding: true, Now: fixedNow}
+				o.Proofs = &proof.Verifier{InsecureFragmentKeys: true, InsecureEmbeddedJWK: true, InsecureSkipIssuerBinding: true, Now: fixedNow}
 			}
 			v, err := clr.NewVerifier(o)
 			require.NoError(t, err)

@@ -117,7 +117,7 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 		}
 		v.proofs = &proof.Verifier{
 			Resolver: o.Resolver, KeySets: o.KeySets, Processor: v.proc, Now: v.o.Now, ClockSkew: skew,
-			MultikeyFragmentKeys: o.InsecureFragmentKeys, TrustEmbeddedJWK: o.InsecureEmbeddedJWK,
+			InsecureFragmentKeys: o.InsecureFragmentKeys, InsecureEmbeddedJWK: o.InsecureEmbeddedJWK,
 			AllowedCryptosuites: o.AllowedCryptosuites,
 		}
 	}

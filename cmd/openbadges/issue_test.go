@@ -94,7 +94,7 @@ func TestIssueJWT(t *testing.T) {
 			require.Equal(t, 0, code, errOut)
 			token := strings.TrimSpace(out)
 			assert.Equal(t, 2, strings.Count(token, "."))
-			v := &proof.Verifier{TrustEmbeddedJWK: alg == "RS256"}
+			v := &proof.Verifier{InsecureEmbeddedJWK: alg == "RS256"}
 			_, _, err := v.VerifyJWT(context.Background(), token)
 			require.NoError(t, err)
 		})

@@ -197,8 +197,8 @@ func runStatusSet(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-const statusCheckSynopsis = "check --list LIST.json --index I [--fragment-keys] [--json]\n\n" +
-	"Verifies the list's proof (did:key and did:jwk keys; with --fragment-keys also the 1EdTech\n" +
+const statusCheckSynopsis = "check --list LIST.json --index I [--insecure-fragment-keys] [--json]\n\n" +
+	"Verifies the list's proof (did:key and did:jwk keys; with --insecure-fragment-keys also the 1EdTech\n" +
 	"https://host/path#z6Mk... keys), decodes it and prints the status of entry I.\n" +
 	"Exit status 0 when the entry is in good standing, 1 when it is revoked, suspended or unknown."
 
@@ -207,7 +207,7 @@ func runStatusCheck(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, name, statusCheckSynopsis)
 	listFile := fs.String("list", "", "status list credential file")
 	index := fs.Int("index", -1, "entry to read")
-	fragmentKeys := fs.Bool("fragment-keys", false, "accept https verification methods whose fragment is the key (1EdTech)")
+	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept https verification methods whose fragment is the key, as the 1EdTech validator does (anyone can forge such a key)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
@@ -222,7 +222,7 @@ func runStatusCheck(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, name, "%v", err)
 	}
-	res, err := checkListFile(ctx, data, *index, &proof.Verifier{MultikeyFragmentKeys: *fragmentKeys})
+	res, err := checkListFile(ctx, data, *index, &proof.Verifier{InsecureFragmentKeys: *fragmentKeys})
 	if res == nil {
 		return failf(e, name, "%v", err)
 	}

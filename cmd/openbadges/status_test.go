@@ -61,7 +61,7 @@ func TestStatusCreateSetCheck(t *testing.T) {
 
 	// The validator's sample list, with its 1EdTech key.
 	sample := filepath.Join("..", "..", "vc", "status", "testdata", "testlist.json")
-	code, out, errOut = runCLI(t, "", "status", "check", "--list", sample, "--index", "23", "--fragment-keys")
+	code, out, errOut = runCLI(t, "", "status", "check", "--list", sample, "--index", "23", "--insecure-fragment-keys")
 	assert.Equal(t, exitInvalid, code, errOut)
 	assert.Equal(t, "index 23: revoked (value 1)\n", out)
 }

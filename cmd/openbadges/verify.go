@@ -71,7 +71,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		return failf(e, "verify", "%v", err)
 	}
 
-	pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute, MultikeyFragmentKeys: *fragmentKeys, TrustEmbeddedJWK: *embeddedJWK}
+	pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute, InsecureFragmentKeys: *fragmentKeys, InsecureEmbeddedJWK: *embeddedJWK}
 	if *legacy {
 		pv.AllowedCryptosuites = append(proof.DefaultCryptosuites(), proof.EdDSA2022)
 	}

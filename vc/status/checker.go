@@ -54,7 +54,7 @@ type Checker struct {
 	Fetcher Fetcher
 	// Proofs verifies the list credential's proofs and JWTs (nil = a zero
 	// proof.Verifier with the checker's clock). The badge pipeline passes its own, e.g. with
-	// MultikeyFragmentKeys for 1EdTech's https#z6Mk keys or an HTTPS
+	// InsecureFragmentKeys for 1EdTech's https#z6Mk keys or an HTTPS
 	// resolver.
 	Proofs *proof.Verifier
 	// TrustedListIssuers are list issuers accepted in addition to the

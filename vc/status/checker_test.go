@@ -23,7 +23,7 @@ import (
 // verify as revoked, index 23, with the testlist served by URL.
 func TestValidatorRevokedSamples(t *testing.T) {
 	ctx := context.Background()
-	fragmentKeys := &proof.Verifier{MultikeyFragmentKeys: true}
+	fragmentKeys := &proof.Verifier{InsecureFragmentKeys: true}
 	for _, file := range []string{"credential-status-revoked.json", "credential-status-revoked-blank-nodes.json"} {
 		t.Run(file, func(t *testing.T) {
 			c, err := vc.Parse(readFile(t, "testdata/"+file))
