@@ -63,17 +63,32 @@ func newFetcher(s netSettings) *fetcher {
 	if f.timeout <= 0 {
 		f.timeout = DefaultTimeout
 	}
-	maxRedirects := s.maxRedirects
+	f.client = GuardedClient(s.client, s.maxRedirects, s.allowPrivate)
+	return f
+}
+
+// GuardedClient returns the HTTP client every fetch of this module uses
+// (did:web, HTTPS key documents, JWK Sets, status lists, refresh): a copy
+// of base (nil: a new client; http.DefaultClient is never used or changed)
+// that follows at most maxRedirects redirects (0: DefaultMaxRedirects;
+// negative: none), only to https URLs and never in a loop, and, unless
+// allowPrivate, refuses loopback, private, link-local, multicast and
+// reserved addresses. For a client whose transport is the default or a
+// plain *http.Transport without a custom dialer, the address is checked
+// on the connection actually dialled, so DNS rebinding cannot bypass it,
+// and environment proxies are disabled; any other transport gets a weaker
+// DNS check before each request. Refusals match [ErrAddressNotAllowed].
+func GuardedClient(base *http.Client, maxRedirects int, allowPrivate bool) *http.Client {
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
 	} else if maxRedirects < 0 {
 		maxRedirects = 0
 	}
 	var c http.Client // never http.DefaultClient
-	if s.client != nil {
-		c = *s.client
+	if base != nil {
+		c = *base
 	}
-	if !s.allowPrivate {
+	if !allowPrivate {
 		c.Transport = guardTransport(c.Transport)
 	}
 	inner := c.CheckRedirect
@@ -89,8 +104,8 @@ func newFetcher(s netSettings) *fetcher {
 		if req.URL.Scheme != "https" {
 			return fmt.Errorf("%w: redirect to non-https URL %q", ErrFetch, req.URL.String())
 		}
-		if !s.allowPrivate {
-			if err := checkLiteralHost(req.URL.Hostname()); err != nil {
+		if !allowPrivate {
+			if err := CheckPublicHost(req.URL.Hostname()); err != nil {
 				return err
 			}
 		}
@@ -99,8 +114,7 @@ func newFetcher(s netSettings) *fetcher {
 		}
 		return nil
 	}
-	f.client = &c
-	return f
+	return &c
 }
 
 // guardTransport returns a transport that refuses non-public addresses.
@@ -170,9 +184,10 @@ func (p *preflightTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return p.next.RoundTrip(req)
 }
 
-// checkLiteralHost refuses an IP-literal host that is not public; names
-// are checked when dialled.
-func checkLiteralHost(host string) error {
+// CheckPublicHost refuses (with [ErrAddressNotAllowed]) an IP-literal host
+// that is not a public address, and localhost names; other names are
+// checked when dialled by a [GuardedClient].
+func CheckPublicHost(host string) error {
 	if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
 		return fmt.Errorf("%w: %w: %s", ErrFetch, ErrAddressNotAllowed, host)
 	}
@@ -231,7 +246,7 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string) ([]byte, error
 		return nil, fmt.Errorf("%w: only https URLs without credentials can be fetched", ErrFetch)
 	}
 	if !f.allowPrivate {
-		if err := checkLiteralHost(u.Hostname()); err != nil {
+		if err := CheckPublicHost(u.Hostname()); err != nil {
 			return nil, err
 		}
 	}

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/openbadges-go/openbadges/did"
 )
 
 // Defaults of [HTTPFetcher].
@@ -93,38 +91,7 @@ type HTTPFetcher struct {
 const defaultAccept = "application/vc, application/vc+ld+json, application/vc+jwt, application/jwt, application/ld+json;q=0.9, application/json;q=0.9, text/plain;q=0.5"
 
 func (h *HTTPFetcher) init() {
-	maxRedirects := h.MaxRedirects
-	if maxRedirects == 0 {
-		maxRedirects = DefaultMaxRedirects
-	} else if maxRedirects < 0 {
-		maxRedirects = 0
-	}
-	var c http.Client
-	if h.Client != nil {
-		c = *h.Client
-	}
-	if !h.AllowPrivateAddresses {
-		c.Transport = guardTransport(c.Transport)
-	}
-	inner := c.CheckRedirect
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > maxRedirects {
-			return fmt.Errorf("more than %d redirects", maxRedirects)
-		}
-		if req.URL.Scheme != "https" {
-			return fmt.Errorf("redirect to non-https URL %q", req.URL.String())
-		}
-		if !h.AllowPrivateAddresses {
-			if err := checkLiteralHost(req.URL.Hostname()); err != nil {
-				return err
-			}
-		}
-		if inner != nil {
-			return inner(req, via)
-		}
-		return nil
-	}
-	h.client = &c
+	h.client = did.GuardedClient(h.Client, h.MaxRedirects, h.AllowPrivateAddresses)
 }
 
 // Fetch implements [Fetcher].
@@ -135,7 +102,7 @@ func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) 
 		return nil, fmt.Errorf("only https URLs without credentials are fetched, not %q", rawURL)
 	}
 	if !h.AllowPrivateAddresses {
-		if err := checkLiteralHost(u.Hostname()); err != nil {
+		if err := did.CheckPublicHost(u.Hostname()); err != nil {
 			return nil, err
 		}
 	}
@@ -184,116 +151,7 @@ func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) 
 	return body, nil
 }
 
-// ErrAddressNotAllowed: the address guard refused a destination.
-var ErrAddressNotAllowed = errors.New("status: address not allowed")
-
-// guardTransport returns a transport that refuses non-public addresses:
-// on the dialled address for a plain *http.Transport (proxies disabled, as
-// a proxy would hide the destination), else by a weaker pre-flight DNS
-// check.
-func guardTransport(rt http.RoundTripper) http.RoundTripper {
-	var t *http.Transport
-	switch x := rt.(type) {
-	case nil:
-		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-			t = dt.Clone()
-		}
-	case *http.Transport:
-		if x.DialContext == nil && x.DialTLSContext == nil && x.Dial == nil && x.DialTLS == nil { //nolint:staticcheck // the deprecated hooks must be checked too
-			t = x.Clone()
-		}
-	}
-	if t == nil {
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-		return &preflightTransport{next: rt}
-	}
-	d := &net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
-	t.DialContext = d.DialContext
-	t.Proxy = nil
-	return t
-}
-
-func dialControl(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: %q", ErrAddressNotAllowed, address)
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || !publicAddr(ip) {
-		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, host)
-	}
-	return nil
-}
-
-type preflightTransport struct{ next http.RoundTripper }
-
-func (p *preflightTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	host := req.URL.Hostname()
-	if ip, err := netip.ParseAddr(host); err == nil {
-		if !publicAddr(ip) {
-			return nil, fmt.Errorf("%w: %s", ErrAddressNotAllowed, host)
-		}
-		return p.next.RoundTrip(req)
-	}
-	ips, err := net.DefaultResolver.LookupNetIP(req.Context(), "ip", host)
-	if err != nil {
-		return nil, err
-	}
-	for _, ip := range ips {
-		if !publicAddr(ip) {
-			return nil, fmt.Errorf("%w: %s resolves to %s", ErrAddressNotAllowed, host, ip)
-		}
-	}
-	return p.next.RoundTrip(req)
-}
-
-func checkLiteralHost(host string) error {
-	if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
-		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, host)
-	}
-	if h := strings.ToLower(host); h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, host)
-	}
-	return nil
-}
-
-// nonPublic lists special-purpose ranges that netip's predicates do not
-// cover (RFC 6890 and its updates).
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b:1::/48"),
-	netip.MustParsePrefix("100::/64"),
-	netip.MustParsePrefix("2001:db8::/32"),
-	netip.MustParsePrefix("fec0::/10"),
-}
-
-var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
-
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if !ip.IsValid() || ip.Zone() != "" {
-		return false
-	}
-	if nat64Prefix.Contains(ip) {
-		b := ip.As16()
-		return publicAddr(netip.AddrFrom4([4]byte(b[12:16])))
-	}
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
-}
+// ErrAddressNotAllowed: the address guard refused a destination. It is
+// the did package's error: one guard ([did.GuardedClient]) serves every
+// fetch of the module.
+var ErrAddressNotAllowed = did.ErrAddressNotAllowed
