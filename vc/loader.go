@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 )
 
@@ -185,6 +186,10 @@ type RemoteLoader struct {
 	MaxBytes int64
 	// MaxEntries bounds the cache. Zero means 64; negative disables caching.
 	MaxEntries int
+	// AllowPrivateAddresses turns off the address guard that refuses
+	// loopback, private, link-local and multicast destinations (for tests
+	// against local servers; never in production).
+	AllowPrivateAddresses bool
 
 	once   sync.Once
 	client *http.Client
@@ -193,10 +198,24 @@ type RemoteLoader struct {
 
 func (l *RemoteLoader) init() {
 	l.once.Do(func() {
-		l.client = l.Client
-		if l.client == nil {
-			l.client = &http.Client{Timeout: l.timeout()}
+		base := &http.Client{Timeout: l.timeout()}
+		if l.Client != nil {
+			c := *l.Client
+			base = &c
 		}
+		// Redirects stay on allow-listed hosts; the guard (https only,
+		// public addresses, at most three redirects) is the module's one.
+		inner := base.CheckRedirect
+		base.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if !l.allowed(req.URL.Hostname()) {
+				return fmt.Errorf("redirect to %q, which is not in the allow-list", req.URL.Hostname())
+			}
+			if inner != nil {
+				return inner(req, via)
+			}
+			return nil
+		}
+		l.client = did.GuardedClient(base, 0, l.AllowPrivateAddresses)
 		n := l.MaxEntries
 		if n == 0 {
 			n = 64
@@ -214,6 +233,10 @@ func (l *RemoteLoader) timeout() time.Duration {
 	return 10 * time.Second
 }
 
+func (l *RemoteLoader) allowed(host string) bool {
+	return slices.ContainsFunc(l.AllowedHosts, func(h string) bool { return strings.EqualFold(h, host) })
+}
+
 // LoadDocument fetches u if its host is allowed.
 func (l *RemoteLoader) LoadDocument(ctx context.Context, u string) (*RemoteDocument, error) {
 	l.init()
@@ -226,8 +249,7 @@ func (l *RemoteLoader) LoadDocument(ctx context.Context, u string) (*RemoteDocum
 	if err != nil || pu.Scheme != "https" || pu.Host == "" || pu.User != nil {
 		return nil, &LoadError{URL: u, Err: errors.New("only absolute https URLs are fetched")}
 	}
-	host := strings.ToLower(pu.Hostname())
-	if !slices.ContainsFunc(l.AllowedHosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+	if !l.allowed(pu.Hostname()) {
 		return nil, &UnknownContextError{URL: u, Reason: "host not in the remote loader's allow-list"}
 	}
 	ctx, cancel := context.WithTimeout(ctx, l.timeout())

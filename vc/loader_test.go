@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openbadges-go/openbadges/did"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -54,7 +55,7 @@ func newContextServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *Remo
 	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return srv, &RemoteLoader{AllowedHosts: []string{u.Hostname()}, Client: srv.Client(), Timeout: 2 * time.Second, MaxBytes: 1024}
+	return srv, &RemoteLoader{AllowedHosts: []string{u.Hostname()}, Client: srv.Client(), Timeout: 2 * time.Second, MaxBytes: 1024, AllowPrivateAddresses: true}
 }
 
 func TestRemoteLoader(t *testing.T) {
@@ -107,6 +108,26 @@ func TestRemoteLoader(t *testing.T) {
 	assert.ErrorIs(t, err, ErrLoad, "plain http is refused")
 	_, err = l.LoadDocument(ctx, "https://not-allowed.example/ctx")
 	assert.ErrorIs(t, err, ErrUnknownContext, "hosts outside the allow-list are refused")
+}
+
+func TestRemoteLoaderGuardsAddresses(t *testing.T) {
+	srv, l := newContextServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/ld+json")
+		w.Write([]byte(`{"@context":{}}`))
+	})
+	l.AllowPrivateAddresses = false
+	_, err := l.LoadDocument(context.Background(), srv.URL+"/ok")
+	assert.ErrorIs(t, err, ErrLoad)
+	assert.ErrorIs(t, err, did.ErrAddressNotAllowed, "an allow-listed host on a loopback address is still refused")
+}
+
+func TestRemoteLoaderRedirectsStayOnAllowedHosts(t *testing.T) {
+	srv, l := newContextServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://elsewhere.example/ctx", http.StatusFound)
+	})
+	_, err := l.LoadDocument(context.Background(), srv.URL+"/ok")
+	assert.ErrorIs(t, err, ErrLoad)
+	assert.Contains(t, err.Error(), "allow-list")
 }
 
 func TestRemoteLoaderWithoutAllowListRefusesEverything(t *testing.T) {
