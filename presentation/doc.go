@@ -1,0 +1,43 @@
+// Package presentation signs and verifies W3C Verifiable Presentations
+// (VC Data Model 2.0) that carry Open Badges and other credentials.
+//
+// # Presenting
+//
+// [Sign] wraps signed credentials in a VerifiablePresentation and adds the
+// holder's Data Integrity proof with proofPurpose "authentication" and the
+// verifier's challenge and domain. JSON credentials are embedded byte for
+// byte; VC-JWTs become EnvelopedVerifiableCredential entries with a data:
+// URL.
+//
+//	vp, err := presentation.Sign(ctx, holderKey, [][]byte{badge1, jwt2}, &presentation.SignOptions{
+//		Challenge: challenge, Domain: "verifier.example",
+//	})
+//
+// # Verifying
+//
+// [VerifyPresentation] runs every check and returns a [Result] listing
+// them (parse, structure, holder_proof, challenge, domain, credentials,
+// holder_binding), with each embedded credential's own
+// badge.VerificationResult:
+//
+//	res, err := presentation.VerifyPresentation(ctx, vp, presentation.Options{
+//		Challenge: challenge, Domain: "verifier.example", Verifier: badgeVerifier,
+//	})
+//	if errors.Is(err, presentation.ErrChallengeMismatch) { ... }
+//
+// The defaults fail closed: a challenge and a domain are required (opting
+// out is InsecureSkipChallenge / InsecureSkipDomain, reported as skipped),
+// the holder's key must be listed under the authentication relationship
+// of the holder's DID document (an assertionMethod proof is refused), and
+// the holder must be the subject of every credential
+// (AllowHolderNotSubject turns that into a warning). A credential whose
+// subject is identified only by a hashed identifier cannot be bound to a
+// DID and is reported as such ([ErrSubjectNotBindable]). Inputs are
+// bounded ([Limits]: 16 MiB, 100 credentials by default).
+//
+// # What is not checked
+//
+// Whether a challenge is fresh and used once is the caller's to track: a
+// verifier issues a random challenge per request and retires it after one
+// use. Enveloped presentations (a VP as a JWT) are not read.
+package presentation
