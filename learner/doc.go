@@ -1,0 +1,26 @@
+// Package learner is a learner's profile and the credentials they hold:
+// a [Wallet].
+//
+// [Wallet.Import] takes a credential as JSON, a compact VC-JWT, or a baked
+// PNG or SVG badge, verifies it through the Open Badges pipeline and keeps
+// it with its [badge.VerificationResult], whether or not it verified.
+// [Wallet.Summary] describes the verified credentials: by issuer, by
+// achievement type, by alignment (the skills and competencies the
+// achievements align to) and the credits earned and available.
+//
+// A wallet exports its verified credentials, each exactly as its issuer
+// signed it, in two ways: [Wallet.ExportCLR], a Comprehensive Learner
+// Record signed by a publisher (see package clr), and [Wallet.Present], a
+// VerifiablePresentation signed by the learner for authentication, with a
+// verifier's challenge and domain (see package presentation, whose
+// VerifyPresentation checks it).
+//
+//	w, _ := learner.NewWallet(badge.NewProfile(learnerDID, "Ada"), &learner.Options{Verifier: v})
+//	for _, b := range badges {
+//		if _, err := w.Import(ctx, b); err != nil { ... } // kept, with its result, unless nothing parsed
+//	}
+//	vp, err := w.Present(ctx, learnerKey, &presentation.SignOptions{Challenge: c, Domain: d})
+//
+// What is not checked: a verification result is as of the import; re-import
+// (or verify the exports) to see a later revocation.
+package learner
