@@ -50,6 +50,8 @@ func commands() []command {
 		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
 		{"serve", "run the HTTP server: verifier page, VC-API issue and verify, issuer documents", runServe},
 		{"pathway", "stackable pathways: check a definition, evaluate credentials, issue the stacked credential", runPathway},
+		{"present", "sign a verifiable presentation of credentials with the holder's key (challenge, domain)", runPresent},
+		{"verify-presentation", "verify a presentation: holder proof, challenge, domain, every credential, holder binding", runVerifyPresentation},
 		{"bench", "measure issuing and verifying on this machine, as ratios to raw Ed25519", runBench},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
