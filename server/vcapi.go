@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/vc"
 )
@@ -60,9 +61,6 @@ func (o *Options) processor() *vc.Processor {
 	}
 	return vc.NewProcessor(nil)
 }
-
-// Media types of enveloped credentials accepted and produced.
-var envelopeTypes = []string{"application/vc+jwt", "application/jwt", "application/vc-ld+jwt"}
 
 // ---------------------------------------------------------------- issue
 
@@ -556,26 +554,11 @@ func hasType(v any, t string) bool {
 	return false
 }
 
-// envelopedToken extracts the compact JWT of an enveloped credential or
-// presentation: its id is data:<media type>,<jwt>.
+// envelopedToken extracts the compact JWT of an enveloped credential: its
+// id is data:<media type>,<jwt> (the rule shared with package
+// presentation).
 func envelopedToken(m map[string]any) (string, error) {
-	id, _ := m["id"].(string)
-	rest, ok := strings.CutPrefix(id, "data:")
-	if !ok {
-		return "", errors.New("id must be a data: URL")
-	}
-	mt, token, ok := strings.Cut(rest, ",")
-	if !ok {
-		return "", errors.New("id is not a data: URL")
-	}
-	mt, _, _ = strings.Cut(mt, ";")
-	if !slices.Contains(envelopeTypes, strings.ToLower(mt)) {
-		return "", fmt.Errorf("media type %q is not supported (want application/vc+jwt)", mt)
-	}
-	if strings.Count(token, ".") != 2 {
-		return "", errors.New("the data is not a compact JWT")
-	}
-	return token, nil
+	return presentation.EnvelopedToken(m)
 }
 
 func (h *verifyHandler) servePresentation(w http.ResponseWriter, r *http.Request) error {
@@ -655,15 +638,14 @@ func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, m ma
 		pv := *h.opts.proofs()
 		pv.Purpose = proof.PurposeAuthentication
 		pv.Challenge, pv.Domain = challenge, domain
-		pv.InsecureSkipIssuerBinding = true // bound to the holder below
-		results, err := pv.VerifyProofs(ctx, p)
-		if err != nil {
-			res.fail(ProblemCryptographic, "Invalid proof", proofDetail(results, err))
-		}
-		for _, pr := range results {
-			if pr.Status == proof.StatusVerified && holder != "" && pr.Controller != holder {
-				res.fail(ProblemCryptographic, "Invalid proof", fmt.Sprintf("proof %d was made by %q, not by the holder %q", pr.Index, pr.Controller, holder))
-			}
+		pv.InsecureSkipIssuerBinding = true // bound to the holder by VerifyHolderProof
+		hp := presentation.VerifyHolderProof(ctx, &presentation.Presentation{Doc: p, Holder: holder}, &pv)
+		var hpe *presentation.HolderProofError
+		switch {
+		case errors.As(hp.Err, &hpe):
+			res.fail(ProblemCryptographic, "Invalid proof", proofDetail(hp.Proofs, hpe.Err))
+		case hp.Err != nil:
+			res.fail(ProblemCryptographic, "Invalid proof", hp.Err.Error())
 		}
 	}
 
@@ -702,37 +684,11 @@ func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, m ma
 }
 
 // presentationProblems checks the structural rules of a VC 2.0
-// presentation.
+// presentation (the rules shared with package presentation).
 func presentationProblems(p *vc.Credential) []FieldProblem {
 	var ps []FieldProblem
-	add := func(path, detail string) { ps = append(ps, FieldProblem{Path: path, Detail: detail}) }
-	d := p.Document()
-	if ctxs := p.Contexts(); len(ctxs) == 0 || (ctxs[0] != vc.ContextV2 && ctxs[0] != vc.ContextV1) {
-		add("$.@context", "the first context must be "+vc.ContextV2)
-	}
-	if !hasType(d["type"], "VerifiablePresentation") {
-		add("$.type", "must include VerifiablePresentation")
-	}
-	if id, has := d["id"]; has {
-		if s, ok := id.(string); !ok || !isURL(s) {
-			add("$.id", "must be a URL")
-		}
-	}
-	switch h := d["holder"].(type) {
-	case nil:
-		if _, has := d["holder"]; has {
-			add("$.holder", "must be a URL or an object with an id")
-		}
-	case string:
-		if !isURL(h) {
-			add("$.holder", "must be a URL")
-		}
-	case map[string]any:
-		if s, ok := h["id"].(string); !ok || !isURL(s) {
-			add("$.holder.id", "is required and must be a URL")
-		}
-	default:
-		add("$.holder", "must be a URL or an object with an id")
+	for _, pr := range presentation.StructureProblems(p) {
+		ps = append(ps, FieldProblem{Path: pr.Path, Detail: pr.Detail})
 	}
 	return ps
 }
