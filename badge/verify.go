@@ -46,7 +46,7 @@ var (
 	// checker is configured (fails closed; see InsecureSkipStatus).
 	ErrStatusNotChecked = errors.New("badge: credential has a status but no status checker is configured")
 	// ErrEndorsement: an embedded endorsement did not verify (a warning
-	// unless RequireValidEndorsements).
+	// instead of a failure with AllowInvalidEndorsements).
 	ErrEndorsement = errors.New("badge: an endorsement did not verify")
 	// ErrRecipientMismatch: the credential is not about the given recipient.
 	ErrRecipientMismatch = errors.New("badge: recipient does not match")
@@ -111,12 +111,12 @@ type VerifierOptions struct {
 	// TrustedIssuers, when not empty, lists the only issuer ids accepted.
 	// Empty means any issuer whose proof verifies.
 	TrustedIssuers []string
-	// RequireValidEndorsements makes an embedded endorsement that does not
-	// verify fail the credential. By default it is a warning: an
-	// endorsement is a third party's statement about the credential, and a
-	// bad one does not make the credential itself false. Every
+	// AllowInvalidEndorsements reports an embedded endorsement that does
+	// not verify as a warning instead of failing the credential. Open
+	// Badges 3.0 verification includes every embedded endorsement (step 6),
+	// and so does the 1EdTech validator, so the default is a failure. Every
 	// endorsement's own result is in VerificationResult.Endorsements.
-	RequireValidEndorsements bool
+	AllowInvalidEndorsements bool
 	// MaxEndorsementDepth bounds the recursion into endorsements
 	// (0: DefaultMaxEndorsementDepth; negative: endorsements not verified,
 	// reported skipped).
@@ -500,6 +500,16 @@ func (v *Verifier) checkType(c *vc.Credential, endorsement bool, r *Verification
 // JSON-LD says it means. VC 1.1 credentials are outside the OB 3.0 schemas.
 func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, string) {
 	if c.Version() == vc.Version1_1 {
+		// The official OB 3.0 schemas describe VC 2.0; 1EdTech's VC 1.1-era
+		// schemas are not published in a form we can embed. A schema a VC
+		// 1.1 credential names is reported, not enforced.
+		for _, s := range c.Schemas() {
+			t, _ := s["type"].(string)
+			id, _ := s["id"].(string)
+			if t == CredentialSchemaType && !v.schema.Has(id) {
+				return CheckSchema, Warning, &UnknownSchemaError{URL: id}, "VC 1.1 credential: its schema is not embedded; checked by the data model checks only"
+			}
+		}
 		return CheckSchema, Skipped, nil, "the official OB 3.0 schemas describe VC 2.0 credentials; this VC 1.1 credential is checked by the data model checks only"
 	}
 	doc := deepCopy(c.Document()).(map[string]any)
@@ -908,9 +918,9 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		}
 	}
 	if len(failed) > 0 {
-		st := Warning
-		if v.o.RequireValidEndorsements {
-			st = Failed
+		st := Failed
+		if v.o.AllowInvalidEndorsements {
+			st = Warning
 		}
 		add(CheckEndorsements, st, fmt.Errorf("%w: %s", ErrEndorsement, strings.Join(failed, ", ")), "an endorsement is a third party's statement about the credential; see VerificationResult.Endorsements")
 		return

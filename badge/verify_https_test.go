@@ -84,8 +84,8 @@ func TestValidatorSamplesVerifyWhenTheIssuerPublishesItsKey(t *testing.T) {
 	assert.Equal(t, Failed, res.Check(CheckProof).Status)
 }
 
-// complete_v1.json is not in these tables: it is expired (2020), and it
-// uses 1EdTechJsonSchemaValidator2019, 1EdTechRevocationList and
+// complete_v1.json is refused in the validator table (unknown schema URL,
+// as the validator refuses it); it is also expired (2020), and it uses
+// 1EdTechJsonSchemaValidator2019, 1EdTechRevocationList and
 // 1EdTechCredentialRefresh without the extensions context that defines
-// them, so JSON-LD safe mode refuses to canonicalize it (the 1EdTech
-// validator's processor drops undefined terms silently instead).
+// them, so JSON-LD safe mode refuses to canonicalize it.

@@ -36,9 +36,8 @@ func validatorVerifier(t testing.TB, now string) *Verifier {
 			InsecureEmbeddedJWK:  true,
 			AllowedCryptosuites:  append(proof.DefaultCryptosuites(), proof.EdDSA2022),
 		},
-		Now:                 clock,
-		AllowUnknownSchemas: true,
-		InsecureSkipStatus:  true,
+		Now:                clock,
+		InsecureSkipStatus: true,
 	})
 	require.NoError(t, err)
 	return v
@@ -56,11 +55,13 @@ func TestValidatorSamplesGiveTheValidatorsOutcome(t *testing.T) {
 	}{
 		{"simple.json", nil, ""},
 		{"simple.1ob", nil, ""},
-		{"complete.json", nil, ""},
 		{"simple-context-alias.json", nil, ""},
 		{"simple-context-version.json", nil, ""},
 		{"simple-eddsa-2022.json", nil, ""},
 		{"simple_v1.json", nil, ""},
+		// The validator fails this one (its SomeProofType proof has no JSON-LD
+		// context); issue #5 makes a proof of an unknown type a warning, so
+		// it verifies here on its eddsa-rdfc-2022 proof.
 		{"simple-multiple-proofs.json", nil, ""},
 		{"simple-did-web-method.json", nil, ""}, // an https key despite its name
 		{"endorsement-valid.json", nil, ""},
@@ -76,6 +77,15 @@ func TestValidatorSamplesGiveTheValidatorsOutcome(t *testing.T) {
 		// binds the key to the issuer. We refuse it (issuer binding).
 		{"simple-did-key-method.json", []CheckID{CheckProof, CheckIssuer}, "signer is not the issuer"},
 		{"simple-err-context.json", []CheckID{CheckContext}, "wrong context"},
+		// The validator fails complete.json and complete_v1.json on the
+		// schemas their embedded endorsements (and complete_v1 itself) name,
+		// which cannot be fetched; here, too.
+		{"complete.json", []CheckID{CheckEndorsements}, "endorsements with unknown schemas, undefined terms, a fake cryptosuite"},
+		{"complete_v1.json", []CheckID{CheckContext, CheckType, CheckValidity}, "undefined terms, invalid endorsements and identity types, expired"},
+		// ecdsa-sd-2023 (selective disclosure) is not implemented: the
+		// validator accepts this derived credential, we report the suite as
+		// unsupported.
+		{"sd/derivedcredential.json", []CheckID{CheckProof}, "ecdsa-sd-2023 not supported"},
 		{"simple-err-type.json", []CheckID{CheckType}, "wrong credential type"},
 		{"simple-err-issuer.json", []CheckID{CheckType}, "no issuer"},
 		{"simple-err-issuer-type.json", []CheckID{CheckType}, "issuer type"},
