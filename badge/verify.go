@@ -466,7 +466,9 @@ func (v *Verifier) checkType(c *vc.Credential, endorsement bool, r *Verification
 	if err := vc.CheckDataModel(c); err != nil {
 		errs = append(errs, err)
 	}
-	raw, _ := json.Marshal(c.Document())
+	// The model reads the bytes the credential was parsed from (for a
+	// VC-JWT, its payload; the model keeps JWT claims as extra members).
+	raw := c.Raw()
 	if endorsement {
 		var e EndorsementCredential
 		if err := json.Unmarshal(raw, &e); err != nil {
@@ -551,11 +553,7 @@ func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, s
 // single values as arrays where the schema asks for an array.
 func (v *Verifier) validateCompacted(u string, doc map[string]any) error {
 	for range 8 {
-		b, err := json.Marshal(doc)
-		if err != nil {
-			return err
-		}
-		err = v.schema.Validate(u, b)
+		err := v.schema.validate([]string{u}, doc)
 		var se *SchemaError
 		if err == nil || !errors.As(err, &se) {
 			return err
@@ -570,8 +568,7 @@ func (v *Verifier) validateCompacted(u string, doc map[string]any) error {
 			return err
 		}
 	}
-	b, _ := json.Marshal(doc)
-	return v.schema.Validate(u, b)
+	return v.schema.validate([]string{u}, doc)
 }
 
 // wrapAt replaces the value at a JSON Pointer with a one-element array.
