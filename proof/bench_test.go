@@ -110,6 +110,11 @@ func BenchmarkVerifyECDSARDFC2019P256(b *testing.B) {
 func BenchmarkVerifyECDSARDFC2019P384(b *testing.B) {
 	benchVerify(b, testKeys()["P-384"], ECDSARDFC2019)
 }
+func BenchmarkSignEdDSAJCS2022(b *testing.B)   { benchSign(b, testKeys()["Ed25519"], EdDSAJCS2022) }
+func BenchmarkVerifyEdDSAJCS2022(b *testing.B) { benchVerify(b, testKeys()["Ed25519"], EdDSAJCS2022) }
+func BenchmarkVerifyECDSAJCS2019P256(b *testing.B) {
+	benchVerify(b, testKeys()["P-256"], ECDSAJCS2019)
+}
 
 func benchJWT(b *testing.B, key string, alg Algorithm, verify bool) {
 	s := testKeys()[key]

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/json"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/multiformats/go-multibase"
+	"github.com/openbadges-go/openbadges/internal/jsonld"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/vc"
 )
@@ -29,6 +31,13 @@ const (
 	// EdDSA2022 is the legacy name of eddsa-rdfc-2022, accepted on verify
 	// only, and only when an allow-list names it.
 	EdDSA2022 = "eddsa-2022"
+	// EdDSAJCS2022 is Ed25519 over the RFC 8785 (JCS) canonical JSON of the
+	// document and the proof configuration (vc-di-eddsa): no JSON-LD
+	// processing; the JSON itself is signed.
+	EdDSAJCS2022 = "eddsa-jcs-2022"
+	// ECDSAJCS2019 is ECDSA P-256 (SHA-256) or P-384 (SHA-384) over JCS
+	// canonical JSON (vc-di-ecdsa).
+	ECDSAJCS2019 = "ecdsa-jcs-2019"
 )
 
 // Proof types.
@@ -46,11 +55,12 @@ const (
 )
 
 // DefaultCryptosuites is the allow-list of a [Verifier] whose
-// AllowedCryptosuites is nil: the three suites this package implements
-// under their current names. The legacy name eddsa-2022 must be listed
-// explicitly.
+// AllowedCryptosuites is nil: the suites this package implements under
+// their current names (the RDFC suites, Ed25519Signature2020 and the JCS
+// suites of the W3C Data Integrity recommendations). The legacy name
+// eddsa-2022 must be listed explicitly.
 func DefaultCryptosuites() []string {
-	return []string{EdDSARDFC2022, ECDSARDFC2019, Ed25519Signature2020}
+	return []string{EdDSARDFC2022, ECDSARDFC2019, Ed25519Signature2020, EdDSAJCS2022, ECDSAJCS2019}
 }
 
 // suite describes one implemented cryptosuite.
@@ -59,13 +69,16 @@ type suite struct {
 	proofType   string
 	cryptosuite string // "" for Ed25519Signature2020
 	kinds       []keyKind
+	jcs         bool // JCS canonical JSON instead of RDFC-1.0
 }
 
 var suites = [...]suite{
-	{EdDSARDFC2022, TypeDataIntegrityProof, EdDSARDFC2022, []keyKind{kindEd25519}},
-	{ECDSARDFC2019, TypeDataIntegrityProof, ECDSARDFC2019, []keyKind{kindP256, kindP384}},
-	{Ed25519Signature2020, Ed25519Signature2020, "", []keyKind{kindEd25519}},
-	{EdDSA2022, TypeDataIntegrityProof, EdDSA2022, []keyKind{kindEd25519}},
+	{EdDSARDFC2022, TypeDataIntegrityProof, EdDSARDFC2022, []keyKind{kindEd25519}, false},
+	{ECDSARDFC2019, TypeDataIntegrityProof, ECDSARDFC2019, []keyKind{kindP256, kindP384}, false},
+	{Ed25519Signature2020, Ed25519Signature2020, "", []keyKind{kindEd25519}, false},
+	{EdDSA2022, TypeDataIntegrityProof, EdDSA2022, []keyKind{kindEd25519}, false},
+	{EdDSAJCS2022, TypeDataIntegrityProof, EdDSAJCS2022, []keyKind{kindEd25519}, true},
+	{ECDSAJCS2019, TypeDataIntegrityProof, ECDSAJCS2019, []keyKind{kindP256, kindP384}, true},
 }
 
 func lookupSuite(name string) (suite, bool) {
@@ -157,6 +170,32 @@ func hashInputs(ctx context.Context, proc *vc.Processor, kind keyKind, doc, conf
 	}, nil
 }
 
+// suiteHashInputs canonicalizes and hashes with the suite's method: RDFC-1.0
+// canonical N-Quads, or JCS canonical JSON for the -jcs- suites.
+func suiteHashInputs(ctx context.Context, proc *vc.Processor, s suite, kind keyKind, doc, config map[string]any, cache *canonicalCache) (*Diagnostics, error) {
+	if !s.jcs {
+		return hashInputs(ctx, proc, kind, doc, config, cache)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	docCanon, err := jsonld.CanonicalJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	cfgCanon, err := jsonld.CanonicalJSON(config)
+	if err != nil {
+		return nil, err
+	}
+	h := hashFn(kind)
+	return &Diagnostics{
+		CanonicalDocument:    docCanon,
+		CanonicalProofConfig: cfgCanon,
+		DocumentHash:         h(docCanon),
+		ProofConfigHash:      h(cfgCanon),
+	}, nil
+}
+
 // DataIntegrityOptions configures [AddDataIntegrityProof]. The zero value
 // makes an assertionMethod proof created now, with the suite chosen by the
 // key: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256 and P-384.
@@ -200,6 +239,9 @@ type proofJSON struct {
 	Domain             string `json:"domain,omitempty"`
 	PreviousProof      any    `json:"previousProof,omitempty"`
 	ProofValue         string `json:"proofValue,omitempty"`
+	// Context is the proof's own @context, written by the -jcs- suites
+	// (compact JSON).
+	Context json.RawMessage `json:"@context,omitempty"`
 }
 
 func (p *proofJSON) configMap() map[string]any {
@@ -328,9 +370,23 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 	}
 	config := p.configMap()
 	config["@context"] = ctxv
+	if s.jcs {
+		// JCS signs the proof as written, so it carries the document's
+		// @context itself (vc-di-eddsa, eddsa-jcs-2022 "Add Proof").
+		if p.Context, err = json.Marshal(ctxv); err != nil {
+			return nil, errorf(ErrInvalidDocument, err, "@context")
+		}
+	}
 	proc, pooled := withProcessor(opt.Processor)
 	defer releaseProcessor(proc, pooled)
-	d, err := hashInputs(ctx, proc, kind, unsecured, config, nil)
+	if s.jcs {
+		// JCS signs the JSON as it is; safe mode still refuses a document
+		// whose terms its contexts do not define.
+		if err := proc.Check(ctx, unsecured); err != nil {
+			return nil, errorf(ErrInvalidDocument, err, "")
+		}
+	}
+	d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
 	if err != nil {
 		return nil, errorf(ErrInvalidDocument, err, "")
 	}

@@ -382,6 +382,11 @@ func (p *proofJSON) appendJSON(b []byte, pretty bool, prefix, unit string) []byt
 		}
 	}
 	str("proofValue", p.ProofValue, true)
+	if len(p.Context) > 0 {
+		// The -jcs- suites sign the proof's own @context (compact JSON).
+		member("@context")
+		b = append(b, p.Context...)
+	}
 	if pretty && n > 0 {
 		b = append(b, '\n')
 		b = append(b, prefix...)

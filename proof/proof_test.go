@@ -105,6 +105,9 @@ func TestDataIntegrityRoundTrip(t *testing.T) {
 		{"ecdsa-rdfc-2019 P-256 opaque signer", "P-256", ECDSARDFC2019, true},
 		{"ecdsa-rdfc-2019 P-384", "P-384", ECDSARDFC2019, false},
 		{"ecdsa-rdfc-2019 P-384 opaque signer", "P-384", "", true},
+		{"eddsa-jcs-2022", "Ed25519", EdDSAJCS2022, false},
+		{"ecdsa-jcs-2019 P-256", "P-256", ECDSAJCS2019, false},
+		{"ecdsa-jcs-2019 P-384 opaque signer", "P-384", ECDSAJCS2019, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +135,39 @@ func TestDataIntegrityRoundTrip(t *testing.T) {
 			assert.Equal(t, vm, res[0].VerificationMethod)
 			assert.Equal(t, "2024-05-01T12:00:00Z", res[0].Created.Format(time.RFC3339Nano))
 		})
+	}
+}
+
+// TestJCSProofsCoverEveryByteOfMeaning: a JCS proof fails when any value
+// of the document or of the proof (its @context included) changes, and
+// survives re-serialization (member order, white space) of the same JSON.
+func TestJCSProofsCoverEveryByteOfMeaning(t *testing.T) {
+	keys := testKeys()
+	vm, ctrl := didKey(t, keys["Ed25519"])
+	out, err := AddDataIntegrityProof(context.Background(), credentialFor(t, ctrl), Key{Signer: keys["Ed25519"], VerificationMethod: vm},
+		&DataIntegrityOptions{Cryptosuite: EdDSAJCS2022})
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(out, &doc))
+	reordered, err := json.MarshalIndent(doc, "", "    ")
+	require.NoError(t, err)
+	_, err = verifyDoc(t, &Verifier{}, reordered)
+	require.NoError(t, err, "the same JSON, serialized differently, verifies")
+
+	for _, mutate := range []func(map[string]any){
+		func(d map[string]any) { d["name"] = "changed" },
+		func(d map[string]any) { d["extra"] = "added" },
+		func(d map[string]any) { d["proof"].(map[string]any)["created"] = "2000-01-01T00:00:00Z" },
+		func(d map[string]any) {
+			d["proof"].(map[string]any)["@context"] = []any{"https://www.w3.org/ns/credentials/v2"}
+		},
+	} {
+		var d map[string]any
+		require.NoError(t, json.Unmarshal(out, &d))
+		mutate(d)
+		b, _ := json.Marshal(d)
+		_, err := verifyDoc(t, &Verifier{}, b)
+		assert.Error(t, err)
 	}
 }
 

@@ -84,6 +84,7 @@ func TestW3CVectors(t *testing.T) {
 		{"eddsa-rdfc-2022", "eddsa-rdfc-2022/", "DataInt", "unsigned.json", EdDSARDFC2022},
 		{"eddsa-rdfc-2022 employ", "eddsa-rdfc-2022/employ/", "DataInt", "employmentAuth.json", EdDSARDFC2022},
 		{"Ed25519Signature2020", "Ed25519Signature2020/", "EdSig", "", Ed25519Signature2020},
+		{"eddsa-jcs-2022", "eddsa-jcs-2022/", "JCS", "unsigned.json", EdDSAJCS2022},
 	}
 	kp := readMap(t, w3c+"keyPair.json")
 	priv := seedKey(t, kp["privateKeyMultibase"].(string))
@@ -107,7 +108,9 @@ func TestW3CVectors(t *testing.T) {
 			// Intermediate values.
 			uv, err := jsonx.Parse(unsigned, nil)
 			require.NoError(t, err)
-			d, err := hashInputs(ctx, vc.NewProcessor(nil), kindEd25519, uv.(map[string]any), config, nil)
+			st, ok := lookupSuite(tt.suite)
+			require.True(t, ok)
+			d, err := suiteHashInputs(ctx, vc.NewProcessor(nil), st, kindEd25519, uv.(map[string]any), config, nil)
 			require.NoError(t, err)
 			assert.Equal(t, string(readFile(t, file("canonDoc")+".txt")), string(d.CanonicalDocument))
 			assert.Equal(t, string(readFile(t, file("proofCanon")+".txt")), string(d.CanonicalProofConfig))

@@ -333,18 +333,21 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	// Proof configuration and document for this proof.
 	config := maps.Clone(p)
 	delete(config, "proofValue")
+	unsecured := maps.Clone(doc)
+	delete(unsecured, "proof")
 	if pc, ok := p["@context"]; ok {
 		if typ == TypeDataIntegrityProof {
+			// Data Integrity "Verify Proof": the document's @context must
+			// start with the proof's, and the proof's is what both sides
+			// are then processed with.
 			if !contextPrefix(doc["@context"], pc) {
 				return fail(errorf(ErrMalformedProof, nil, "proof @context is not a prefix of the document's @context"))
 			}
-			config["@context"] = doc["@context"]
+			unsecured["@context"] = pc
 		}
 	} else {
 		config["@context"] = doc["@context"]
 	}
-	unsecured := maps.Clone(doc)
-	delete(unsecured, "proof")
 	if pp, ok := p["previousProof"]; ok {
 		ids := strings1(pp)
 		if len(ids) == 0 {
@@ -373,7 +376,10 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	if err != nil {
 		return fail(err)
 	}
-	d, err := hashInputs(ctx, proc, kind, unsecured, config, cache)
+	if s.jcs {
+		cache = nil // the cache holds canonical N-Quads
+	}
+	d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, cache)
 	if err != nil {
 		return fail(errorf(ErrMalformedProof, err, "canonicalization"))
 	}

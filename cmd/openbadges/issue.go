@@ -38,7 +38,7 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "issue", issueSynopsis)
 	keyFile := fs.String("key", "", "private key file (JWK or Multikey)")
 	format := fs.String("format", "di", "output format: di (Data Integrity proof) or jwt (VC-JWT)")
-	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019 or Ed25519Signature2020 (default: by key type)")
+	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022 or ecdsa-jcs-2019 (default: by key type)")
 	alg := fs.String("alg", "", "JWT algorithm: RS256, ES256, ES384 or EdDSA (default: by key type)")
 	created := fs.String("created", "", "Data Integrity proof creation time, RFC 3339 (default: now)")
 	var bc batchConfig
@@ -80,9 +80,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 			return usageErrorf(e, "issue", "--alg applies to --format jwt only")
 		}
 		switch *suite {
-		case "", proof.EdDSARDFC2022, proof.ECDSARDFC2019, proof.Ed25519Signature2020:
+		case "", proof.EdDSARDFC2022, proof.ECDSARDFC2019, proof.Ed25519Signature2020, proof.EdDSAJCS2022, proof.ECDSAJCS2019:
 		default:
-			return usageErrorf(e, "issue", "unknown --suite %q (want eddsa-rdfc-2022, ecdsa-rdfc-2019 or Ed25519Signature2020)", *suite)
+			return usageErrorf(e, "issue", "unknown --suite %q (want eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022 or ecdsa-jcs-2019)", *suite)
 		}
 		if *created != "" {
 			t, err := time.Parse(time.RFC3339, *created)

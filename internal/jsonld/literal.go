@@ -382,3 +382,15 @@ func jcsNumber(dst []byte, f float64) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// CanonicalJSON returns the RFC 8785 (JCS) serialization of a parsed JSON
+// value (as from internal/jsonx or encoding/json with UseNumber). It fails
+// on values JSON cannot carry (invalid UTF-8, non-finite numbers) and on
+// nesting deeper than 512.
+func CanonicalJSON(v any) ([]byte, error) {
+	out, ok := canonicalJSON(make([]byte, 0, 512), v, 0)
+	if !ok {
+		return nil, &UnsupportedError{Feature: "value without an RFC 8785 serialization"}
+	}
+	return out, nil
+}
