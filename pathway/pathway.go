@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
@@ -130,7 +131,59 @@ func Parse(data []byte) (*Pathway, error) {
 	if n := p.countNodes(0); n > DefaultMaxNodes {
 		return nil, &LimitError{What: "nodes", Limit: DefaultMaxNodes, Got: n}
 	}
+	// encoding/json matches member names case-insensitively; the
+	// definition must say exactly what it means, so a member that differs
+	// from a known one only by case is refused.
+	in, _ := jsonx.Parse(data, &jsonx.Limits{MaxBytes: DefaultMaxBytes, MaxDepth: 4*DefaultMaxDepth + 16})
+	back, err := json.Marshal(&p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	out, err := jsonx.Parse(back, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if path := caseVariant(in, out, "$"); path != "" {
+		return nil, fmt.Errorf("%w: member %s differs from a defined member only by case", ErrMalformed, path)
+	}
 	return &p, nil
+}
+
+// caseVariant walks the input and its re-encoding together and returns
+// the path of the first input member whose name matches a member of the
+// re-encoding only when case is ignored.
+func caseVariant(in, out any, path string) string {
+	switch a := in.(type) {
+	case map[string]any:
+		b, ok := out.(map[string]any)
+		if !ok {
+			return ""
+		}
+		for k, v := range a {
+			if w, ok := b[k]; ok {
+				if p := caseVariant(v, w, path+"."+k); p != "" {
+					return p
+				}
+				continue
+			}
+			for k2 := range b {
+				if strings.EqualFold(k, k2) {
+					return path + "." + k
+				}
+			}
+		}
+	case []any:
+		b, ok := out.([]any)
+		if !ok || len(a) != len(b) {
+			return ""
+		}
+		for i := range a {
+			if p := caseVariant(a[i], b[i], fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func (p *Pathway) countNodes(depth int) int {
