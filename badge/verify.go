@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openbadges-go/openbadges/internal/jsonx"
@@ -134,6 +135,11 @@ type Verifier struct {
 	schema *SchemaValidator
 }
 
+// embeddedSchemas compiles the embedded schemas once per process: a
+// SchemaValidator is immutable after compilation, and compiling takes
+// milliseconds, too much for callers who build a Verifier per request.
+var embeddedSchemas = sync.OnceValues(NewSchemaValidator)
+
 // NewVerifier checks the options once and returns a Verifier.
 func NewVerifier(o VerifierOptions) (*Verifier, error) {
 	v := &Verifier{o: o}
@@ -152,7 +158,7 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 	}
 	v.schema = o.Schemas
 	if v.schema == nil {
-		s, err := NewSchemaValidator()
+		s, err := embeddedSchemas()
 		if err != nil {
 			return nil, fmt.Errorf("badge: loading the embedded schemas: %w", err)
 		}
