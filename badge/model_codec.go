@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -235,6 +236,12 @@ func (d *decoder) decode(data []byte, v reflect.Value, path string) error {
 	case t.Kind() == reflect.String:
 		if c != '"' {
 			return d.errorf(path, "expected a string")
+		}
+		// The input was validated by the strict reader: a string without
+		// escapes is its own content.
+		if t := bytes.TrimSpace(data); len(t) >= 2 && t[len(t)-1] == '"' && bytes.IndexByte(t[1:len(t)-1], '\\') < 0 {
+			v.SetString(string(t[1 : len(t)-1]))
+			break
 		}
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
