@@ -377,8 +377,7 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 			return nil, errorf(ErrInvalidDocument, err, "@context")
 		}
 	}
-	proc, pooled := withProcessor(opt.Processor)
-	defer releaseProcessor(proc, pooled)
+	proc := processorOr(opt.Processor)
 	if s.jcs {
 		// JCS signs the JSON as it is; safe mode still refuses a document
 		// whose terms its contexts do not define.

@@ -66,8 +66,7 @@ func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JW
 	if err != nil {
 		return "", errorf(ErrInvalidDocument, err, "")
 	}
-	proc, pooled := withProcessor(opt.Processor)
-	defer releaseProcessor(proc, pooled)
+	proc := processorOr(opt.Processor)
 	if err := proc.Check(ctx, c.Document()); err != nil {
 		return "", errorf(ErrInvalidDocument, err, "")
 	}

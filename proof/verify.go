@@ -153,29 +153,20 @@ type Verifier struct {
 // DefaultMaxProofs is the default bound on proofs per credential.
 const DefaultMaxProofs = 16
 
-// defaultProcessors holds processors with the default options for the
-// callers that name none. A processor compiles each context once and keeps
-// it in its bounded caches; a fresh processor per call would compile the
-// embedded contexts again every time (about five times the cost of a
-// verification, and some 700 more allocations).
-var defaultProcessors = sync.Pool{New: func() any { return vc.NewProcessor(nil) }}
+// defaultProcessor is the processor of callers that name none: one per
+// process, built on first use. A processor compiles each context once and
+// keeps it in bounded caches that many goroutines read without locking; a
+// fresh processor per call would compile the embedded contexts every time
+// (about five times the cost of a verification), and a sync.Pool would
+// drop them at every garbage collection.
+var defaultProcessor = sync.OnceValue(func() *vc.Processor { return vc.NewProcessor(nil) })
 
-// withProcessor returns p, or, when p is nil, a default processor and true:
-// the caller then returns it with releaseProcessor when done.
-func withProcessor(p *vc.Processor) (*vc.Processor, bool) {
+// processorOr returns p, or the default processor when p is nil.
+func processorOr(p *vc.Processor) *vc.Processor {
 	if p != nil {
-		return p, false
+		return p
 	}
-	if d, ok := defaultProcessors.Get().(*vc.Processor); ok {
-		return d, true
-	}
-	return vc.NewProcessor(nil), true
-}
-
-func releaseProcessor(p *vc.Processor, pooled bool) {
-	if pooled {
-		defaultProcessors.Put(p)
-	}
+	return defaultProcessor()
 }
 
 func (v *Verifier) resolver() Resolver {
@@ -236,8 +227,7 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 		return nil, errorf(ErrMalformedProof, nil, "%d proofs, more than the limit of %d", len(all), maxProofs)
 	}
 	cache := &canonicalCache{}
-	proc, pooled := withProcessor(v.Processor)
-	defer releaseProcessor(proc, pooled)
+	proc := processorOr(v.Processor)
 	results := make([]ProofResult, len(all))
 	for i, p := range all {
 		results[i] = v.verifyOne(ctx, proc, c, doc, all, i, p, cache)

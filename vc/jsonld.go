@@ -96,11 +96,13 @@ type CanonicalizeOptions struct {
 // Canonicalize expands doc (parsed JSON, as from the strict reader) in safe
 // mode, converts it to RDF and returns its RDFC-1.0 canonical N-Quads.
 func (p *Processor) Canonicalize(ctx context.Context, doc any, o *CanonicalizeOptions) (*Canonical, error) {
-	quads, err := p.toRDF(ctx, doc)
-	if err != nil {
-		return nil, err
-	}
-	return p.canonicalize(ctx, quads, o)
+	var out *Canonical
+	err := p.withRDF(ctx, doc, func(quads []rdf.Quad) error {
+		var err error
+		out, err = p.canonicalize(ctx, quads, o)
+		return err
+	})
+	return out, err
 }
 
 // CanonicalizeJSON is Canonicalize for JSON bytes, read with the strict
@@ -126,39 +128,44 @@ func (p *Processor) CanonicalizeNQuads(ctx context.Context, data []byte, o *Cano
 // undefined property or type, a relative IRI, an invalid value, an unknown
 // context. It returns nil when the document is clean.
 func (p *Processor) Check(ctx context.Context, doc any) error {
-	_, err := p.toRDF(ctx, doc)
-	return err
+	return p.withRDF(ctx, doc, func([]rdf.Quad) error { return nil })
 }
 
-func (p *Processor) toRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
+// withRDF converts doc to RDF and hands the quads to fn, which must not
+// keep them: the native engine reuses its buffers after fn returns.
+func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) error) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	var quads []rdf.Quad
-	var err error
 	if !p.goldOnly {
-		quads, err = p.native.ToRDF(ctx, doc)
-		if err == nil {
-			return quads, nil
-		}
-		if !errors.Is(err, jsonld.ErrUnsupported) {
-			return nil, nativeError(err)
+		var fnErr error
+		err := p.native.ToRDFFunc(ctx, doc, func(q []rdf.Quad) error {
+			fnErr = fn(q)
+			return fnErr
+		})
+		switch {
+		case err == nil:
+			return nil
+		case fnErr != nil:
+			return fnErr
+		case !errors.Is(err, jsonld.ErrUnsupported):
+			return nativeError(err)
 		}
 		// A feature the native engine does not implement: json-gold, in
 		// safe mode with our loader, is complete for these.
 	}
-	quads, err = goldToRDF(ctx, p.loader, doc, p.maxLoads)
+	quads, err := goldToRDF(ctx, p.loader, doc, p.maxLoads)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(quads) > p.maxQuads {
-		return nil, fmt.Errorf("%w: %d RDF statements, limit %d", ErrJSONLD, len(quads), p.maxQuads)
+		return fmt.Errorf("%w: %d RDF statements, limit %d", ErrJSONLD, len(quads), p.maxQuads)
 	}
-	return quads, nil
+	return fn(quads)
 }
 
 func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions) (*Canonical, error) {
-	ro := &rdfc.Options{MaxWork: p.work}
+	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true}
 	if o != nil {
 		ro.Hash = o.Hash
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/piprate/json-gold/ld"
 )
 
-func benchDoc(b *testing.B) []byte {
+func benchDoc(b testing.TB) []byte {
 	raw, err := os.ReadFile(filepath.Join("testdata", "fixtures", "ob3", "examples", "spec", "impl_linked-data-proof-ob__03__Signed-credential.json"))
 	if err != nil {
 		b.Fatal(err)

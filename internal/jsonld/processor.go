@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Loader fetches remote context documents. LoadContext returns the parsed
@@ -67,6 +68,8 @@ type Processor struct {
 	root   *activeCtx
 	docs   *lru[string, any]
 	trans  *lru[transKey, *activeCtx]
+	// scratch recycles the output buffers of ToRDFFunc.
+	scratch sync.Pool
 }
 
 // transKey names a cacheable context transition: applying a remote context
@@ -396,39 +399,40 @@ func resolveIRI(base, ref string) string {
 	return bu.ResolveReference(ru).String()
 }
 
-// lru is a small bounded, concurrency-safe least-recently-used cache.
+// lru is a small bounded, concurrency-safe cache that evicts the least
+// recently used entry. Reads are lock-free (sync.Map) and, once an entry
+// has been touched in the current epoch, write nothing: verification on
+// several cores looks up the same compiled contexts thousands of times per
+// second, and a mutex or a recency list on that path would make the cores
+// queue behind each other. The epoch advances on every insertion, so
+// recency is tracked at the granularity of insertions, which is what
+// eviction needs.
 type lru[K comparable, V any] struct {
-	mu    sync.Mutex
+	mu    sync.Mutex // serializes put and eviction
 	max   int
-	items map[K]*lruNode[K, V]
-	head  lruNode[K, V] // sentinel: head.next is the most recent
+	items sync.Map // K -> *lruNode[V]
+	n     atomic.Int64
+	epoch atomic.Uint64
 }
 
-type lruNode[K comparable, V any] struct {
-	key        K
-	val        V
-	prev, next *lruNode[K, V]
+type lruNode[V any] struct {
+	val  V // immutable once stored
+	used atomic.Uint64
 }
 
 func newLRU[K comparable, V any](max int) *lru[K, V] {
-	c := &lru[K, V]{max: max, items: make(map[K]*lruNode[K, V])}
-	c.head.next, c.head.prev = &c.head, &c.head
-	return c
+	return &lru[K, V]{max: max}
 }
 
 func (c *lru[K, V]) get(k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n, ok := c.items[k]
+	x, ok := c.items.Load(k)
 	if !ok {
 		var zero V
 		return zero, false
 	}
-	if c.head.next != n {
-		n.prev.next, n.next.prev = n.next, n.prev
-		n.next, n.prev = c.head.next, &c.head
-		c.head.next.prev = n
-		c.head.next = n
+	n := x.(*lruNode[V])
+	if e := c.epoch.Load(); n.used.Load() != e {
+		n.used.Store(e)
 	}
 	return n.val, true
 }
@@ -436,23 +440,28 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 func (c *lru[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if n, ok := c.items[k]; ok {
-		n.val = v
+	e := c.epoch.Add(1)
+	n := &lruNode[V]{val: v}
+	n.used.Store(e)
+	if _, loaded := c.items.Swap(k, n); loaded {
 		return
 	}
-	n := &lruNode[K, V]{key: k, val: v, prev: &c.head, next: c.head.next}
-	c.head.next.prev = n
-	c.head.next = n
-	c.items[k] = n
-	if len(c.items) > c.max {
-		last := c.head.prev
-		last.prev.next, c.head.prev = &c.head, last.prev
-		delete(c.items, last.key)
+	if c.n.Add(1) <= int64(c.max) {
+		return
+	}
+	// Evict the entry used longest ago (never the one just stored).
+	var oldK K
+	oldE, found := ^uint64(0), false
+	c.items.Range(func(key, x any) bool {
+		if u := x.(*lruNode[V]).used.Load(); u < oldE && key.(K) != k {
+			oldK, oldE, found = key.(K), u, true
+		}
+		return true
+	})
+	if found {
+		c.items.Delete(oldK)
+		c.n.Add(-1)
 	}
 }
 
-func (c *lru[K, V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items)
-}
+func (c *lru[K, V]) len() int { return int(c.n.Load()) }

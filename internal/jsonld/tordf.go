@@ -22,16 +22,12 @@ import (
 // the error is a [*SafeModeError] listing all of them. Other errors are
 // [*LimitError], [*UnsupportedError], [*LoadError], or ctx's error.
 func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	w := &walker{
-		docState: docState{p: p, ctx: ctx},
-		seen:     make(map[rdf.Quad]struct{}, 64),
-		out:      make([]rdf.Quad, 0, 64),
-		path:     make([]pathSeg, 0, 32),
-	}
-	w.top(p.root, doc)
+	w := p.walk(ctx, doc, &rdfScratch{
+		// Small initial sizes: a proof configuration yields half a dozen
+		// quads, a badge a few dozen.
+		seen: make(map[rdf.Quad]struct{}, 8),
+		out:  make([]rdf.Quad, 0, 16),
+	})
 	if w.fatal != nil {
 		return nil, w.fatal
 	}
@@ -39,6 +35,65 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 		return nil, &SafeModeError{Problems: w.problems}
 	}
 	return w.out, nil
+}
+
+// ToRDFFunc is ToRDF for callers that consume the dataset at once (to
+// canonicalize it, say): fn receives the quads, which are valid only
+// until fn returns, and the buffers are then reused by later calls. It
+// returns ToRDF's error or fn's. Verification on several cores is limited
+// by garbage collection, and these buffers were most of what a
+// verification allocated.
+func (p *Processor) ToRDFFunc(ctx context.Context, doc any, fn func([]rdf.Quad) error) error {
+	sc, _ := p.scratch.Get().(*rdfScratch)
+	if sc == nil {
+		sc = &rdfScratch{seen: make(map[rdf.Quad]struct{}, 32), out: make([]rdf.Quad, 0, 64)}
+	}
+	w := p.walk(ctx, doc, sc)
+	var err error
+	switch {
+	case w.fatal != nil:
+		err = w.fatal
+	case len(w.problems) > 0:
+		err = &SafeModeError{Problems: w.problems}
+	default:
+		err = fn(w.out)
+	}
+	if cap(w.out) <= maxScratchQuads {
+		clear(w.seen)
+		clear(w.out)
+		clear(w.path[:cap(w.path)])
+		sc.seen, sc.out, sc.path = w.seen, w.out[:0], w.path[:0]
+		p.scratch.Put(sc)
+	}
+	return err
+}
+
+// maxScratchQuads keeps the buffers of unusually large documents out of
+// the scratch pool.
+const maxScratchQuads = 4096
+
+// rdfScratch holds the output buffers of one conversion.
+type rdfScratch struct {
+	seen map[rdf.Quad]struct{}
+	out  []rdf.Quad
+	path []pathSeg
+}
+
+func (p *Processor) walk(ctx context.Context, doc any, sc *rdfScratch) *walker {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	w := &walker{
+		docState: docState{p: p, ctx: ctx},
+		seen:     sc.seen,
+		out:      sc.out,
+		path:     sc.path[:0],
+	}
+	if w.path == nil {
+		w.path = make([]pathSeg, 0, 32)
+	}
+	w.top(p.root, doc)
+	return w
 }
 
 // maxProblems bounds the problems kept for one document.

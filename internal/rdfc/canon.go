@@ -12,6 +12,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/openbadges-go/openbadges/internal/rdf"
 )
@@ -46,6 +47,11 @@ type Options struct {
 	// whose blank nodes all have distinct first-degree hashes (nearly every
 	// real credential) cost 0. Zero or negative means DefaultMaxWork.
 	MaxWork int
+
+	// OmitQuads leaves Result.Quads nil, for callers that need only the
+	// canonical N-Quads and the identifier map (it saves an allocation of
+	// the whole dataset per call).
+	OmitQuads bool
 }
 
 // Result is a canonicalized dataset.
@@ -91,14 +97,42 @@ func Canonicalize(ctx context.Context, quads []rdf.Quad, opts *Options) (*Result
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rdfc: %w", err)
 	}
-	s := &state{ctx: ctx, h: newHash(), maxWork: o.MaxWork}
+	s := statePool.Get().(*state)
+	s.reset(ctx, newHash(), o.MaxWork)
+	defer s.release()
 	if err := s.load(quads); err != nil {
 		return nil, err
 	}
 	if err := s.label(); err != nil {
 		return nil, err
 	}
-	return s.result(), nil
+	return s.result(o.OmitQuads), nil
+}
+
+// statePool recycles the scratch buffers of canonicalization. Nothing a
+// Result holds points into them. Verification on several cores is limited
+// by garbage collection, and these buffers were a third of what it
+// allocated.
+var statePool = sync.Pool{New: func() any { return new(state) }}
+
+// maxPooledQuads keeps buffers of unusually large datasets out of the pool.
+const maxPooledQuads = 4096
+
+func (s *state) reset(ctx context.Context, h hash.Hash, maxWork int) {
+	*s = state{
+		ctx: ctx, h: h, maxWork: maxWork,
+		quads: s.quads[:0], text: s.text[:0], nodes: s.nodes[:0],
+		lineBuf: s.lineBuf[:0], spans: s.spans[:0],
+		outBuf: s.outBuf[:0], outSpans: s.outSpans[:0],
+	}
+}
+
+func (s *state) release() {
+	if cap(s.quads) > maxPooledQuads {
+		return
+	}
+	s.ctx, s.h = nil, nil
+	statePool.Put(s)
 }
 
 // Quad positions. The predicate is never a blank node.
@@ -145,6 +179,9 @@ type state struct {
 
 	lineBuf []byte // scratch for first-degree hashing
 	spans   []span
+
+	outBuf   []byte // scratch for the serialization in result
+	outSpans []span
 }
 
 // normalize gives equal quads equal representations, so that a map can
@@ -173,8 +210,16 @@ func (s *state) load(quads []rdf.Quad) error {
 		q := &quads[i]
 		size += termSize(&q.Subject) + termSize(&q.Predicate) + termSize(&q.Object) + termSize(&q.Graph)
 	}
-	s.text = make([]byte, 0, size)
-	s.quads = make([]iquad, 0, len(quads))
+	if cap(s.text) >= size {
+		s.text = s.text[:0]
+	} else {
+		s.text = make([]byte, 0, size)
+	}
+	if cap(s.quads) >= len(quads) {
+		s.quads = s.quads[:0]
+	} else {
+		s.quads = make([]iquad, 0, len(quads))
+	}
 	index := make(map[string]int32)
 
 	// Duplicates are found through a hash of each quad's text; equal
@@ -656,15 +701,23 @@ func (is *issuer) clone() *issuer {
 }
 
 // result relabels the quads and serializes them in canonical order.
-func (s *state) result() *Result {
+func (s *state) result(omitQuads bool) *Result {
 	labels := make([]string, len(s.nodes))
 	ids := make(map[string]string, len(s.nodes))
 	for n := range s.nodes {
 		labels[n] = "c14n" + strconv.Itoa(int(s.canon[n]))
 		ids[s.nodes[n].label] = labels[n]
 	}
-	buf := make([]byte, 0, len(s.text)+len(s.quads)*32)
-	spans := make([]span, len(s.quads))
+	buf := s.outBuf[:0]
+	if need := len(s.text) + len(s.quads)*32; cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	spans := s.outSpans[:0]
+	if cap(spans) < len(s.quads) {
+		spans = make([]span, len(s.quads))
+	}
+	spans = spans[:len(s.quads)]
+	defer func() { s.outBuf, s.outSpans = buf[:0], spans[:0] }()
 	for i := range s.quads {
 		q := &s.quads[i]
 		start := len(buf)
@@ -694,9 +747,11 @@ func (s *state) result() *Result {
 		return bytes.Compare(buf[spans[a].off:spans[a].end], buf[spans[b].off:spans[b].end])
 	})
 	res := &Result{
-		Quads:             make([]rdf.Quad, len(order)),
 		NQuads:            make([]byte, 0, len(buf)),
 		IssuedIdentifiers: ids,
+	}
+	if !omitQuads {
+		res.Quads = make([]rdf.Quad, len(order))
 	}
 	relabel := func(t rdf.Term, b int32) rdf.Term {
 		if b >= 0 {
@@ -707,6 +762,9 @@ func (s *state) result() *Result {
 	for i, qi := range order {
 		q := &s.quads[qi]
 		res.NQuads = append(res.NQuads, buf[spans[qi].off:spans[qi].end]...)
+		if omitQuads {
+			continue
+		}
 		res.Quads[i] = rdf.Quad{
 			Subject:   relabel(q.q.Subject, q.bn[posS]),
 			Predicate: q.q.Predicate,
