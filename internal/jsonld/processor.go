@@ -2,6 +2,7 @@ package jsonld
 
 import (
 	"context"
+	"hash/maphash"
 	"net/url"
 	"strings"
 	"sync"
@@ -70,6 +71,8 @@ type Processor struct {
 	trans  *lru[transKey, *activeCtx]
 	// scratch recycles the output buffers of ToRDFFunc.
 	scratch sync.Pool
+	// seed keys the quad hashes that find duplicate statements.
+	seed maphash.Seed
 }
 
 // transKey names a cacheable context transition: applying a remote context
@@ -104,6 +107,7 @@ func NewProcessor(loader Loader, opts *Options) *Processor {
 	o.CacheSize = orDefault(o.CacheSize, DefaultCacheSize)
 	root := &activeCtx{terms: map[string]*termDef{}, base: o.Base, origBase: o.Base, shared: true}
 	return &Processor{
+		seed:   maphash.MakeSeed(),
 		loader: loader,
 		opts:   o,
 		root:   root,

@@ -3,6 +3,7 @@ package jsonld
 import (
 	"context"
 	"encoding/json"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 	w := p.walk(ctx, doc, &rdfScratch{
 		// Small initial sizes: a proof configuration yields half a dozen
 		// quads, a badge a few dozen.
-		seen: make(map[rdf.Quad]struct{}, 8),
+		seen: make(map[uint64]int32, 8),
 		out:  make([]rdf.Quad, 0, 16),
 	})
 	if w.fatal != nil {
@@ -46,7 +47,7 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 func (p *Processor) ToRDFFunc(ctx context.Context, doc any, fn func([]rdf.Quad) error) error {
 	sc, _ := p.scratch.Get().(*rdfScratch)
 	if sc == nil {
-		sc = &rdfScratch{seen: make(map[rdf.Quad]struct{}, 32), out: make([]rdf.Quad, 0, 64)}
+		sc = &rdfScratch{seen: make(map[uint64]int32, 32), out: make([]rdf.Quad, 0, 64)}
 	}
 	w := p.walk(ctx, doc, sc)
 	var err error
@@ -74,7 +75,7 @@ const maxScratchQuads = 4096
 
 // rdfScratch holds the output buffers of one conversion.
 type rdfScratch struct {
-	seen map[rdf.Quad]struct{}
+	seen map[uint64]int32
 	out  []rdf.Quad
 	path []pathSeg
 }
@@ -102,7 +103,7 @@ const maxProblems = 1000
 type walker struct {
 	docState
 	out      []rdf.Quad
-	seen     map[rdf.Quad]struct{}
+	seen     map[uint64]int32
 	nblank   int
 	labels   map[string]string
 	problems []Problem
@@ -192,15 +193,41 @@ func (w *walker) tick(depth int) bool {
 
 func (w *walker) quad(s, p, o, g rdf.Term) {
 	q := rdf.Quad{Subject: s, Predicate: p, Object: o, Graph: g}
-	if _, dup := w.seen[q]; dup {
-		return
+	// Duplicates are found through a 64-bit hash of the quad, confirmed
+	// against the stored quad (a Quad is too large to be a map key without
+	// the map allocating a copy of every key).
+	h := quadHash(w.p.seed, &q)
+	for {
+		i, ok := w.seen[h]
+		if !ok {
+			break
+		}
+		if w.out[i] == q {
+			return
+		}
+		h++ // a true collision: probe on
 	}
 	if len(w.out) >= w.p.opts.MaxQuads {
 		w.setFatal(&LimitError{Limit: "MaxQuads", Max: w.p.opts.MaxQuads})
 		return
 	}
-	w.seen[q] = struct{}{}
+	w.seen[h] = int32(len(w.out))
 	w.out = append(w.out, q)
+}
+
+func quadHash(seed maphash.Seed, q *rdf.Quad) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, t := range [4]*rdf.Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
+		h.WriteByte(byte(t.Kind))
+		h.WriteString(t.Value)
+		h.WriteByte(0)
+		h.WriteString(t.Datatype)
+		h.WriteByte(0)
+		h.WriteString(t.Language)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }
 
 func (w *walker) freshBlank() rdf.Term {
