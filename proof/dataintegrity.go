@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/json"
+	"hash"
 	"maps"
 	"slices"
 	"time"
@@ -136,9 +137,48 @@ func (d *Diagnostics) Message() []byte {
 }
 
 // canonicalCache memoizes the canonical form of the document without any
-// proof, shared by the proofs of a set within one call.
+// proof, shared by the proofs of a set within one call, and its hash.
 type canonicalCache struct {
 	unsecured []byte
+	docHash   map[keyKind][]byte
+}
+
+// newHash returns the hash of the suite for a key kind.
+func newHash(k keyKind) hash.Hash {
+	if k == kindP384 {
+		return sha512.New384()
+	}
+	return sha256.New()
+}
+
+// hashMessage computes ProofConfigHash || DocumentHash for an RDFC suite
+// by streaming the canonical N-Quads into the hash (no copy of them is
+// kept; [hashInputs] builds the full diagnostics when they are needed).
+func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, config map[string]any, cache *canonicalCache) ([]byte, error) {
+	var docHash []byte
+	shared := cache != nil && doc["proof"] == nil
+	if shared {
+		docHash = cache.docHash[kind]
+	}
+	if docHash == nil {
+		h := newHash(kind)
+		if err := proc.CanonicalHash(ctx, doc, h); err != nil {
+			return nil, err
+		}
+		docHash = h.Sum(nil)
+		if shared {
+			if cache.docHash == nil {
+				cache.docHash = map[keyKind][]byte{}
+			}
+			cache.docHash[kind] = docHash
+		}
+	}
+	h := newHash(kind)
+	if err := proc.CanonicalHash(ctx, config, h); err != nil {
+		return nil, err
+	}
+	msg := h.Sum(make([]byte, 0, h.Size()+len(docHash)))
+	return append(msg, docHash...), nil
 }
 
 // hashInputs canonicalizes the unsecured document and the proof

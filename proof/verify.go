@@ -3,6 +3,8 @@ package proof
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"errors"
 	"maps"
 	"slices"
@@ -366,14 +368,22 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	if err != nil {
 		return fail(err)
 	}
+	var msg []byte
 	if s.jcs {
-		cache = nil // the cache holds canonical N-Quads
-	}
-	d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, cache)
-	if err != nil {
+		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
+		if err != nil {
+			return fail(errorf(ErrMalformedProof, err, "canonicalization"))
+		}
+		msg = d.Message()
+	} else if msg, err = hashMessage(ctx, proc, kind, unsecured, config, cache); err != nil {
 		return fail(errorf(ErrMalformedProof, err, "canonicalization"))
 	}
-	if !verifySignature(key.pub, d.Message(), sig) {
+	if !verifySignature(key.pub, msg, sig) {
+		// The diagnostics (both canonical forms) are built only now.
+		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
+		if err != nil {
+			return fail(errorf(ErrMalformedProof, err, "canonicalization"))
+		}
 		r.Diagnostics = d
 		return fail(&SignatureError{Cryptosuite: name, VerificationMethod: r.VerificationMethod, Diagnostics: d})
 	}
@@ -438,6 +448,20 @@ func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relatio
 			return nil, errorf(ErrKeyNotFound, err, "fragment of %q is not a Multikey", vmURL)
 		}
 		return &resolvedKey{pub: pub, controller: base}, nil
+	}
+	// did:key with the default resolver: the DID is the key, and by the
+	// method's definition it is its own controller and is listed under
+	// assertionMethod and authentication. Decoding it directly gives what
+	// resolving would, without building the document on every verify.
+	if v.Resolver == nil && hasFrag && strings.HasPrefix(base, "did:key:") && frag == strings.TrimPrefix(base, "did:key:") &&
+		(rel == did.AssertionMethod || rel == did.Authentication) {
+		if pub, err := did.DecodeMultikey(frag); err == nil {
+			switch pub.(type) {
+			case ed25519.PublicKey, *ecdsa.PublicKey:
+				return &resolvedKey{pub: pub, controller: base}, nil
+			}
+		}
+		// Anything else takes the full resolution path and its errors.
 	}
 	if i := strings.IndexByte(base, '?'); i >= 0 && strings.HasPrefix(base, "did:") {
 		base = base[:i]

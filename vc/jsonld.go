@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/openbadges-go/openbadges/internal/jsonld"
@@ -105,6 +106,16 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any, o *CanonicalizeOp
 	return out, err
 }
 
+// CanonicalHash is Canonicalize that writes the canonical N-Quads into h
+// (a hash, typically) instead of returning them: the hash input of a Data
+// Integrity proof, without a copy of the document.
+func (p *Processor) CanonicalHash(ctx context.Context, doc any, h io.Writer) error {
+	return p.withRDF(ctx, doc, func(quads []rdf.Quad) error {
+		_, err := p.canonicalizeTo(ctx, quads, nil, h)
+		return err
+	})
+}
+
 // CanonicalizeJSON is Canonicalize for JSON bytes, read with the strict
 // reader.
 func (p *Processor) CanonicalizeJSON(ctx context.Context, data []byte, o *CanonicalizeOptions) (*Canonical, error) {
@@ -165,7 +176,11 @@ func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) er
 }
 
 func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions) (*Canonical, error) {
-	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true}
+	return p.canonicalizeTo(ctx, quads, o, nil)
+}
+
+func (p *Processor) canonicalizeTo(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer) (*Canonical, error) {
+	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true, Sink: sink}
 	if o != nil {
 		ro.Hash = o.Hash
 	}

@@ -2,6 +2,7 @@ package vc
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -266,4 +267,20 @@ func BenchmarkCanonicalizeJSONGold(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestCanonicalHashStreamsTheCanonicalForm(t *testing.T) {
+	p := NewProcessor(nil)
+	for _, f := range []string{"testdata/ob3/obv3p0/unsigned.json", "testdata/ob3/clrv2p0/signed.json"} {
+		doc := readJSON(t, f)
+		c, err := p.Canonicalize(context.Background(), doc, nil)
+		require.NoError(t, err)
+		h := sha256.New()
+		require.NoError(t, p.CanonicalHash(context.Background(), doc, h))
+		want := sha256.Sum256(c.NQuads)
+		assert.Equal(t, want[:], h.Sum(nil), f)
+	}
+	// Errors are the same as Canonicalize's.
+	err := p.CanonicalHash(context.Background(), map[string]any{"@context": "https://example.com/unknown"}, sha256.New())
+	assert.ErrorIs(t, err, ErrUnknownContext)
 }

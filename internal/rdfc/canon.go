@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/maphash"
+	"io"
 	"slices"
 	"strconv"
 	"sync"
@@ -52,6 +53,11 @@ type Options struct {
 	// canonical N-Quads and the identifier map (it saves an allocation of
 	// the whole dataset per call).
 	OmitQuads bool
+
+	// Sink, when set, receives the canonical N-Quads, line by line in
+	// order, instead of Result.NQuads (which is then nil): a hash.Hash
+	// hashes them without a copy of the document being kept.
+	Sink io.Writer
 }
 
 // Result is a canonicalized dataset.
@@ -106,7 +112,7 @@ func Canonicalize(ctx context.Context, quads []rdf.Quad, opts *Options) (*Result
 	if err := s.label(); err != nil {
 		return nil, err
 	}
-	return s.result(o.OmitQuads), nil
+	return s.result(o.OmitQuads, o.Sink), nil
 }
 
 // statePool recycles the scratch buffers of canonicalization. Nothing a
@@ -701,7 +707,7 @@ func (is *issuer) clone() *issuer {
 }
 
 // result relabels the quads and serializes them in canonical order.
-func (s *state) result(omitQuads bool) *Result {
+func (s *state) result(omitQuads bool, sink io.Writer) *Result {
 	labels := make([]string, len(s.nodes))
 	ids := make(map[string]string, len(s.nodes))
 	for n := range s.nodes {
@@ -746,9 +752,9 @@ func (s *state) result(omitQuads bool) *Result {
 	slices.SortFunc(order, func(a, b int32) int {
 		return bytes.Compare(buf[spans[a].off:spans[a].end], buf[spans[b].off:spans[b].end])
 	})
-	res := &Result{
-		NQuads:            make([]byte, 0, len(buf)),
-		IssuedIdentifiers: ids,
+	res := &Result{IssuedIdentifiers: ids}
+	if sink == nil {
+		res.NQuads = make([]byte, 0, len(buf))
 	}
 	if !omitQuads {
 		res.Quads = make([]rdf.Quad, len(order))
@@ -761,7 +767,11 @@ func (s *state) result(omitQuads bool) *Result {
 	}
 	for i, qi := range order {
 		q := &s.quads[qi]
-		res.NQuads = append(res.NQuads, buf[spans[qi].off:spans[qi].end]...)
+		if sink != nil {
+			sink.Write(buf[spans[qi].off:spans[qi].end])
+		} else {
+			res.NQuads = append(res.NQuads, buf[spans[qi].off:spans[qi].end]...)
+		}
 		if omitQuads {
 			continue
 		}
