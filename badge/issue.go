@@ -187,18 +187,29 @@ func (i *Issuer) Issue(ctx context.Context, c *AchievementCredential) (*Signed, 
 	if c == nil {
 		return nil, fmt.Errorf("%w: nil credential", ErrInvalidArgument)
 	}
+	cc := *c
+	// Closures, not method values: a method value would copy cc before
+	// issueCopy fills in its id and validFrom.
+	return i.issueCopy(ctx, cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate,
+		func() error { return cc.Validate() }, func() ([]byte, error) { return cc.MarshalJSON() })
+}
+
+// issueCopy completes a copy of a credential (its id and validFrom, through
+// the pointers), validates it, encodes it and signs it: the common part of
+// Issue and IssueEndorsement.
+func (i *Issuer) issueCopy(ctx context.Context, ctxs OneOrMany[ContextEntry], id *string, validFrom *DateTime, issuanceDate DateTime,
+	validate func() error, marshal func() ([]byte, error)) (*Signed, error) {
 	if err := i.checkKey(); err != nil {
 		return nil, err
 	}
-	cc := *c
-	if err := i.complete(cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate); err != nil {
+	if err := i.complete(ctxs, id, validFrom, issuanceDate); err != nil {
 		return nil, err
 	}
 	var problems []error
-	if err := cc.Validate(); err != nil {
+	if err := validate(); err != nil {
 		problems = append(problems, err)
 	}
-	doc, err := cc.MarshalJSON() // not json.Marshal: vc.Parse below checks the bytes anyway
+	doc, err := marshal() // not json.Marshal: vc.Parse below checks the bytes anyway
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
 	}
@@ -211,22 +222,11 @@ func (i *Issuer) IssueEndorsement(ctx context.Context, c *EndorsementCredential)
 	if c == nil {
 		return nil, fmt.Errorf("%w: nil credential", ErrInvalidArgument)
 	}
-	if err := i.checkKey(); err != nil {
-		return nil, err
-	}
 	cc := *c
-	if err := i.complete(cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate); err != nil {
-		return nil, err
-	}
-	var problems []error
-	if err := cc.Validate(); err != nil {
-		problems = append(problems, err)
-	}
-	doc, err := cc.MarshalJSON() // not json.Marshal: vc.Parse below checks the bytes anyway
-	if err != nil {
-		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
-	}
-	return i.sign(ctx, doc, problems)
+	// Closures, not method values: a method value would copy cc before
+	// issueCopy fills in its id and validFrom.
+	return i.issueCopy(ctx, cc.Context, &cc.ID, &cc.ValidFrom, cc.IssuanceDate,
+		func() error { return cc.Validate() }, func() ([]byte, error) { return cc.MarshalJSON() })
 }
 
 // IssueJSON checks and signs a credential given as JSON, for callers that
