@@ -347,7 +347,7 @@ func (b *builder) define(term string) error {
 					return b.fail(term, ErrInvalidTermDefinition, "term looks like an IRI that expands differently")
 				}
 			}
-			if !strings.ContainsAny(term, ":/") && simple && (endsWithGenDelim(iri) || strings.HasPrefix(iri, "_:")) {
+			if !strings.ContainsAny(term, ":/") && simple && endsWithGenDelim(iri) {
 				def.prefix = true
 			}
 		}

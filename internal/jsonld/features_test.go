@@ -67,6 +67,9 @@ var featureDocs = map[string]string{
 	"jws2020 json": `{"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"], "id": "did:example:123",
 		"verificationMethod": [{"id": "did:example:123#k", "type": "JsonWebKey2020", "controller": "did:example:123",
 		  "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "VCpo2LMLhn6iWku8MKvSLg2ZAoC-nlOyPVQaO3FxVeQ"}}]}`,
+	// A term whose IRI is a blank node identifier is not a prefix
+	// (jsonld.js and json-gold): "xsd:integer" stays an absolute IRI.
+	"blank node term is no prefix": `{"@context": {"@vocab": "https://ex.org/", "xsd": "_:b1"}, "@id": "urn:a", "@type": "xsd:integer", "p": {"@value": "1", "@type": "xsd:integer"}}`,
 	"vc v2 full": `{"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
 		"id": "urn:uuid:1", "type": ["VerifiableCredential", "ExampleCredential"], "issuer": {"id": "did:example:issuer", "name": {"@value": "Iss", "@language": "en"}},
 		"validFrom": "2024-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:s", "score": 12345678, "ratio": 0.25},
