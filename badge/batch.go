@@ -26,10 +26,17 @@ import (
 // with the stream of recipients.
 //
 // Run is a bounded pipeline: one goroutine reads the stream and does the
-// serial work (row checks, duplicate detection, status index allocation),
+// serial work (row checks, duplicate detection, credential ids, status
+// index allocation), another hands the decisions to Reserve in groups,
 // Workers goroutines build, sign and bake the credentials, and the results
 // come back to the caller in input order. At most a few results per worker
 // are held at any time, so the stream may be arbitrarily long.
+//
+// A batch that must survive a crash sets Reserve, and resumes a killed run
+// with [BatchItem.Reserved] and [BatchItem.Existing]: every credential is
+// then signed only after its id and status index are stored durably, a
+// credential stored by the killed run is adopted rather than signed again,
+// and a status index, once reserved, is never given to another item.
 //
 // A Batch must not be modified while Run is running, and Run must not be
 // called concurrently on the same Batch when Status is set (a
@@ -67,6 +74,23 @@ type Batch struct {
 	// Image, when set, is a PNG or SVG badge image into which every
 	// credential is baked ([Bake]); the result is in BatchResult.Baked.
 	Image []byte
+
+	// Reserve, when set, is called with items about to be signed, after
+	// their credential id, status index and validFrom are decided (in
+	// BatchResult.Reservation) and before any of them is signed. It must
+	// store them durably (append them to a journal and fsync it, commit a
+	// transaction) before it returns: a crash then never leaves a signed
+	// credential whose id and status index the storage does not hold.
+	// Resume such a run by passing each stored reservation back in
+	// BatchItem.Reserved.
+	//
+	// Reserve is called from one goroutine, in input order, with the items
+	// that gathered while the previous call ran (so that one fsync covers
+	// many items); an item is passed once, and items given with
+	// BatchItem.Reserved are not passed again. It must not keep or modify
+	// the results. An error stops the batch, as an error from emit does:
+	// no item of that call is signed, and Run returns the error.
+	Reserve func(ctx context.Context, rs []*BatchResult) error
 
 	// Save, when set, is called by the worker that issued a credential,
 	// concurrently with other workers, before the result is passed to
@@ -109,6 +133,39 @@ type BatchItem struct {
 	// Err, when set, says the item could not be read (a malformed row):
 	// nothing is issued and the result carries the error.
 	Err error
+
+	// Reserved resumes an item that an earlier run passed to
+	// Batch.Reserve: the item is signed with the reserved credential id,
+	// status index and validFrom, never with new ones, and the index is
+	// marked allocated in Batch.Status (whether or not the item is
+	// issued). A reserved status index needs Batch.Status, and a
+	// Batch.Status needs a reserved index (the item fails with
+	// [ErrInvalidArgument] otherwise).
+	Reserved *BatchReservation
+	// Existing, with Reserved, is the credential the earlier run stored
+	// for the item, as Signed.Bytes() gave it (the JSON credential or the
+	// compact VC-JWT), when there is one. It is adopted, not signed again,
+	// when it is the reserved credential: its proof verifies with
+	// Batch.Issuer's own key (offline) and it carries the reserved id and
+	// status entry, the batch's achievement and the item's recipient. One
+	// that cannot be read or whose proof does not verify with that key (a
+	// torn or foreign file) is replaced: the item is signed again with
+	// the same reservation. One whose proof verifies but that is not the
+	// reserved credential fails the item with [ErrBatchConflict], and
+	// nothing is signed.
+	Existing []byte
+}
+
+// BatchReservation is what a batch decides for an item before signing it,
+// and what Batch.Reserve stores.
+type BatchReservation struct {
+	// ID is the credential's id (a fresh "urn:uuid:").
+	ID string
+	// StatusIndex is the index allocated in Batch.Status, or -1.
+	StatusIndex int
+	// ValidFrom is the credential's validFrom (zero in BatchItem.Reserved:
+	// now).
+	ValidFrom time.Time
 }
 
 // BatchResult is the outcome of one [BatchItem].
@@ -125,6 +182,13 @@ type BatchResult struct {
 	// Batch.Image is set), in the format ImageFormat.
 	Baked       []byte
 	ImageFormat ImageFormat
+	// Reservation is the item's id, status index and validFrom, set once
+	// they are decided (StatusIndex is then Reservation.StatusIndex); its
+	// ID is "" for an item that failed or was skipped before that.
+	Reservation BatchReservation
+	// Adopted is set when the credential is Item.Existing, verified and
+	// adopted rather than signed again (Signed holds it).
+	Adopted bool
 	// Skipped is set for an item that was already issued (Item.Issued).
 	Skipped bool
 	// Err is nil when the credential was issued, else a [*BatchError].
@@ -138,6 +202,9 @@ type BatchProgress struct {
 	// Done counts credentials issued, Failed items with an error, and
 	// Skipped items issued by an earlier run.
 	Done, Failed, Skipped int
+	// Adopted counts the credentials among Done that an earlier run had
+	// stored (BatchItem.Existing) and that were adopted, not signed.
+	Adopted int
 	// Elapsed is the time since Run started.
 	Elapsed time.Duration
 	// Rate is Done per second of Elapsed.
@@ -157,6 +224,11 @@ var (
 	ErrNoRecipient = errors.New("badge: no recipient")
 	// ErrInvalidEmail: an emailAddress identifier is not an e-mail address.
 	ErrInvalidEmail = errors.New("badge: invalid e-mail address")
+	// ErrBatchConflict: the credential stored for a reserved item
+	// (BatchItem.Existing) is signed by the batch's key but is not the
+	// credential reserved for the item (another id, status entry,
+	// achievement or recipient); it is neither adopted nor replaced.
+	ErrBatchConflict = errors.New("badge: stored credential is not the one reserved for this item")
 )
 
 // BatchError is the error of one item of a batch.
@@ -179,10 +251,17 @@ func trimPrefix(err error) string {
 
 // batchJob is an item on its way through the pipeline.
 type batchJob struct {
-	r     BatchResult
-	entry *status.Entry // allocated status entry, if any
-	work  bool          // false: decided by the reader (error or skipped)
-	done  chan struct{} // closed when r is final
+	r       BatchResult
+	entry   *status.Entry // the status entry of the reserved index, if any
+	work    bool          // false: decided by the reader (error or skipped)
+	reserve bool          // the reservation is new: Batch.Reserve stores it before signing
+	done    chan struct{} // closed when r is final
+}
+
+// fail sets the job's error (a *BatchError) and drops anything issued.
+func (j *batchJob) fail(err error) {
+	j.r.Signed, j.r.Baked, j.r.Adopted = nil, nil, false
+	j.r.Err = &BatchError{Seq: j.r.Seq, Row: j.r.Item.Row, Err: err}
 }
 
 // check reports a Batch that cannot run.
@@ -222,9 +301,9 @@ func (b *Batch) check() error {
 // with a nil error (even if items failed: count them in the returned
 // progress). It stops early with ctx's error when ctx is cancelled (results
 // completed before the first unfinished item are still emitted, nothing
-// after it), with emit's error when emit fails, and with [ErrInvalidArgument]
-// or [ErrInvalidKey] when the Batch itself is unusable (before reading
-// items).
+// after it), with emit's or Reserve's error when either fails, and with
+// [ErrInvalidArgument] or [ErrInvalidKey] when the Batch itself is
+// unusable (before reading items).
 func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*BatchResult) error) (BatchProgress, error) {
 	start := time.Now()
 	prog := BatchProgress{Total: b.Total}
@@ -242,24 +321,33 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*B
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	// The verifier of stored credentials is built when the first one
+	// comes.
+	adopter := sync.OnceValues(b.adoptionVerifier)
 	jobs := make(chan *batchJob)
-	// order holds the jobs in input order; its capacity bounds the number
-	// of results in memory.
+	// staged holds the jobs the reader has decided and the committer has
+	// not yet reserved; order holds every job in input order. Their
+	// capacities bound the number of results in memory.
+	staged := make(chan *batchJob, 4*workers)
 	order := make(chan *batchJob, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				b.issue(ctx, j)
+				b.work(ctx, j, adopter)
 				close(j.done)
 			}
 		})
 	}
-	var readErr error
+	var readErr, reserveErr error
 	go func() {
 		defer close(order)
+		defer close(staged)
+		readErr = b.read(ctx, items, staged, order)
+	}()
+	go func() {
 		defer close(jobs)
-		readErr = b.read(ctx, items, jobs, order)
+		reserveErr = b.commit(ctx, cancel, staged, jobs)
 	}()
 
 	var fatal error
@@ -282,6 +370,9 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*B
 			prog.Failed++
 		default:
 			prog.Done++
+			if j.r.Adopted {
+				prog.Adopted++
+			}
 		}
 		if emit != nil {
 			if err := emit(&j.r); err != nil {
@@ -295,7 +386,7 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*B
 			b.Progress(prog.at(start))
 		}
 	}
-	wg.Wait()
+	wg.Wait() // the committer has returned too: it closes jobs
 	prog = prog.at(start)
 	if b.Progress != nil {
 		b.Progress(prog)
@@ -303,6 +394,8 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*B
 	switch {
 	case fatal != nil:
 		return prog, fatal
+	case reserveErr != nil:
+		return prog, reserveErr
 	case readErr != nil:
 		return prog, readErr
 	case !emitting:
@@ -319,20 +412,24 @@ func (p BatchProgress) at(start time.Time) BatchProgress {
 	return p
 }
 
-// read consumes items, does the serial checks and hands the jobs on. It
-// returns ctx's error when cancelled.
-func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], jobs chan<- *batchJob, order chan<- *batchJob) error {
+// read consumes items, does the serial work and hands the jobs on: every
+// job to order, and the jobs to issue also to staged. It returns ctx's
+// error when cancelled.
+func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], staged, order chan<- *batchJob) error {
 	seen := map[[32]byte]int{}
 	seq := 0
 	for it := range items {
-		j := &batchJob{r: BatchResult{Seq: seq, Item: it, StatusIndex: -1}, done: make(chan struct{})}
+		j := &batchJob{r: BatchResult{Seq: seq, Item: it, StatusIndex: -1, Reservation: BatchReservation{StatusIndex: -1}},
+			done: make(chan struct{})}
 		seq++
-		fail := func(err error) {
-			j.r.Err = &BatchError{Seq: j.r.Seq, Row: it.Row, Err: err}
+		if r := it.Reserved; r != nil && b.Status != nil && r.StatusIndex >= 0 {
+			// A reserved index stays taken, whatever becomes of the
+			// item (out of range: reported by prepare).
+			_ = b.Status.MarkAllocated(r.StatusIndex)
 		}
 		switch {
 		case it.Err != nil:
-			fail(it.Err)
+			j.fail(it.Err)
 		case it.Issued:
 			j.r.Skipped = true
 			if !b.AllowDuplicates {
@@ -343,39 +440,9 @@ func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], jobs chan<-
 				}
 			}
 		default:
-			if err := checkItem(it); err != nil {
-				fail(err)
+			if err := b.prepare(j, seen); err != nil {
+				j.fail(err)
 				break
-			}
-			if !b.AllowDuplicates {
-				keys := recipientKeys(it)
-				first, dup := 0, false
-				for _, k := range keys {
-					if r, ok := seen[k]; ok {
-						first, dup = r, true
-						break
-					}
-				}
-				if dup {
-					fail(fmt.Errorf("%w (first in row %d)", ErrDuplicateRecipient, first))
-					break
-				}
-				for _, k := range keys {
-					seen[k] = it.Row
-				}
-			}
-			if b.Status != nil {
-				i, err := b.Status.Allocate(b.StatusRand)
-				if err != nil {
-					fail(err)
-					break
-				}
-				e, err := b.Status.Entry(i)
-				if err != nil {
-					fail(err)
-					break
-				}
-				j.r.StatusIndex, j.entry = i, &e
 			}
 			j.work = true
 		}
@@ -389,9 +456,9 @@ func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], jobs chan<-
 			continue
 		}
 		select {
-		case jobs <- j:
+		case staged <- j:
 		case <-ctx.Done():
-			j.r.Err = &BatchError{Seq: j.r.Seq, Row: it.Row, Err: ctx.Err()}
+			j.fail(ctx.Err())
 			close(j.done)
 			return ctx.Err()
 		}
@@ -399,46 +466,186 @@ func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], jobs chan<-
 	return nil
 }
 
-// issue builds, signs, bakes and saves one credential.
-func (b *Batch) issue(ctx context.Context, j *batchJob) {
-	fail := func(err error) {
-		j.r.Signed, j.r.Baked = nil, nil
-		j.r.Err = &BatchError{Seq: j.r.Seq, Row: j.r.Item.Row, Err: err}
+// prepare checks an item to issue and decides its reservation: the one it
+// was given, or a fresh credential id, validFrom and status index.
+func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int) error {
+	it := j.r.Item
+	if err := checkItem(it); err != nil {
+		return err
 	}
+	if it.Existing != nil && it.Reserved == nil {
+		return fmt.Errorf("%w: a stored credential (Existing) without its reservation (Reserved)", ErrInvalidArgument)
+	}
+	if !b.AllowDuplicates {
+		keys := recipientKeys(it)
+		for _, k := range keys {
+			if first, dup := seen[k]; dup {
+				return fmt.Errorf("%w (first in row %d)", ErrDuplicateRecipient, first)
+			}
+		}
+		for _, k := range keys {
+			seen[k] = it.Row
+		}
+	}
+	var res BatchReservation
+	if it.Reserved != nil {
+		res = *it.Reserved
+		switch {
+		case res.ID == "":
+			return fmt.Errorf("%w: a reservation without a credential id", ErrInvalidArgument)
+		case b.Status == nil && res.StatusIndex >= 0:
+			return fmt.Errorf("%w: status index %d reserved, but the batch has no status list", ErrInvalidArgument, res.StatusIndex)
+		case b.Status != nil && res.StatusIndex < 0:
+			return fmt.Errorf("%w: a reservation without a status index, but the batch has a status list", ErrInvalidArgument)
+		}
+		if res.ValidFrom.IsZero() {
+			res.ValidFrom = now(b.Options.Now)
+		}
+	} else {
+		id, err := NewUUIDURN(b.Options.random())
+		if err != nil {
+			return err
+		}
+		res = BatchReservation{ID: id, StatusIndex: -1, ValidFrom: b.Options.ValidFrom}
+		if res.ValidFrom.IsZero() {
+			res.ValidFrom = now(b.Options.Now)
+		}
+		if b.Status != nil {
+			if res.StatusIndex, err = b.Status.Allocate(b.StatusRand); err != nil {
+				return err
+			}
+		}
+		j.reserve = true
+	}
+	res.ValidFrom = res.ValidFrom.UTC().Truncate(time.Second) // as written in the credential
+	if res.StatusIndex >= 0 {
+		e, err := b.Status.Entry(res.StatusIndex)
+		if err != nil {
+			return err
+		}
+		j.entry = &e
+	}
+	j.r.Reservation, j.r.StatusIndex = res, res.StatusIndex
+	return nil
+}
+
+// commit hands the staged jobs to the workers, each only after Reserve has
+// stored its reservation. A group is the jobs that gathered while the
+// previous Reserve ran, so one call (one fsync) covers many jobs when
+// storing is the bottleneck. After a failed Reserve it cancels the batch
+// and fails every remaining job; it returns that error.
+func (b *Batch) commit(ctx context.Context, cancel context.CancelFunc, staged <-chan *batchJob, jobs chan<- *batchJob) error {
+	var failed error
+	group := make([]*batchJob, 0, cap(staged)+1)
+	var rs []*BatchResult
+	for first := range staged {
+		group = gather(staged, append(group[:0], first))
+		if b.Reserve != nil && failed == nil && ctx.Err() == nil {
+			rs = rs[:0]
+			for _, j := range group {
+				if j.reserve {
+					rs = append(rs, &j.r)
+				}
+			}
+			if len(rs) > 0 {
+				if err := b.Reserve(ctx, rs); err != nil {
+					failed = err
+					cancel()
+				}
+			}
+		}
+		for _, j := range group {
+			if err := ctx.Err(); err != nil {
+				j.fail(err)
+				close(j.done)
+				continue
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				j.fail(ctx.Err())
+				close(j.done)
+			}
+		}
+	}
+	return failed
+}
+
+// gather appends the jobs waiting in staged to group, without blocking,
+// up to group's capacity.
+func gather(staged <-chan *batchJob, group []*batchJob) []*batchJob {
+	for len(group) < cap(group) {
+		select {
+		case j, ok := <-staged:
+			if !ok {
+				return group
+			}
+			group = append(group, j)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
+// work adopts the stored credential of a job or issues one, then bakes and
+// saves it.
+func (b *Batch) work(ctx context.Context, j *batchJob, adopter func() (*Verifier, error)) {
 	if err := ctx.Err(); err != nil {
-		fail(err)
+		j.fail(err)
 		return
 	}
-	c, err := b.credential(j)
-	if err != nil {
-		fail(err)
-		return
+	var s *Signed
+	if j.r.Item.Existing != nil {
+		v, err := adopter()
+		if err != nil {
+			j.fail(err)
+			return
+		}
+		switch s, err = b.adopt(ctx, v, j); {
+		case err == nil:
+			j.r.Adopted = true
+		case errors.Is(err, errStoredUnusable) && ctx.Err() == nil:
+			// Torn or foreign: signed again below, same reservation.
+		default:
+			j.fail(err)
+			return
+		}
 	}
-	s, err := b.Issuer.Issue(ctx, c)
-	if err != nil {
-		fail(err)
-		return
+	if s == nil {
+		c, err := b.credential(j)
+		if err != nil {
+			j.fail(err)
+			return
+		}
+		if s, err = b.Issuer.Issue(ctx, c); err != nil {
+			j.fail(err)
+			return
+		}
 	}
 	j.r.Signed = s
 	if b.Image != nil {
 		var buf bytes.Buffer
 		if err := Bake(&buf, bytes.NewReader(b.Image), s.Bytes()); err != nil {
-			fail(err)
+			j.fail(err)
 			return
 		}
 		j.r.Baked, j.r.ImageFormat = buf.Bytes(), sniffImage(b.Image)
 	}
 	if b.Save != nil {
 		if err := b.Save(ctx, &j.r); err != nil {
-			fail(err)
+			j.fail(err)
 		}
 	}
 }
 
-// credential builds the unsigned credential of a job.
+// credential builds the unsigned credential of a job, with its reserved
+// id, validFrom and status entry.
 func (b *Batch) credential(j *batchJob) (*AchievementCredential, error) {
 	it := j.r.Item
-	c, err := NewCredential(b.Profile, b.Achievement, it.Recipient, &b.Options)
+	o := b.Options
+	o.ID, o.ValidFrom = j.r.Reservation.ID, j.r.Reservation.ValidFrom
+	c, err := NewCredential(b.Profile, b.Achievement, it.Recipient, &o)
 	if err != nil {
 		return nil, err
 	}
