@@ -3,8 +3,10 @@ package status
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -30,12 +32,33 @@ const (
 // [vc.StatusChecker].
 //
 // For a status list it fetches the list credential through Fetcher,
-// verifies its proofs with Proofs, requires its issuer to be the
-// credential's issuer (or one of TrustedListIssuers), checks the list's
-// validity window and purpose, decodes it within Limits and reads the
+// verifies its proofs with Proofs, requires its id to be the URL the entry
+// names (statusListCredential, compared as exact strings) and its issuer to
+// be the credential's issuer (or one of TrustedListIssuers), checks the
+// list's validity window and purpose, refuses a list older than one it has
+// already accepted for the same URL, checks the list's own
+// credentialStatus if it has one, decodes it within Limits and reads the
 // entry. A list is cached, after verification, for its ttl (CacheTTL when
 // it has none), never past its validUntil and never longer than
 // MaxCacheTTL.
+//
+// Rollback: the checker keeps, per list URL, the version of the newest
+// list it accepted (a high-water mark): the list's validFrom (issuanceDate
+// for VC 1.1), then the latest created time of its verified Data
+// Integrity proofs; both are signed. A list whose version is older than
+// the mark for its URL fails with [ErrStatusListRollback], so a verifier
+// that has seen a list revoking a credential cannot be shown an older list
+// that does not. A list of equal version is accepted. The marks live in
+// the Checker (use one Checker for all checks; a new Checker starts with
+// none) and are bounded by MaxHighWaterMarks, least recently used first
+// out. The 1EdTech revocation list is unsigned and undated: it has no
+// version and no mark.
+//
+// A list credential that carries its own credentialStatus has it checked
+// with the same checker, one level deep: a list met while doing so must
+// not carry a credentialStatus itself ([ErrListStatusDepth]), and a list
+// whose own status is not in good standing fails ([ErrListStatus]). A
+// list carries at most 8 status entries of its own.
 //
 // It fails closed: anything that prevents establishing the status (a
 // list that cannot be fetched or verified, is too short or malformed, an
@@ -78,6 +101,22 @@ type Checker struct {
 	// MaxCacheEntries and MaxCacheBytes bound the cache (0 = defaults).
 	MaxCacheEntries int
 	MaxCacheBytes   int64
+	// MaxHighWaterMarks bounds how many list URLs the checker remembers
+	// the newest accepted list version of, for rollback protection (0 =
+	// DefaultMaxHighWaterMarks, 10,000; about 200 bytes each whatever the
+	// URL's length, so 2 MB at the default). The least recently used URL
+	// is forgotten first; a forgotten URL accepts any verified list again.
+	MaxHighWaterMarks int
+	// AllowListIDMismatch accepts a status list credential (or a 1EdTech
+	// revocation list that has an id) whose id is not the URL the entry
+	// names: a mirrored copy, or the 1EdTech validator's samples. Off by
+	// default: such a list fails with [ErrListIDMismatch], because a list
+	// published for another URL (another list of the same issuer, where
+	// the credential's index is not set) would otherwise be accepted. When
+	// it is used, the result's Message says so. The list is still
+	// verified, its issuer checked, and it is refused if older than a list
+	// already accepted for the URL it was fetched from or for its id.
+	AllowListIDMismatch bool
 
 	once     sync.Once
 	fetcher  Fetcher
@@ -86,7 +125,12 @@ type Checker struct {
 	cache    map[string]*cachedList
 	bytes    int64
 	inflight map[string]*loadCall
+	marks    *highWater
 }
+
+// maxListStatusEntries bounds the credentialStatus entries of a status list
+// credential, each of which may cost a fetch.
+const maxListStatusEntries = 8
 
 // NewLocalChecker returns a Checker that reads lists only from lists (URL
 // to the bytes of the list credential or revocation list, such as files
@@ -98,14 +142,32 @@ func NewLocalChecker(lists map[string][]byte, proofs *proof.Verifier) *Checker {
 
 // cachedList is a fetched and verified list.
 type cachedList struct {
+	id         string // the list's own id ("" when it has none)
+	idMismatch bool   // id is not the URL (accepted by AllowListIDMismatch)
 	issuer     string
 	purposes   []string
 	bits       *Bitstring          // status lists, decoded with statusSize 1
-	revoked    map[string]struct{} // 1EdTech revocation lists
+	revoked    map[string]struct{} // 1EdTech revocation lists, by revocationKey
 	validFrom  time.Time
 	validUntil time.Time
+	version    listVersion // zero for 1EdTech revocation lists
+	hasStatus  bool        // the list credential carries credentialStatus
 	expires    time.Time
 	size       int64
+}
+
+// nesting is the state of checking a list's own status: the depth (1) and
+// the earliest expiry of the lists consulted, which bounds how long the
+// list whose status they gave may be cached.
+type nesting struct {
+	depth   int
+	expires time.Time
+}
+
+func (n *nesting) note(t time.Time) {
+	if n != nil && t.Before(n.expires) {
+		n.expires = t
+	}
 }
 
 type loadCall struct {
@@ -125,6 +187,7 @@ func (ch *Checker) init() {
 	}
 	ch.cache = make(map[string]*cachedList)
 	ch.inflight = make(map[string]*loadCall)
+	ch.marks = newHighWater(ch.MaxHighWaterMarks)
 }
 
 func (ch *Checker) now() time.Time {
@@ -139,6 +202,12 @@ func (ch *Checker) now() time.Time {
 // a readable message or refresh entry).
 func (ch *Checker) CheckStatus(ctx context.Context, c *vc.Credential, entry map[string]any) (*vc.StatusResult, error) {
 	ch.once.Do(ch.init)
+	return ch.checkEntry(ctx, c, entry, nil)
+}
+
+// checkEntry checks one entry; n is nil for a credential's own entries and
+// set while checking a status list's own status.
+func (ch *Checker) checkEntry(ctx context.Context, c *vc.Credential, entry map[string]any, n *nesting) (*vc.StatusResult, error) {
 	typ := entryType(entry)
 	res := &vc.StatusResult{Type: typ, Index: -1}
 	if c == nil {
@@ -146,20 +215,34 @@ func (ch *Checker) CheckStatus(ctx context.Context, c *vc.Credential, entry map[
 	}
 	switch typ {
 	case TypeBitstringEntry, TypeStatusList2021Entry:
-		return ch.checkList(ctx, c, entry, res)
+		return ch.checkList(ctx, c, entry, res, n)
 	case TypeRevocationList:
-		return ch.checkRevocationList(ctx, c, entry, res)
+		return ch.checkRevocationList(ctx, c, entry, res, n)
 	}
 	return res, &vc.StatusError{Kind: vc.ErrUnsupportedStatusType, Type: typ, Index: -1}
 }
 
 // CheckCredential checks every credentialStatus entry of c, in order. It
 // returns one result per entry and an error that joins the failures (nil
-// when every entry is in good standing; also nil when c has no status).
+// when every entry is in good standing; also nil when c has no
+// credentialStatus member). A credentialStatus that is not an object or a
+// non-empty array of objects (an array holding a string, say) is status
+// unknown, not skipped.
 func (ch *Checker) CheckCredential(ctx context.Context, c *vc.Credential) ([]*vc.StatusResult, error) {
+	if c == nil {
+		return unknownResults(newError(ErrMalformed, "", nil, "nil credential"))
+	}
+	raw, has := c.Document()["credentialStatus"]
+	if !has {
+		return nil, nil
+	}
+	entries, err := statusEntries(raw)
+	if err != nil {
+		return unknownResults(newError(ErrMalformed, "", err, "credentialStatus"))
+	}
 	var results []*vc.StatusResult
 	var errs []error
-	for _, e := range c.Statuses() {
+	for _, e := range entries {
 		r, err := ch.CheckStatus(ctx, c, e)
 		results = append(results, r)
 		if err != nil {
@@ -167,6 +250,35 @@ func (ch *Checker) CheckCredential(ctx context.Context, c *vc.Credential) ([]*vc
 		}
 	}
 	return results, errors.Join(errs...)
+}
+
+func unknownResults(err error) ([]*vc.StatusResult, error) {
+	res, serr := unknown(&vc.StatusResult{Index: -1}, err)
+	return []*vc.StatusResult{res}, serr
+}
+
+// statusEntries reads a credentialStatus value: one object, or a non-empty
+// array of objects. Anything else is an error, never an empty list: an
+// entry a reader skips is a status nobody checks.
+func statusEntries(raw any) ([]map[string]any, error) {
+	switch x := raw.(type) {
+	case map[string]any:
+		return []map[string]any{x}, nil
+	case []any:
+		if len(x) == 0 {
+			return nil, fmt.Errorf("an empty array")
+		}
+		out := make([]map[string]any, 0, len(x))
+		for i, e := range x {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("entry %d is not an object", i)
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("not an object or an array of objects")
 }
 
 func entryType(entry map[string]any) string {
@@ -188,7 +300,7 @@ func unknown(res *vc.StatusResult, err error) (*vc.StatusResult, error) {
 	return res, &vc.StatusError{Kind: vc.ErrStatusUnknown, Type: res.Type, ListURL: res.ListURL, Index: res.Index, Err: err}
 }
 
-func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult) (*vc.StatusResult, error) {
+func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, error) {
 	purpose, _ := entry["statusPurpose"].(string)
 	res.Purpose = purpose
 	res.ListURL, _ = entry["statusListCredential"].(string)
@@ -198,7 +310,7 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if res.ListURL == "" {
 		return bad("entry has no statusListCredential")
 	}
-	idx, err := nonNegInt(entry["statusListIndex"])
+	idx, err := parseIndex(entry["statusListIndex"])
 	if err != nil {
 		return unknown(res, newError(ErrMalformed, res.ListURL, err, "statusListIndex"))
 	}
@@ -216,7 +328,7 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	}
 	size := int64(1)
 	if v, has := entry["statusSize"]; has {
-		if size, err = nonNegInt(v); err != nil || size < 1 || size > MaxStatusSize || res.Type == TypeStatusList2021Entry {
+		if size, err = parseIndex(v); err != nil || size < 1 || size > MaxStatusSize || res.Type == TypeStatusList2021Entry {
 			return bad("statusSize %v is not supported", v)
 		}
 	}
@@ -228,9 +340,12 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 		return bad("a message entry needs statusMessage")
 	}
 
-	list, err := ch.list(ctx, res.Type, res.ListURL)
+	list, err := ch.list(ctx, res.Type, res.ListURL, n)
 	if err != nil {
 		return unknown(res, err)
+	}
+	if n != nil && list.hasStatus {
+		return unknown(res, newError(ErrVerification, res.ListURL, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself"))
 	}
 	if err := ch.trustList(c, list, res.ListURL); err != nil {
 		return unknown(res, err)
@@ -238,6 +353,10 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if !slices.Contains(list.purposes, purpose) {
 		return unknown(res, newError(ErrVerification, res.ListURL, nil, "the list serves %q, not %q", list.purposes, purpose))
 	}
+	if err := ch.admit(res.Type, res.ListURL, list); err != nil {
+		return unknown(res, err)
+	}
+	n.note(list.expires)
 	bits := list.bits
 	if size > 1 {
 		bits = &Bitstring{bits: bits.bits, size: int(size), n: len(bits.bits) * 8 / int(size)}
@@ -253,6 +372,7 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if messages != nil {
 		res.Message = messages[v]
 	}
+	mismatchNote(res, list)
 	switch {
 	case purpose == PurposeMessage:
 		res.Outcome = vc.StatusMessage
@@ -267,6 +387,68 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 		res.Outcome = vc.StatusSuspended
 		return res, &vc.StatusError{Kind: vc.ErrSuspended, Type: res.Type, ListURL: res.ListURL, Index: idx, Message: res.Message}
 	}
+}
+
+// mismatchNote reports in res.Message that the list was accepted although
+// its id is not its URL ([Checker.AllowListIDMismatch]).
+func mismatchNote(res *vc.StatusResult, l *cachedList) {
+	if !l.idMismatch {
+		return
+	}
+	note := fmt.Sprintf("status list id %q is not its URL (accepted by AllowListIDMismatch)", l.id)
+	if l.id == "" {
+		note = "status list has no id (accepted by AllowListIDMismatch)"
+	}
+	if res.Message != "" {
+		note = res.Message + "; " + note
+	}
+	res.Message = note
+}
+
+// parseIndex reads statusListIndex or statusSize: a non-negative integer
+// written as base-10 digits without sign, blanks or leading zeros, given
+// as a string (as the specifications say) or as a JSON number (as the
+// 1EdTech samples do). "+5", "-0", "05", " 5", "5.0" and "1e3" are
+// refused: readers that disagree on such values (octal, sign, trimming)
+// would read another entry.
+func parseIndex(v any) (int64, error) {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case json.Number:
+		s = string(x)
+	case float64:
+		if x < 0 || x != math.Trunc(x) || x > 1<<53 {
+			return 0, fmt.Errorf("%v is not a non-negative integer", x)
+		}
+		return int64(x), nil
+	case int:
+		if x < 0 {
+			return 0, fmt.Errorf("%d is negative", x)
+		}
+		return int64(x), nil
+	case int64:
+		if x < 0 {
+			return 0, fmt.Errorf("%d is negative", x)
+		}
+		return x, nil
+	case nil:
+		return 0, fmt.Errorf("missing")
+	default:
+		return 0, fmt.Errorf("%v is not an integer", v)
+	}
+	if s == "" || len(s) > 18 || (s[0] == '0' && len(s) > 1) {
+		return 0, fmt.Errorf("%q is not a base-10 integer without sign or leading zeros (at most 18 digits)", s)
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%q is not a base-10 integer without sign or leading zeros (at most 18 digits)", s)
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, nil
 }
 
 // statusMessages reads statusMessage into value-indexed texts; nil when
@@ -320,6 +502,11 @@ func (ch *Checker) trustList(c *vc.Credential, list *cachedList, url string) err
 	if iss := c.Issuer(); list.issuer == "" || list.issuer != iss && !slices.Contains(ch.TrustedListIssuers, list.issuer) {
 		return newError(ErrVerification, url, ErrIssuerMismatch, "list issuer %q, credential issuer %q", list.issuer, iss)
 	}
+	return ch.checkWindow(url, list.validFrom, list.validUntil)
+}
+
+// checkWindow checks a list's validity window against the clock.
+func (ch *Checker) checkWindow(url string, from, until time.Time) error {
 	now := ch.now()
 	skew := ch.ClockSkew
 	if skew == 0 {
@@ -327,26 +514,82 @@ func (ch *Checker) trustList(c *vc.Credential, list *cachedList, url string) err
 	} else if skew < 0 {
 		skew = 0
 	}
-	if !list.validFrom.IsZero() && now.Add(skew).Before(list.validFrom) {
-		return newError(ErrVerification, url, vc.ErrNotYetValid, "list valid from %s", list.validFrom.Format(time.RFC3339))
+	if !from.IsZero() && now.Add(skew).Before(from) {
+		return newError(ErrVerification, url, vc.ErrNotYetValid, "list valid from %s", from.Format(time.RFC3339))
 	}
-	if !list.validUntil.IsZero() && now.Add(-skew).After(list.validUntil) {
-		return newError(ErrVerification, url, vc.ErrExpired, "list expired at %s", list.validUntil.Format(time.RFC3339))
+	if !until.IsZero() && now.Add(-skew).After(until) {
+		return newError(ErrVerification, url, vc.ErrExpired, "list expired at %s", until.Format(time.RFC3339))
 	}
 	return nil
 }
 
+// rollbackLocked refuses l, fetched from url, if it is older than the
+// newest list accepted for url or, when its id is not url, for its id.
+func (ch *Checker) rollbackLocked(url string, l *cachedList) error {
+	if l.revoked != nil {
+		return nil // 1EdTech revocation lists have no version
+	}
+	urls := []string{url}
+	if l.id != "" && l.id != url {
+		urls = append(urls, l.id)
+	}
+	for _, u := range urls {
+		if mark, ok := ch.marks.mark(u); ok && l.version.before(mark) {
+			return newError(ErrVerification, url, ErrStatusListRollback, "list of %s, but a list of %s was accepted for %q", l.version, mark, u)
+		}
+	}
+	return nil
+}
+
+// admit records that l, fetched from url, was accepted for a credential:
+// it raises the high-water mark of url, after checking again (under the
+// lock) that no newer list was accepted meanwhile. Only the URL the list
+// was fetched from is raised, never its id: a mirror cannot hold back the
+// list of the URL it mirrors.
+func (ch *Checker) admit(typ, url string, l *cachedList) error {
+	if l.revoked != nil {
+		return nil
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if err := ch.rollbackLocked(url, l); err != nil {
+		key := typ + " " + url
+		if ch.cache[key] == l {
+			ch.dropLocked(key)
+		}
+		return err
+	}
+	ch.marks.raise(url, l.version)
+	return nil
+}
+
 // list returns the verified list at url, from the cache or fetched. Only
-// one fetch per key runs at a time; others wait for it.
-func (ch *Checker) list(ctx context.Context, typ, url string) (*cachedList, error) {
+// one fetch per key runs at a time; others wait for it. While checking a
+// list's own status (n set) nothing waits for another fetch, so two lists
+// that name each other cannot deadlock.
+func (ch *Checker) list(ctx context.Context, typ, url string, n *nesting) (*cachedList, error) {
 	key := typ + " " + url
+	depth := 0
+	if n != nil {
+		depth = n.depth
+	}
 	ch.mu.Lock()
 	if l, ok := ch.cache[key]; ok {
-		if ch.now().Before(l.expires) {
+		if ch.now().Before(l.expires) && ch.rollbackLocked(url, l) == nil {
 			ch.mu.Unlock()
 			return l, nil
 		}
 		ch.dropLocked(key)
+	}
+	if depth > 0 {
+		ch.mu.Unlock()
+		l, err := ch.load(ctx, typ, url, depth)
+		if err == nil {
+			ch.mu.Lock()
+			ch.storeLocked(key, l)
+			ch.mu.Unlock()
+		}
+		return l, err
 	}
 	if call, ok := ch.inflight[key]; ok {
 		ch.mu.Unlock()
@@ -361,11 +604,7 @@ func (ch *Checker) list(ctx context.Context, typ, url string) (*cachedList, erro
 	ch.inflight[key] = call
 	ch.mu.Unlock()
 
-	if typ == TypeRevocationList {
-		call.list, call.err = ch.loadRevocationList(ctx, url)
-	} else {
-		call.list, call.err = ch.loadStatusList(ctx, typ, url)
-	}
+	call.list, call.err = ch.load(ctx, typ, url, depth)
 
 	ch.mu.Lock()
 	delete(ch.inflight, key)
@@ -375,6 +614,13 @@ func (ch *Checker) list(ctx context.Context, typ, url string) (*cachedList, erro
 	ch.mu.Unlock()
 	close(call.done)
 	return call.list, call.err
+}
+
+func (ch *Checker) load(ctx context.Context, typ, url string, depth int) (*cachedList, error) {
+	if typ == TypeRevocationList {
+		return ch.loadRevocationList(ctx, url)
+	}
+	return ch.loadStatusList(ctx, typ, url, depth)
 }
 
 func (ch *Checker) storeLocked(key string, l *cachedList) {
@@ -454,12 +700,12 @@ func (ch *Checker) fetch(ctx context.Context, url string) ([]byte, error) {
 	return body, nil
 }
 
-func (ch *Checker) loadStatusList(ctx context.Context, typ, url string) (*cachedList, error) {
+func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth int) (*cachedList, error) {
 	body, err := ch.fetch(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	c, err := ch.verifyList(ctx, url, body)
+	c, created, err := ch.verifyList(ctx, url, body)
 	if err != nil {
 		return nil, err
 	}
@@ -467,7 +713,10 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string) (*cached
 	if err != nil {
 		return nil, withURL(err, url)
 	}
-	l := &cachedList{issuer: c.Issuer(), purposes: info.purposes}
+	l := &cachedList{id: c.ID(), issuer: c.Issuer(), purposes: info.purposes}
+	if err := ch.bind(url, l); err != nil {
+		return nil, err
+	}
 	from, _, err := c.ValidFrom()
 	if err != nil {
 		return nil, newError(ErrMalformed, url, err, "list validity")
@@ -476,67 +725,144 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string) (*cached
 	if err != nil {
 		return nil, newError(ErrMalformed, url, err, "list validity")
 	}
+	if err := ch.checkWindow(url, from, until); err != nil {
+		return nil, err
+	}
 	l.validFrom, l.validUntil = from, until
+	l.version = listVersion{validFrom: from, created: created}
+	ch.mu.Lock()
+	err = ch.rollbackLocked(url, l)
+	ch.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	l.bits, err = Decode(info.encoded, info.format, 1, ch.Limits)
 	if err != nil {
 		return nil, withURL(err, url)
 	}
 	l.size = int64(len(l.bits.bits)) + 512
 	l.expires = ch.expiry(ch.now(), info.ttl, until)
+	if raw, has := c.Document()["credentialStatus"]; has {
+		l.hasStatus = true
+		if l.expires, err = ch.checkListStatus(ctx, c, url, raw, depth, l.expires); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
 }
 
+// bind checks that the list's id is the URL it was fetched for: exactly
+// the same string, with no normalization (the entry's value, fragment and
+// all; the list's id as signed). [Checker.AllowListIDMismatch] accepts
+// another id (or none), which the result then reports.
+func (ch *Checker) bind(url string, l *cachedList) error {
+	if l.id == url {
+		return nil
+	}
+	if !ch.AllowListIDMismatch {
+		if l.id == "" {
+			return newError(ErrVerification, url, ErrListIDMismatch, "the list has no id")
+		}
+		return newError(ErrVerification, url, ErrListIDMismatch, "the list's id is %q", l.id)
+	}
+	l.idMismatch = true
+	return nil
+}
+
+// checkListStatus checks the credentialStatus of a status list credential
+// c fetched from url, one level deep, and returns the cache expiry of the
+// list lowered to that of the lists it consulted.
+func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url string, raw any, depth int, expires time.Time) (time.Time, error) {
+	if depth > 0 {
+		return expires, newError(ErrVerification, url, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself")
+	}
+	entries, err := statusEntries(raw)
+	if err != nil {
+		return expires, newError(ErrVerification, url, fmt.Errorf("%w: credentialStatus: %w", ErrListStatus, err), "")
+	}
+	if len(entries) > maxListStatusEntries {
+		return expires, newError(ErrVerification, url, ErrListStatus, "%d credentialStatus entries, at most %d", len(entries), maxListStatusEntries)
+	}
+	n := &nesting{depth: depth + 1, expires: expires}
+	for _, e := range entries {
+		if _, err := ch.checkEntry(ctx, c, e, n); err != nil {
+			// The cause is kept as text, not wrapped: the list's own
+			// revocation must not read as the credential's (vc.ErrRevoked).
+			return expires, newError(ErrVerification, url, fmt.Errorf("%w: %s", ErrListStatus, err.Error()), "")
+		}
+	}
+	return n.expires, nil
+}
+
 // verifyList parses a list credential (JSON with Data Integrity proofs,
-// or a compact VC-JWT) and verifies it.
-func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (*vc.Credential, error) {
+// or a compact VC-JWT) and verifies it. created is the latest created
+// time of its verified Data Integrity proofs (zero for a JWT).
+func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *vc.Credential, created time.Time, err error) {
 	trimmed := bytes.TrimSpace(body)
 	if trimmed[0] != '{' {
 		tok := string(trimmed)
 		if strings.Count(tok, ".") != 2 || strings.ContainsAny(tok, " \t\r\n") {
-			return nil, newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
+			return nil, created, newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
 		}
 		c, _, err := ch.proofs.VerifyJWT(ctx, tok)
 		if err != nil {
-			return nil, newError(ErrVerification, url, err, "")
+			return nil, created, newError(ErrVerification, url, err, "")
 		}
-		return c, nil
+		return c, created, nil
 	}
-	c, err := vc.Parse(body)
+	c, err = vc.Parse(body)
 	if err != nil {
-		return nil, newError(ErrMalformed, url, err, "")
+		return nil, created, newError(ErrMalformed, url, err, "")
 	}
-	if _, err := ch.proofs.VerifyProofs(ctx, c); err != nil {
-		return nil, newError(ErrVerification, url, err, "")
+	results, err := ch.proofs.VerifyProofs(ctx, c)
+	if err != nil {
+		return nil, created, newError(ErrVerification, url, err, "")
 	}
-	return c, nil
+	for _, r := range results {
+		// Only a verified proof's created is signed: an unsupported proof
+		// added to a proof set could carry any time.
+		if r.Status == proof.StatusVerified && r.Created.After(created) {
+			created = r.Created
+		}
+	}
+	return c, created, nil
 }
 
 // checkRevocationList checks a 1EdTechRevocationList entry: the
 // credential is revoked when its id is listed (with revoked true or
-// absent) in the document at the entry's id.
-func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult) (*vc.StatusResult, error) {
+// absent) in the document at the entry's id. Ids are compared after
+// [revocationKey]: trimmed, a urn:uuid: in lower case, the scheme and host
+// of an http(s) URL in lower case, so that an issuer listing an equivalent
+// spelling of the id still revokes.
+func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, error) {
 	u, _ := entry["id"].(string)
 	res.ListURL = strings.TrimSpace(u)
 	res.Purpose = PurposeRevocation
 	if res.ListURL == "" {
 		return unknown(res, newError(ErrMalformed, "", nil, "1EdTechRevocationList entry has no id"))
 	}
-	id := c.ID()
+	id := revocationKey(c.ID())
 	if id == "" {
 		return unknown(res, newError(ErrMalformed, res.ListURL, nil, "the credential has no id to look up"))
 	}
-	list, err := ch.list(ctx, TypeRevocationList, res.ListURL)
+	list, err := ch.list(ctx, TypeRevocationList, res.ListURL, n)
 	if err != nil {
 		return unknown(res, err)
 	}
+	n.note(list.expires)
+	mismatchNote(res, list)
 	if _, revoked := list.revoked[id]; revoked {
 		res.Value, res.Outcome = 1, vc.StatusRevoked
-		return res, &vc.StatusError{Kind: vc.ErrRevoked, Type: res.Type, ListURL: res.ListURL, Index: -1}
+		return res, &vc.StatusError{Kind: vc.ErrRevoked, Type: res.Type, ListURL: res.ListURL, Index: -1, Message: res.Message}
 	}
 	res.Outcome = vc.StatusValid
 	return res, nil
 }
 
+// loadRevocationList reads a 1EdTech revocation list. It is unsigned and
+// undated: whoever controls its URL (or the connection, or a list given
+// offline) decides what it says, and there is no version to guard against
+// rollback. Its id, when it has one, must be the URL.
 func (ch *Checker) loadRevocationList(ctx context.Context, url string) (*cachedList, error) {
 	body, err := ch.fetch(ctx, url)
 	if err != nil {
@@ -546,10 +872,15 @@ func (ch *Checker) loadRevocationList(ctx context.Context, url string) (*cachedL
 	if err != nil {
 		return nil, withURL(err, url)
 	}
-	l := &cachedList{revoked: make(map[string]struct{}), size: int64(len(body)) + 512}
+	l := &cachedList{id: rl.ID, revoked: make(map[string]struct{}), size: int64(len(body)) + 512}
+	if rl.ID != "" {
+		if err := ch.bind(url, l); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range rl.Revoked {
 		if r.IsRevoked() {
-			l.revoked[r.ID] = struct{}{}
+			l.revoked[revocationKey(r.ID)] = struct{}{}
 		}
 	}
 	l.expires = ch.expiry(ch.now(), 0, time.Time{})

@@ -20,7 +20,11 @@ import (
 )
 
 // TestValidatorRevokedSamples: the 1EdTech validator's revoked samples
-// verify as revoked, index 23, with the testlist served by URL.
+// verify as revoked, index 23, with the testlist served by URL. The
+// testlist's id (https://example.com/credentials/status/3) is not the URL
+// the samples name, so by default the status is unknown (the list is not
+// bound to its URL); with AllowListIDMismatch it is read, and the result
+// says so.
 func TestValidatorRevokedSamples(t *testing.T) {
 	ctx := context.Background()
 	fragmentKeys := &proof.Verifier{InsecureFragmentKeys: true}
@@ -31,10 +35,22 @@ func TestValidatorRevokedSamples(t *testing.T) {
 			_, err = fragmentKeys.VerifyProofs(ctx, c)
 			require.NoError(t, err, "the credential's own proof verifies")
 
+			strict := status.NewLocalChecker(map[string][]byte{sampleListURL: readFile(t, "testdata/testlist.json")}, fragmentKeys)
+			strict.Now = clock
+			res, err := strict.CheckStatus(ctx, c, entryMap(t, c))
+			assert.ErrorIs(t, err, vc.ErrStatusUnknown)
+			assert.ErrorIs(t, err, status.ErrListIDMismatch)
+			assert.ErrorIs(t, err, status.ErrVerification)
+			assert.NotErrorIs(t, err, vc.ErrRevoked)
+			assert.Equal(t, vc.StatusUnknownOutcome, res.Outcome)
+
 			ch := status.NewLocalChecker(map[string][]byte{sampleListURL: readFile(t, "testdata/testlist.json")}, fragmentKeys)
 			ch.Now = clock
-			res, err := ch.CheckStatus(ctx, c, entryMap(t, c))
+			ch.AllowListIDMismatch = true
+			res, err = ch.CheckStatus(ctx, c, entryMap(t, c))
 			require.Error(t, err)
+			assert.Contains(t, res.Message, "AllowListIDMismatch", "the opt-in is reported")
+			assert.Contains(t, res.Message, "https://example.com/credentials/status/3")
 			assert.ErrorIs(t, err, vc.ErrRevoked)
 			assert.ErrorIs(t, err, vc.ErrStatus)
 			assert.NotErrorIs(t, err, vc.ErrStatusUnknown)
@@ -57,6 +73,7 @@ func TestValidatorRevokedSamples(t *testing.T) {
 			// Without the 1EdTech key rule the list cannot be verified:
 			// unknown, not valid.
 			plain := status.NewLocalChecker(map[string][]byte{sampleListURL: readFile(t, "testdata/testlist.json")}, nil)
+			plain.AllowListIDMismatch = true
 			res, err = plain.CheckStatus(ctx, c, e)
 			assert.ErrorIs(t, err, vc.ErrStatusUnknown)
 			assert.ErrorIs(t, err, status.ErrVerification)

@@ -20,14 +20,19 @@
 // list (through an injectable [Fetcher]; the default [HTTPFetcher] is
 // https only, size- and time-bounded, with an address guard), verifies the
 // list credential's proofs with an injectable [proof.Verifier], requires
-// the list's issuer to be the credential's, checks the list's validity
-// window, decodes it within [Limits] (a gzip bomb is refused) and reads
-// the entry; verified lists are cached, honouring ttl and validUntil.
-// The outcome is valid, revoked, suspended (with the statusMessage when
-// there is one), message, or unknown. Unknown fails closed: its error
-// matches [vc.ErrStatusUnknown] and carries an [*Error] whose Kind says
-// why ([ErrRetrieval], [ErrVerification], [ErrListLength], [ErrRange],
-// [ErrMalformed]).
+// the list's id to be the URL the entry names and the list's issuer to be
+// the credential's, checks the list's validity window, refuses a list
+// older than one already accepted for its URL (rollback), checks the
+// list's own credentialStatus one level deep, decodes it within [Limits]
+// (a gzip bomb is refused) and reads the entry; verified lists are cached,
+// honouring ttl and validUntil. Indexes are read strictly: base-10 digits,
+// no sign, blanks or leading zeros. The outcome is valid, revoked,
+// suspended (with the statusMessage when there is one), message, or
+// unknown. Unknown fails closed: its error matches [vc.ErrStatusUnknown]
+// and carries an [*Error] whose Kind says why ([ErrRetrieval],
+// [ErrVerification], [ErrListLength], [ErrRange], [ErrMalformed]) and
+// whose chain may name the rule ([ErrIssuerMismatch], [ErrListIDMismatch],
+// [ErrStatusListRollback], [ErrListStatus], [ErrListStatusDepth]).
 //
 // Deliberate differences from the 1EdTech validator: it only warns when a
 // 1EdTech revocation list cannot be fetched, and ignores suspension and
@@ -38,7 +43,12 @@
 //
 // Not checked: whether the list's issuer is trusted beyond being the
 // credential's issuer (or one of [Checker.TrustedListIssuers]); the list
-// credential's JSON Schema. The checker does not hide who fetches lists
+// credential's JSON Schema. Rollback protection lasts as long as the
+// Checker (marks are in memory, bounded by
+// [Checker.MaxHighWaterMarks]); the first list a Checker sees for a URL is
+// accepted if it verifies. The 1EdTech revocation list is unsigned JSON:
+// whoever controls its URL or the connection decides what it says, and it
+// has no date to guard against rollback. The checker does not hide who fetches lists
 // (the specification suggests proxies or OHTTP): give it a Fetcher that
 // does, if that matters.
 package status

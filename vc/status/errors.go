@@ -18,7 +18,9 @@ var (
 	// ErrVerification: the list was fetched but cannot be trusted: a proof
 	// that does not verify, an issuer other than the credential's, a
 	// validity window that does not hold, a purpose the list does not
-	// serve. STATUS_VERIFICATION_ERROR.
+	// serve, an id other than its URL, a list older than one already seen,
+	// a list whose own status is not in good standing.
+	// STATUS_VERIFICATION_ERROR.
 	ErrVerification = errors.New("status: status list could not be verified")
 	// ErrListLength: the list has fewer entries than the minimum (131,072
 	// by default). STATUS_LIST_LENGTH_ERROR.
@@ -42,6 +44,26 @@ var (
 	ErrTooLarge = errors.New("status: size limit exceeded")
 	// ErrListFull: no free index is left to allocate.
 	ErrListFull = errors.New("status: status list is full")
+	// ErrListIDMismatch: the status list credential's id is not the URL
+	// the entry names (statusListCredential, or the id of a
+	// 1EdTechRevocationList entry), compared as exact strings: a list
+	// published for another URL (an older list, another list of the same
+	// issuer) must not stand in for this one (kind ErrVerification). See
+	// [Checker.AllowListIDMismatch].
+	ErrListIDMismatch = errors.New("status: status list id does not match its URL")
+	// ErrStatusListRollback: a status list older (by its signed validFrom,
+	// then the created time of its verified proofs) than one the checker
+	// has already accepted for the same URL; an older list may not show a
+	// revocation the newer one does (kind ErrVerification).
+	ErrStatusListRollback = errors.New("status: status list is older than one already seen")
+	// ErrListStatus: the status list credential carries a credentialStatus
+	// of its own, and that status is not in good standing: revoked,
+	// suspended or unknown (kind ErrVerification).
+	ErrListStatus = errors.New("status: the status list credential's own status is not in good standing")
+	// ErrListStatusDepth: a status list met while checking another list's
+	// own status carries a credentialStatus too; lists are checked one
+	// level deep, never further (kind ErrVerification).
+	ErrListStatusDepth = errors.New("status: status list nesting too deep")
 )
 
 // Error is a status list failure. Kind is one of ErrRetrieval,

@@ -2,6 +2,7 @@ package status
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -51,14 +52,57 @@ func (l *RevocationList) Unrevoke(credentialID string) {
 	l.Revoked = slices.DeleteFunc(l.Revoked, func(r RevokedCredential) bool { return r.ID == credentialID })
 }
 
-// IsRevoked reports whether credentialID is revoked by the list.
+// IsRevoked reports whether credentialID is revoked by the list. Ids are
+// compared as the [Checker] compares them: after trimming blanks, with a
+// urn:uuid: id in lower case and the scheme and host of an http(s) URL in
+// lower case.
 func (l *RevocationList) IsRevoked(credentialID string) bool {
+	key := revocationKey(credentialID)
+	if key == "" {
+		return false
+	}
 	for _, r := range l.Revoked {
-		if r.ID == credentialID && r.IsRevoked() {
+		if revocationKey(r.ID) == key && r.IsRevoked() {
 			return true
 		}
 	}
 	return false
+}
+
+// revocationKey is the form in which credential ids are compared against
+// a revocation list. A revocation list is written by the issuer, so
+// matching an equivalent spelling can only revoke the issuer's own
+// credential: the key folds what the id's own syntax says is
+// insignificant (surrounding blanks; the case of a UUID URN, RFC 9562; the
+// case of a URL's scheme and host, RFC 3986), and nothing else.
+func revocationKey(id string) string {
+	id = strings.TrimSpace(id)
+	if len(id) >= 9 && asciiLower(id[:9]) == "urn:uuid:" {
+		return asciiLower(id)
+	}
+	if scheme, rest, ok := strings.Cut(id, "://"); ok && (asciiLower(scheme) == "https" || asciiLower(scheme) == "http") {
+		if u, err := url.Parse(id); err == nil && u.Host != "" && u.User == nil {
+			end := strings.IndexAny(rest, "/?#")
+			if end < 0 {
+				end = len(rest)
+			}
+			return asciiLower(scheme) + "://" + asciiLower(rest[:end]) + rest[end:]
+		}
+	}
+	return id
+}
+
+// asciiLower folds A-Z only: the syntaxes folded are ASCII, and Unicode
+// case mapping (the Kelvin sign, invalid UTF-8) must not make two
+// different ids equal.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // MarshalJSON writes id, issuer, and the entries under both
@@ -87,7 +131,13 @@ func ParseRevocationList(data []byte) (*RevocationList, error) {
 		return nil, newError(ErrMalformed, "", err, "revocation list")
 	}
 	l := &RevocationList{}
-	l.ID, _ = m["id"].(string)
+	if v, has := m["id"]; has {
+		id, ok := v.(string)
+		if !ok {
+			return nil, newError(ErrMalformed, "", nil, "id is not a string")
+		}
+		l.ID = id
+	}
 	switch v := m["issuer"].(type) {
 	case string:
 		l.Issuer = v
