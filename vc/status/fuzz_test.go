@@ -54,3 +54,22 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRevocationList: a 1EdTech revocation list never panics the
+// parser, and every id it reports revoked is found by IsRevoked.
+func FuzzParseRevocationList(f *testing.F) {
+	f.Add([]byte(`{"id":"https://example.edu/r","revokedCredentials":[{"id":"urn:uuid:A"},{"id":"b","revoked":false}],"revokedCredential":[{"id":"b"}]}`))
+	f.Add([]byte(`{"revokedCredential":[{"id":" x "}]}`))
+	f.Add([]byte(`{"id":7,"revokedCredentials":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := status.ParseRevocationList(data)
+		if err != nil {
+			return
+		}
+		for _, r := range l.Revoked {
+			if r.IsRevoked() && !l.IsRevoked(r.ID) {
+				t.Fatalf("%q is listed as revoked but IsRevoked says no", r.ID)
+			}
+		}
+	})
+}
