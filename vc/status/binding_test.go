@@ -475,3 +475,68 @@ func TestRollbackConcurrent(t *testing.T) {
 	wg.Wait()
 	assert.True(t, seenRevoked.Load())
 }
+
+// TestResignedWithinASecondIsNewer: a List signed again within the same
+// second (a revocation right after the previous signing, or a list parsed
+// from a file and re-signed at once) is still newer than the list before,
+// so the earlier one is refused once the later one was seen. Signing
+// otherwise writes whole seconds, as before.
+func TestResignedWithinASecondIsNewer(t *testing.T) {
+	ctx := context.Background()
+	k := testKey(t, 1)
+	const u = "https://example.edu/status/fast"
+	t0 := fixedNow.Add(-time.Hour)
+	at := func(d time.Duration) *status.SignOptions {
+		return &status.SignOptions{Now: func() time.Time { return t0.Add(d) }}
+	}
+	created := func(b []byte) string {
+		var m struct {
+			Proof struct {
+				Created string `json:"created"`
+			} `json:"proof"`
+		}
+		require.NoError(t, json.Unmarshal(b, &m))
+		return m.Proof.Created
+	}
+	l, err := status.NewList(status.ListOptions{ID: u})
+	require.NoError(t, err)
+	first, err := l.Sign(ctx, k, at(200*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, t0.Format(time.RFC3339), created(first), "whole seconds")
+	require.NoError(t, l.Set(4, 1))
+	second, err := l.Sign(ctx, k, at(700*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(700*time.Millisecond).Format(time.RFC3339Nano), created(second), "the fraction, not the future")
+
+	cred := issue(t, k, bitEntry(u, 4, ""))
+	d := newDocs()
+	d.set(u, second)
+	ch := &status.Checker{Fetcher: d, Now: clock, CacheTTL: -1}
+	_, err = ch.CheckStatus(ctx, cred, entryMap(t, cred))
+	require.ErrorIs(t, err, vc.ErrRevoked)
+	d.set(u, first)
+	res, err := ch.CheckStatus(ctx, cred, entryMap(t, cred))
+	assertUnknown(t, res, err, status.ErrStatusListRollback)
+
+	// Parsed from the published list and re-signed in the same second.
+	back, err := status.ParseList(second, 0, nil)
+	require.NoError(t, err)
+	require.NoError(t, back.Clear(4))
+	require.NoError(t, back.Set(5, 1))
+	third, err := back.Sign(ctx, k, at(900*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(900*time.Millisecond).Format(time.RFC3339Nano), created(third))
+	cred5 := issue(t, k, bitEntry(u, 5, ""))
+	d.set(u, third)
+	_, err = ch.CheckStatus(ctx, cred5, entryMap(t, cred5))
+	require.ErrorIs(t, err, vc.ErrRevoked)
+	d.set(u, second)
+	res, err = ch.CheckStatus(ctx, cred5, entryMap(t, cred5))
+	assertUnknown(t, res, err, status.ErrStatusListRollback)
+
+	// A clock that does not move (tests) signs the same version again:
+	// nothing is moved into the future.
+	again, err := back.Sign(ctx, k, at(900*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, created(third), created(again))
+}

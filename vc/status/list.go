@@ -111,6 +111,10 @@ type List struct {
 	opt  ListOptions
 	bits *Bitstring
 	used map[int]struct{}
+	// created is the proof created time of the list last signed (or
+	// parsed), so that a list re-signed within the same second is still
+	// newer (see [List.Sign]).
+	created time.Time
 }
 
 // NewList returns an empty list.
@@ -365,6 +369,14 @@ func (l *List) Credential(now time.Time, validFor time.Duration, suite string) (
 
 // Sign returns the list credential signed with k, ready to publish at the
 // list's ID. Call it again after changing entries (re-signing).
+//
+// Verifiers refuse a list older than one they have seen (see [Checker]),
+// comparing validFrom, then the proof's created time. Both are written to
+// the second; when a List is signed again within the same second as its
+// previous signing (or as the list it was parsed from), created keeps the
+// fraction of a second, so the new list is still newer than the old one.
+// It is never earlier than the previous signing's, and later than Now only
+// if the clock went back.
 func (l *List) Sign(ctx context.Context, k proof.Key, o *SignOptions) ([]byte, error) {
 	var opt SignOptions
 	if o != nil {
@@ -394,9 +406,24 @@ func (l *List) Sign(ctx context.Context, k proof.Key, o *SignOptions) ([]byte, e
 		return []byte(tok), nil
 	}
 	if di.Created.IsZero() && di.Now == nil {
-		di.Now = func() time.Time { return now }
+		di.Created = now.UTC().Truncate(time.Second)
+		if !di.Created.After(l.created) {
+			// Never older than the last signing: the fraction of a second
+			// if the clock has moved past it, else the same time.
+			di.Created = l.created
+			if now.After(l.created) {
+				di.Created = now.UTC()
+			}
+		}
 	}
-	return proof.AddDataIntegrityProof(ctx, doc, k, &di)
+	signed, err := proof.AddDataIntegrityProof(ctx, doc, k, &di)
+	if err != nil {
+		return nil, err
+	}
+	if di.Created.After(l.created) {
+		l.created = di.Created
+	}
+	return signed, nil
 }
 
 // ParseList reads a list credential (signed or not, JSON; as written by
@@ -436,7 +463,14 @@ func ParseList(data []byte, statusSize int, lim *Limits) (*List, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	return &List{opt: o, bits: bits, used: make(map[int]struct{})}, nil
+	l := &List{opt: o, bits: bits, used: make(map[int]struct{})}
+	for _, p := range c.Proofs() {
+		s, _ := p["created"].(string)
+		if t, err := vc.ParseDateTime(s); err == nil && t.After(l.created) {
+			l.created = t
+		}
+	}
+	return l, nil
 }
 
 // AddStatus returns credential (an unsigned JSON credential) with
