@@ -86,3 +86,42 @@ func ExampleDecode() {
 	fmt.Println(b.Len(), v)
 	// Output: 131072 0
 }
+
+// ExampleChecker_rollback shows that a Checker that has seen a list
+// revoking a credential refuses an older copy of that list, which does
+// not: the status is unknown, never valid.
+func ExampleChecker_rollback() {
+	ctx := context.Background()
+	k, _ := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{1}, 32))
+	key := proof.Key{Signer: k.Signer, VerificationMethod: k.ID}
+	at := func(h int) *status.SignOptions {
+		return &status.SignOptions{Now: func() time.Time { return time.Date(2026, 3, 1, h, 0, 0, 0, time.UTC) }}
+	}
+	const listURL = "https://example.edu/status/1"
+	list, _ := status.NewList(status.ListOptions{ID: listURL})
+	entry, _ := list.Entry(42)
+	unsigned := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:1","type":["VerifiableCredential"],` +
+		`"issuer":"` + k.Controller + `","credentialSubject":{"id":"did:example:alice"}}`)
+	withStatus, _ := status.AddStatus(unsigned, entry)
+	signed, _ := proof.AddDataIntegrityProof(ctx, withStatus, key, &proof.DataIntegrityOptions{Created: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)})
+	cred, _ := vc.Parse(signed)
+
+	before, _ := list.Sign(ctx, key, at(10)) // 10:00, index 42 clear
+	_ = list.Set(42, 1)
+	after, _ := list.Sign(ctx, key, at(11)) // 11:00, index 42 set
+
+	served := after
+	checker := &status.Checker{
+		Fetcher:  status.FetcherFunc(func(context.Context, string) ([]byte, error) { return served, nil }),
+		Now:      func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) },
+		CacheTTL: -1, // fetch every time
+	}
+	res, _ := checker.CheckStatus(ctx, cred, cred.Statuses()[0])
+	fmt.Println(res.Outcome)
+	served = before // someone serves the older list
+	res, err := checker.CheckStatus(ctx, cred, cred.Statuses()[0])
+	fmt.Println(res.Outcome, errors.Is(err, status.ErrStatusListRollback))
+	// Output:
+	// revoked
+	// unknown true
+}
