@@ -52,6 +52,8 @@ type Options struct {
 	// CacheSize bounds the number of entries in each of the two caches
 	// (loaded context documents by URL, and compiled context transitions).
 	CacheSize int
+	// Strict, when not nil, turns on strict mode (see [Strict]).
+	Strict *Strict
 }
 
 func orDefault(v, d int) int {
@@ -73,6 +75,8 @@ type Processor struct {
 	scratch sync.Pool
 	// seed keys the quad hashes that find duplicate statements.
 	seed maphash.Seed
+	// strict is nil unless strict mode is on.
+	strict *strictRules
 }
 
 // transKey names a cacheable context transition: applying a remote context
@@ -113,6 +117,7 @@ func NewProcessor(loader Loader, opts *Options) *Processor {
 		root:   root,
 		docs:   newLRU[string, any](o.CacheSize),
 		trans:  newLRU[transKey, *activeCtx](o.CacheSize),
+		strict: compileStrict(o.Strict),
 	}
 }
 

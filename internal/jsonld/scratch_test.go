@@ -18,7 +18,7 @@ func BenchmarkToRDFFunc(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := p.ToRDFFunc(ctx, doc, func([]rdf.Quad) error { return nil }); err != nil {
+		if err := p.ToRDFFunc(ctx, doc, func([]rdf.Quad, rdf.Term) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -35,7 +35,7 @@ func TestToRDFFuncGivesTheSameQuadsAsToRDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ { // the second and third calls reuse buffers
-		err = p.ToRDFFunc(context.Background(), doc, func(got []rdf.Quad) error {
+		err = p.ToRDFFunc(context.Background(), doc, func(got []rdf.Quad, _ rdf.Term) error {
 			if len(got) != len(want) {
 				t.Fatalf("%d quads, want %d", len(got), len(want))
 			}

@@ -44,7 +44,10 @@ func (p *Processor) ToRDF(ctx context.Context, doc any) ([]rdf.Quad, error) {
 // returns ToRDF's error or fn's. Verification on several cores is limited
 // by garbage collection, and these buffers were most of what a
 // verification allocated.
-func (p *Processor) ToRDFFunc(ctx context.Context, doc any, fn func([]rdf.Quad) error) error {
+//
+// fn also receives the subject of the top-level node object (the zero
+// Term when the document has none).
+func (p *Processor) ToRDFFunc(ctx context.Context, doc any, fn func(quads []rdf.Quad, root rdf.Term) error) error {
 	sc, _ := p.scratch.Get().(*rdfScratch)
 	if sc == nil {
 		sc = &rdfScratch{seen: make(map[uint64]int32, 32), out: make([]rdf.Quad, 0, 64)}
@@ -57,7 +60,7 @@ func (p *Processor) ToRDFFunc(ctx context.Context, doc any, fn func([]rdf.Quad) 
 	case len(w.problems) > 0:
 		err = &SafeModeError{Problems: w.problems}
 	default:
-		err = fn(w.out)
+		err = fn(w.out, w.root)
 	}
 	if cap(w.out) <= maxScratchQuads {
 		clear(w.seen)
@@ -109,6 +112,13 @@ type walker struct {
 	problems []Problem
 	path     []pathSeg
 	steps    int
+	// root is the subject of the top-level node object.
+	root rdf.Term
+	// nodes records, in strict mode, the IRI nodes described so far.
+	nodes map[nodeKey]nodeSeen
+	// embedded counts the embedded documents the walk is inside (strict
+	// mode).
+	embedded int
 }
 
 type pathSeg struct {
@@ -257,8 +267,16 @@ func (w *walker) nodeTerm(iri, orig string, reason error) (rdf.Term, bool) {
 	case iri == "":
 		w.problem(reason, orig, "does not expand to an IRI")
 	case strings.HasPrefix(iri, "_:"):
+		if w.p.strict != nil {
+			w.problem(ErrStrictForm, orig, "a blank node identifier")
+			return rdf.Term{}, false
+		}
 		return w.blankFor(iri), true
 	case validIRI(iri):
+		if w.p.strict != nil && iri != orig {
+			w.problem(ErrStrictForm, orig, "an IRI written in a form that expands to "+iri)
+			return rdf.Term{}, false
+		}
 		return rdf.Term{Kind: rdf.IRI, Value: iri}, true
 	case hasScheme(iri):
 		w.problem(ErrInvalidIRI, orig, "")
@@ -440,7 +458,14 @@ func (w *walker) scalar(a *activeCtx, def *termDef, v any) (rdf.Term, kind) {
 	}
 	if s, ok := v.(string); ok && (typ == "@id" || typ == "@vocab") {
 		iri := a.expandIRI(s, true, typ == "@vocab")
-		t, ok := w.nodeTerm(iri, s, ErrInvalidID)
+		orig := s
+		if typ == "@vocab" && w.p.strict != nil {
+			if !w.strictVocab(a, s, iri) {
+				return rdf.Term{}, kNone
+			}
+			orig = iri
+		}
+		t, ok := w.nodeTerm(iri, orig, ErrInvalidID)
 		if !ok {
 			return t, kNone
 		}
@@ -566,6 +591,10 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 	// Step 9: embedded context.
 	if lc, ok := m["@context"]; ok {
 		w.push("@context")
+		if w.p.strict != nil && !w.strictContext(lc, root, prop.term) {
+			w.pop()
+			return kNone
+		}
 		na, err := w.process(a, lc, w.p.opts.Base, nil, false, true, true)
 		if err != nil {
 			w.ctxErr(err)
@@ -627,6 +656,14 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 			e.def = a.terms[k]
 			e.iri = a.expandIRI(k, false, true)
 		}
+		if w.p.strict != nil {
+			w.push(k)
+			ok := w.strictKey(&e)
+			w.pop()
+			if !ok {
+				continue
+			}
+		}
 		es = append(es, e)
 	}
 	slices.SortFunc(es, func(x, y entry) int { return strings.Compare(x.key, y.key) })
@@ -658,6 +695,9 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 		}
 	}
 
+	if w.p.strict != nil {
+		w.strictKeywords(es, valueAt >= 0, prop)
+	}
 	// List and set items are expanded for the active property as defined
 	// in the active context now in force (which may have been reverted).
 	if prop.term != "" {
@@ -726,6 +766,12 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 	}
 	if !haveSubj {
 		subj = w.freshBlank()
+	}
+	if root {
+		w.root = subj
+	}
+	if w.p.strict != nil && w.embedded == 0 && (len(es) > 1 || len(es) == 1 && idAt < 0) {
+		w.strictNode(subj, graph, w.p.strict.noMerge[prop.term])
 	}
 	typ := rdf.Term{Kind: rdf.IRI, Value: rdfType}
 	for _, e := range es {
@@ -856,6 +902,9 @@ func (w *walker) checkPredicate(key, iri string) bool {
 
 func (w *walker) typeQuad(typeScoped *activeCtx, t string, subj, pred, graph rdf.Term) {
 	iri := typeScoped.expandIRI(t, true, true)
+	if w.p.strict != nil && !w.strictVocab(typeScoped, t, iri) {
+		return
+	}
 	switch {
 	case strings.HasPrefix(iri, "_:"):
 		w.quad(subj, pred, w.blankFor(iri), graph)
@@ -1068,6 +1117,10 @@ func (w *walker) propertyValue(a *activeCtx, key string, def *termDef, iri strin
 	}
 	s := sink{mode: sinkProp, subj: subj, pred: rdf.Term{Kind: rdf.IRI, Value: iri}, graph: graph, reverse: reverse}
 	prop := propRef{term: key, def: def}
+	if w.p.strict != nil && w.p.strict.embedded[key] {
+		w.embedded++
+		defer func() { w.embedded-- }()
+	}
 	if def != nil && def.typ == "@json" {
 		if t, k := w.jsonLiteral(v); k != kNone {
 			w.emit(&s, t)
