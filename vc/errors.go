@@ -25,6 +25,14 @@ var (
 	// ErrJSONLD: the document is not valid JSON-LD (bad context, protected
 	// term redefinition, colliding keywords, ...).
 	ErrJSONLD = errors.New("vc: invalid JSON-LD")
+	// ErrStrictForm: the document is valid JSON-LD but not in the strict
+	// compact form, in which the members a program reads are exactly the
+	// statements that are signed (an IRI or compact IRI as a key, an
+	// inline context, @nest, a keyword alias, a blank node id, a value in
+	// another shape than its term expects, a node described twice, ...),
+	// or the signed graph disagrees with a member. It is a safe-mode
+	// problem kind: errors.Is(err, ErrSafeMode) holds too.
+	ErrStrictForm = errors.New("vc: JSON-LD form not allowed (what is read could differ from what is signed)")
 	// ErrCanonicalizationLimit: RDFC-1.0 gave up on a graph whose
 	// canonicalization needs more work than allowed (a poison graph).
 	ErrCanonicalizationLimit = errors.New("vc: canonicalization work limit exceeded")
@@ -73,7 +81,8 @@ type Problem struct {
 	Path string
 	// Term is the property name or value concerned, when there is one.
 	Term string
-	// Kind is ErrUndefinedTerm, ErrRelativeIRI, ErrInvalidValue or ErrJSONLD.
+	// Kind is ErrUndefinedTerm, ErrRelativeIRI, ErrInvalidValue,
+	// ErrStrictForm or ErrJSONLD.
 	Kind error
 	// Reason says what is wrong in words.
 	Reason string

@@ -33,10 +33,36 @@ type ProcessorOptions struct {
 	// internal/rdfc); zero means its default, generous for real credentials
 	// and fatal to poison graphs.
 	CanonicalizationWork int
+	// AllowInlineContexts admits context objects in @context (the other
+	// rules of the strict compact form stay on, see [Processor]).
+	AllowInlineContexts bool
 }
 
-// Processor turns JSON-LD documents into RDF and canonical N-Quads, offline
-// and always in safe mode. It is safe for concurrent use.
+// Processor turns JSON-LD documents into RDF and canonical N-Quads, offline,
+// always in safe mode and in the strict compact form. It is safe for
+// concurrent use.
+//
+// The strict compact form makes the JSON members a program reads the same
+// as the graph a Data Integrity proof signs. JSON-LD has many spellings of
+// one graph; a verifier that reads "validUntil" or "credentialStatus" from
+// the JSON would miss the same statement written under its IRI, through an
+// alias of an inline context or inside an @nest wrapper, while the
+// signature still verifies. So every key must be a term that the
+// (embedded) contexts define: no absolute or compact IRI as a key, no
+// keyword other than @context as a key, no alias other than id and type,
+// no @nest; @context holds context URLs only (inline context objects only
+// with [ProcessorOptions.AllowInlineContexts]) and appears below the top
+// level only in embedded credentials and proofs; ids and IRI values are
+// written as the IRI they mean (no compact IRIs, no blank node ids); types
+// are terms where a term exists; the security members (issuer, validity
+// dates, status, subject, schema, refresh, endorsements, proof options,
+// status entry members, recipient identifiers) are pinned to their IRIs and
+// single-valued ones take no arrays; the credential and its status entries,
+// subjects, schemas, refresh services and proofs are not described a
+// second time by another object with the same id; and the graph that is
+// produced is read back for the top-level security members and must
+// agree with the JSON. Each violation is a problem of kind [ErrStrictForm]
+// with its JSON path.
 type Processor struct {
 	loader   DocumentLoader
 	maxLoads int
@@ -65,13 +91,14 @@ func NewProcessor(o *ProcessorOptions) *Processor {
 		p.maxQuads = DefaultMaxQuads
 	}
 	loader := p.loader
+	strict := strictRules(opt.AllowInlineContexts)
 	p.native = jsonld.NewProcessor(jsonld.LoaderFunc(func(ctx context.Context, u string) (any, error) {
 		d, err := loader.LoadDocument(ctx, u)
 		if err != nil {
 			return nil, err
 		}
 		return d.Document, nil
-	}), &jsonld.Options{MaxQuads: p.maxQuads, MaxContexts: p.maxLoads})
+	}), &jsonld.Options{MaxQuads: p.maxQuads, MaxContexts: p.maxLoads, Strict: strict})
 	return p
 }
 
@@ -150,7 +177,12 @@ func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) er
 	}
 	if !p.goldOnly {
 		var fnErr error
-		err := p.native.ToRDFFunc(ctx, doc, func(q []rdf.Quad) error {
+		err := p.native.ToRDFFunc(ctx, doc, func(q []rdf.Quad, root rdf.Term) error {
+			if m, ok := doc.(map[string]any); ok {
+				if fnErr = readBack(m, q, root); fnErr != nil {
+					return fnErr
+				}
+			}
 			fnErr = fn(q)
 			return fnErr
 		})
@@ -159,11 +191,14 @@ func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) er
 			return nil
 		case fnErr != nil:
 			return fnErr
-		case !errors.Is(err, jsonld.ErrUnsupported):
-			return nativeError(err)
+		case errors.Is(err, jsonld.ErrUnsupported):
+			// No fallback to another processor: the strict compact form
+			// is checked by this engine, and a document it cannot read is
+			// not in that form.
+			return &SafeModeError{Problems: []Problem{{Path: unsupportedPath(err), Kind: ErrStrictForm,
+				Reason: strings.TrimPrefix(err.Error(), "jsonld: ")}}}
 		}
-		// A feature the native engine does not implement: json-gold, in
-		// safe mode with our loader, is complete for these.
+		return nativeError(err)
 	}
 	quads, err := goldToRDF(ctx, p.loader, doc, p.maxLoads)
 	if err != nil {
@@ -222,6 +257,8 @@ func nativeError(err error) error {
 
 func problemKind(reason error) error {
 	switch {
+	case errors.Is(reason, jsonld.ErrStrictForm):
+		return ErrStrictForm
 	case errors.Is(reason, jsonld.ErrUndefinedTerm), errors.Is(reason, jsonld.ErrUndefinedType):
 		return ErrUndefinedTerm
 	case errors.Is(reason, jsonld.ErrRelativeIRI), errors.Is(reason, jsonld.ErrInvalidIRI):
