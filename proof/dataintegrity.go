@@ -141,6 +141,9 @@ func (d *Diagnostics) Message() []byte {
 type canonicalCache struct {
 	unsecured []byte
 	docHash   map[keyKind][]byte
+	// jcsChecked: the shared unsecured document passed the JSON-LD check
+	// of the JCS suites.
+	jcsChecked bool
 }
 
 // newHash returns the hash of the suite for a key kind.

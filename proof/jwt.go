@@ -392,6 +392,12 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 	if !verifySignature(pub, []byte(token[:len(parts[0])+1+len(parts[1])]), sig) {
 		return c, errorf(ErrSignatureInvalid, nil, "JWS signature does not verify")
 	}
+	// The signature covers the bytes, but the credential means its
+	// JSON-LD graph: the payload must be in the strict compact form, so
+	// that the members read from it are what a JSON-LD reader sees.
+	if err := processorOr(v.Processor).Check(ctx, c.Document()); err != nil {
+		return c, errorf(ErrInvalidDocument, err, "JSON-LD")
+	}
 	return c, v.checkClaims(c, claims)
 }
 

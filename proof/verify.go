@@ -370,6 +370,13 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	}
 	var msg []byte
 	if s.jcs {
+		// JCS signs the JSON, but the credential means its JSON-LD graph:
+		// both must be in the strict compact form, so that every member
+		// read here means what a JSON-LD reader sees (the RDFC suites get
+		// this from canonicalization itself).
+		if err := jcsStrict(ctx, proc, unsecured, config, cache); err != nil {
+			return fail(errorf(ErrMalformedProof, err, "JSON-LD"))
+		}
 		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
 		if err != nil {
 			return fail(errorf(ErrMalformedProof, err, "canonicalization"))
@@ -503,4 +510,20 @@ func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relatio
 		return nil, errorf(ErrKeyNotFound, err, "key material of %q", vmURL)
 	}
 	return &resolvedKey{pub: pub, controller: controller}, nil
+}
+
+// jcsStrict checks the unsecured document (once per call, when it is the
+// shared one) and the proof configuration of a JCS suite in JSON-LD safe
+// mode and the strict compact form.
+func jcsStrict(ctx context.Context, proc *vc.Processor, unsecured, config map[string]any, cache *canonicalCache) error {
+	shared := cache != nil && unsecured["proof"] == nil
+	if !shared || !cache.jcsChecked {
+		if err := proc.Check(ctx, unsecured); err != nil {
+			return err
+		}
+		if shared {
+			cache.jcsChecked = true
+		}
+	}
+	return proc.Check(ctx, config)
 }
