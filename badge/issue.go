@@ -290,6 +290,12 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 	if err := vc.CheckDataModel(cred); err != nil {
 		problems = append(problems, err)
 	}
+	if _, has := cred.Document()["proof"]; has {
+		// Signing would make the caller's proof part of a proof set the
+		// issuer vouches for (and a proof chain could name it).
+		problems = append(problems, FieldError{Path: "$.proof",
+			Err: fmt.Errorf("%w: the credential already carries a proof: issue an unsigned credential", ErrInvalidCredential)})
+	}
 	if err := i.checkBinding(cred); err != nil {
 		problems = append(problems, err)
 	}
