@@ -57,11 +57,12 @@ type ProcessorOptions struct {
 // are terms where a term exists; the security members (issuer, validity
 // dates, status, subject, schema, refresh, endorsements, proof options,
 // status entry members, recipient identifiers) are pinned to their IRIs and
-// single-valued ones take no arrays; the credential and its status entries,
-// subjects, schemas, refresh services and proofs are not described a
-// second time by another object with the same id; and the graph that is
-// produced is read back for the top-level security members and must
-// agree with the JSON. Each violation is a problem of kind [ErrStrictForm]
+// single-valued ones take no arrays (and no value objects); status
+// entries, schemas, refresh services and proofs are not described a second
+// time by another object with the same id; and the graph that is produced
+// is read back for the top-level security members, which must agree with
+// the JSON (so a second description of the credential itself cannot hide
+// a statement either). Each violation is a problem of kind [ErrStrictForm]
 // with its JSON path.
 type Processor struct {
 	loader   DocumentLoader

@@ -167,6 +167,9 @@ func (w *walker) strictKey(e *entry) bool {
 		w.problem(ErrStrictForm, k, "a term nested with @nest")
 		return false
 	}
+	if !hasScheme(e.iri) {
+		return true // undefined: a safe-mode problem of its own
+	}
 	if p := r.byKey[k]; p != nil {
 		if !slices.Contains(p.IRIs, e.iri) {
 			w.problem(ErrStrictForm, k, "expands to "+e.iri+", not the IRI this key must mean")
