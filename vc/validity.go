@@ -38,7 +38,9 @@ func (e *ValidityError) Error() string {
 func (e *ValidityError) Is(target error) bool { return target == e.Kind }
 
 // CheckValidity checks the credential's validity window (validFrom and
-// validUntil; issuanceDate and expirationDate for VC 1.1) against the clock.
+// validUntil; issuanceDate and expirationDate, the VC 1.1 names; when a
+// credential states both names of a bound, the stricter date counts)
+// against the clock.
 // A malformed date is an error matching ErrMalformed. A credential without
 // bounds is valid.
 func CheckValidity(c *Credential, o *ValidityOptions) error {
@@ -56,11 +58,14 @@ func CheckValidity(c *Credential, o *ValidityOptions) error {
 	} else if skew < 0 {
 		skew = 0
 	}
-	from, hasFrom, err := c.ValidFrom()
+	// Every bound the credential states counts, whatever its version: a
+	// credential that says both validUntil and expirationDate (its
+	// contexts define both) is valid only while both allow it.
+	from, hasFrom, err := c.bound("validFrom", "issuanceDate", true)
 	if err != nil {
 		return err
 	}
-	until, hasUntil, err := c.ValidUntil()
+	until, hasUntil, err := c.bound("validUntil", "expirationDate", false)
 	if err != nil {
 		return err
 	}
@@ -74,4 +79,25 @@ func CheckValidity(c *Credential, o *ValidityOptions) error {
 		return &ValidityError{Kind: ErrExpired, Bound: until, Now: now}
 	}
 	return nil
+}
+
+// bound returns the latest (start) or earliest (end) of the dates the
+// credential states under either key.
+func (c *Credential) bound(k1, k2 string, start bool) (time.Time, bool, error) {
+	var out time.Time
+	found := false
+	for _, k := range []string{k1, k2} {
+		t, ok, err := c.dateTime(k)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		if !ok {
+			continue
+		}
+		if !found || (start && t.After(out)) || (!start && t.Before(out)) {
+			out = t
+		}
+		found = true
+	}
+	return out, found, nil
 }
