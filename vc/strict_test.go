@@ -122,6 +122,9 @@ func TestStrictFormRefusesEverySpellingOfASecurityMember(t *testing.T) {
 		{"two validUntil values", strictBase, func(m map[string]any) {
 			m["validUntil"] = []any{m["validUntil"], "2099-01-01T00:00:00Z"}
 		}, "$.validUntil"},
+		{"status entries in a nested array", strictBase, func(m map[string]any) {
+			m["credentialStatus"] = []any{[]any{m["credentialStatus"]}}
+		}, "$.credentialStatus[0]"},
 		{"issuer as an array", strictBase, func(m map[string]any) { m["issuer"] = []any{m["issuer"], "did:example:other"} }, "$.issuer"},
 		{"inline context alias of credentialStatus", strictBase, func(m map[string]any) {
 			addCtx(map[string]any{"st": cred + "credentialStatus"})(m)

@@ -1068,6 +1068,12 @@ func (w *walker) buildList(a *activeCtx, prop propRef, v any, graph rdf.Term, de
 func (w *walker) listItem(a *activeCtx, prop propRef, it any, s *sink, graph rdf.Term, depth int) {
 	listContainer := prop.def != nil && prop.def.container&cList != 0
 	if !listContainer {
+		if _, nested := it.([]any); nested && w.p.strict != nil {
+			// JSON-LD flattens it; a reader of the JSON sees an array
+			// where it expects a value.
+			w.problem(ErrStrictForm, prop.term, "an array inside an array")
+			return
+		}
 		w.element(a, prop, it, s, graph, depth)
 		return
 	}
