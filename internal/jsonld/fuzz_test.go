@@ -207,3 +207,74 @@ func FuzzToRDF(f *testing.F) {
 		}
 	})
 }
+
+// testStrict is a strict configuration for the engine's own tests (the
+// real pin table lives in package vc).
+var testStrict = &Strict{
+	Pins: []Pin{
+		{Key: "issuer", IRIs: []string{"https://www.w3.org/2018/credentials#issuer"}, Single: true},
+		{Key: "validUntil", IRIs: []string{"https://www.w3.org/2018/credentials#validUntil"}, Single: true},
+		{Key: "credentialStatus", IRIs: []string{"https://www.w3.org/2018/credentials#credentialStatus"}},
+		{Key: "expires", IRIs: []string{"https://w3id.org/security#expiration"}, Single: true},
+	},
+	NoMerge:        []string{"credentialStatus", "proof"},
+	NestedContexts: []string{"verifiableCredential", "endorsement", "proof"},
+	Embedded:       []string{"verifiableCredential", "endorsement"},
+}
+
+// FuzzStrictOnlyRefuses: strict mode never panics and never changes the
+// dataset: a document it accepts gives exactly the quads (and top-level
+// subject) of the ordinary conversion.
+func FuzzStrictOnlyRefuses(f *testing.F) {
+	seeds := [][]byte{[]byte(obCredential)}
+	for _, src := range featureDocs {
+		seeds = append(seeds, []byte(src))
+	}
+	for i, s := range seeds {
+		f.Add(s, []byte{})
+		f.Add(s, []byte{byte(i), byte(i * 7), 3, 5, 2, 9})
+	}
+	loader := newTestLoader(f)
+	plain := NewProcessor(loader, &Options{MaxQuads: 5000})
+	strict := NewProcessor(loader, &Options{MaxQuads: 5000, Strict: testStrict})
+	f.Fuzz(func(t *testing.T, data, ops []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		doc, err := decodeNumber(data)
+		if err != nil {
+			doc, _ = decodeNumber(seeds[len(data)%len(seeds)])
+		}
+		doc = mutate(doc, ops)
+		var sq []string
+		var sroot rdf.Term
+		serr := strict.ToRDFFunc(context.Background(), doc, func(q []rdf.Quad, root rdf.Term) error {
+			for _, x := range q {
+				sq = append(sq, x.String())
+			}
+			sroot = root
+			return nil
+		})
+		if serr != nil {
+			if !strings.HasPrefix(serr.Error(), "jsonld: ") {
+				t.Fatalf("error without prefix: %v", serr)
+			}
+			return
+		}
+		var pq []string
+		var proot rdf.Term
+		perr := plain.ToRDFFunc(context.Background(), doc, func(q []rdf.Quad, root rdf.Term) error {
+			for _, x := range q {
+				pq = append(pq, x.String())
+			}
+			proot = root
+			return nil
+		})
+		if perr != nil {
+			t.Fatalf("strict mode accepted what the ordinary conversion refuses: %v", perr)
+		}
+		if !slices.Equal(sq, pq) || sroot != proot {
+			t.Fatalf("strict mode changed the dataset:\n%v\n%v", sq, pq)
+		}
+	})
+}
