@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,33 +19,12 @@ import (
 	"github.com/openbadges-go/openbadges/vc/status"
 )
 
-// Names of the files a batch writes in OUTDIR.
-const (
-	batchManifest     = "manifest.jsonl"
-	batchHeader       = "batch.json"
-	batchStatusList   = "status-list.json"
-	batchTempPrefix   = ".tmp-"
-	manifestSyncEvery = 256 // manifest lines between fsyncs (and at most a second)
-)
-
 // batchConfig holds the flags of "issue --batch".
 type batchConfig struct {
 	input, key, achievement, format, bake, statusList, outDir, issuerName string
 	hashEmail                                                             bool
 	workers                                                               int
 	progressEvery                                                         time.Duration
-}
-
-// manifestEntry is one line of OUTDIR/manifest.jsonl.
-type manifestEntry struct {
-	Row         int    `json:"row"`
-	Status      string `json:"status"` // "issued" or "failed"
-	Recipient   string `json:"recipient,omitempty"`
-	ID          string `json:"id,omitempty"`
-	File        string `json:"file,omitempty"`
-	Image       string `json:"image,omitempty"`
-	StatusIndex *int   `json:"statusIndex,omitempty"`
-	Error       string `json:"error,omitempty"`
 }
 
 // batchHeaderInfo is OUTDIR/batch.json: what the batch in OUTDIR issues. A
@@ -74,6 +50,46 @@ func allocationPath(list string) string {
 	return strings.TrimSuffix(list, ".json") + ".allocated.json"
 }
 
+// Points of a batch run at which a test may stop it (see batchHook).
+const (
+	hookReserved          = "reserved"           // a row's reservation is durable; it is not signed yet
+	hookCredentialWritten = "credential-written" // the row's credential file is in place, its baked image not yet
+	hookWritten           = "written"            // the row's files are in place; its outcome line is not written
+	hookCompleted         = "completed"          // the row's outcome line is appended
+	hookFinished          = "finished"           // the status list is written; the manifest is not compacted yet
+)
+
+// batchHook is called at the points above with the row (0 for
+// hookFinished). Only tests set one, in the context (batchHookKey): the
+// kill tests stop the process there. Production runs have none.
+type batchHook func(point string, row int)
+
+type batchHookKey struct{}
+
+func batchHookFrom(ctx context.Context) batchHook {
+	if h, ok := ctx.Value(batchHookKey{}).(batchHook); ok && h != nil {
+		return h
+	}
+	return func(string, int) {}
+}
+
+// runIssueBatch is "issue --batch". The order of durable writes for a row:
+//
+//  1. its reservation (credential id, status index, validFrom, file names)
+//     is appended to OUTDIR/manifest.jsonl and fsynced, in groups (badge.Batch
+//     calls Reserve before it signs any of them);
+//  2. the credential is signed, written to a temporary file, fsynced and
+//     renamed to OUTDIR/row-NNNNNN.json (or .jwt), then the baked image
+//     likewise;
+//  3. an "issued" line is appended; lines are fsynced in groups, after the
+//     directory (so the renames they name are durable first).
+//
+// A run resumed after a kill skips rows with an "issued" line whose files
+// are in place; a reserved row whose credential file is there is adopted
+// if the file verifies with the key and is the reserved credential (never
+// signed again), and any other reserved row is signed again with its
+// reserved id and status index. A status index named in the manifest is
+// never given to another row.
 func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	const cmd = "issue"
 	switch {
@@ -87,11 +103,12 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return usageErrorf(e, cmd, "--workers must not be negative")
 	}
 	var format badge.Format
+	ext := ".json"
 	switch c.format {
 	case "di":
 		format = badge.DataIntegrity
 	case "jwt":
-		format = badge.JWT
+		format, ext = badge.JWT, ".jwt"
 	default:
 		return usageErrorf(e, cmd, "unknown --format %q (want di or jwt)", c.format)
 	}
@@ -131,9 +148,14 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return failf(e, cmd, "achievement %s: %v", c.achievement, err)
 	}
 	var image []byte
+	imageExt := ""
 	if c.bake != "" {
 		if image, err = readInput(e, c.bake); err != nil {
 			return failf(e, cmd, "%v", err)
+		}
+		imageExt = ".svg"
+		if bytes.HasPrefix(image, []byte("\x89PNG")) {
+			imageExt = ".png"
 		}
 	}
 	total, err := in.count()
@@ -151,20 +173,46 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	out, err := openBatchDir(c.outDir, batchHeaderInfo{
 		Achievement: ach.ID, Issuer: profile.ID, Format: c.format, StatusList: listID(list),
 		HashEmail: c.hashEmail, Bake: c.bake != "",
-	}, image)
+	})
 	if err != nil {
 		return failf(e, cmd, "%v", err)
 	}
 	defer out.close()
+	if n, err := out.adoptOrphans(ctx, ext, imageExt); err != nil {
+		return failf(e, cmd, "%s: %v", c.outDir, err)
+	} else if n > 0 {
+		fmt.Fprintf(e.stderr, "openbadges issue: %d credential files in %s were not in the manifest (an interrupted earlier version); their ids and status indexes are reserved\n", n, c.outDir)
+	}
+	var store batchStore = out
 	if list != nil {
-		if err := list.MarkAllocated(out.allocated()...); err != nil {
+		n, err := carryStatusList(list, c.outDir, profile.ID)
+		if err != nil {
+			return failf(e, cmd, "%v", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(e.stderr, "openbadges issue: %d entries set in %s are kept set\n", n, filepath.Join(c.outDir, batchStatusList))
+		}
+		if err := list.MarkAllocated(store.allocated()...); err != nil {
 			return failf(e, cmd, "%s: the manifest's status indexes do not fit the list: %v", c.outDir, err)
 		}
 	}
 
-	ext := ".json"
-	if format == badge.JWT {
-		ext = ".jwt"
+	hook := batchHookFrom(ctx)
+	files := func(row int) (file, img string) {
+		if image != nil {
+			img = rowName(row) + imageExt
+		}
+		return rowName(row) + ext, img
+	}
+	entry := func(r *badge.BatchResult) manifestEntry {
+		m := manifestEntry{Row: r.Item.Row, Recipient: describeRecipient(r.Item)}
+		if res := r.Reservation; res.ID != "" {
+			m.ID, m.ValidFrom = res.ID, res.ValidFrom.UTC().Format(time.RFC3339)
+			if res.StatusIndex >= 0 {
+				m.StatusIndex = &res.StatusIndex
+			}
+		}
+		return m
 	}
 	prog := newProgressPrinter(e.stderr, c.progressEvery)
 	b := &badge.Batch{
@@ -176,16 +224,34 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		Image:       image,
 		Total:       total,
 		Progress:    prog.update,
-		Save: func(_ context.Context, r *badge.BatchResult) error {
-			name := fmt.Sprintf("row-%06d", r.Item.Row)
-			if err := writeFileAtomic(c.outDir, name+ext, r.Signed.Bytes()); err != nil {
+		Reserve: func(_ context.Context, rs []*badge.BatchResult) error {
+			ms := make([]manifestEntry, len(rs))
+			for i, r := range rs {
+				ms[i] = entry(r)
+				ms[i].File, ms[i].Image = files(r.Item.Row)
+			}
+			if err := store.reserve(ms); err != nil {
 				return err
 			}
-			if r.Baked != nil {
-				if err := writeFileAtomic(c.outDir, name+"."+strings.ToLower(r.ImageFormat.String()), r.Baked); err != nil {
+			for _, r := range rs {
+				hook(hookReserved, r.Item.Row)
+			}
+			return nil
+		},
+		Save: func(_ context.Context, r *badge.BatchResult) error {
+			file, img := files(r.Item.Row)
+			if !r.Adopted { // an adopted credential is in place already, byte for byte
+				if err := writeFileAtomic(c.outDir, file, r.Signed.Bytes()); err != nil {
 					return err
 				}
 			}
+			if r.Baked != nil {
+				hook(hookCredentialWritten, r.Item.Row)
+				if err := writeFileAtomic(c.outDir, img, r.Baked); err != nil {
+					return err
+				}
+			}
+			hook(hookWritten, r.Item.Row)
 			r.Baked = nil
 			r.Signed.JSON, r.Signed.JWT = nil, ""
 			return nil
@@ -193,9 +259,7 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	}
 	items := func(yield func(badge.BatchItem) bool) {
 		for it := range in.rows() {
-			if out.issued(it.Row) {
-				it.Issued = true
-			}
+			resumeItem(out, &it, image != nil, ext)
 			if !yield(it) {
 				return
 			}
@@ -205,24 +269,21 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		if r.Skipped {
 			return nil
 		}
-		m := manifestEntry{Row: r.Item.Row, Recipient: describeRecipient(r.Item)}
+		m := entry(r)
 		if r.Err != nil {
-			m.Status, m.Error = "failed", redact(r.Err.Error(), r.Item, c.hashEmail)
+			m.Status, m.Error = rowFailed, redact(r.Err.Error(), r.Item, c.hashEmail)
 		} else {
-			m.Status, m.ID = "issued", r.Signed.ID
-			name := fmt.Sprintf("row-%06d", r.Item.Row)
-			m.File = name + ext
-			if image != nil {
-				m.Image = name + "." + strings.ToLower(r.ImageFormat.String())
-			}
+			m.Status, m.Adopted = rowIssued, r.Adopted
+			m.File, m.Image = files(r.Item.Row)
 		}
-		if r.StatusIndex >= 0 && r.Err == nil {
-			m.StatusIndex = &r.StatusIndex
+		if err := store.complete(m); err != nil {
+			return err
 		}
-		return out.append(m)
+		hook(hookCompleted, r.Item.Row)
+		return nil
 	})
 	prog.finish(p)
-	if err := out.sync(); err != nil && runErr == nil {
+	if err := store.sync(); err != nil && runErr == nil {
 		runErr = err
 	}
 	if list != nil {
@@ -242,16 +303,53 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		}
 		return failf(e, cmd, "%v (run the same command again to resume)", runErr)
 	}
+	hook(hookFinished, 0)
 	if err := out.compact(); err != nil {
 		return failf(e, cmd, "%v", err)
 	}
 	failed := out.failed()
-	fmt.Fprintf(e.stderr, "openbadges issue: %d credentials in %s (%d issued now, %d already), %d rows failed; manifest: %s\n",
-		len(out.entries)-failed, c.outDir, p.Done, p.Skipped, failed, filepath.Join(c.outDir, batchManifest))
+	adopted := ""
+	if p.Adopted > 0 {
+		adopted = fmt.Sprintf("; %d written by an interrupted run, verified and adopted", p.Adopted)
+	}
+	fmt.Fprintf(e.stderr, "openbadges issue: %d credentials in %s (%d issued now, %d already%s), %d rows failed; manifest: %s\n",
+		out.count()-failed, c.outDir, p.Done-p.Adopted, p.Skipped, adopted, failed, filepath.Join(c.outDir, batchManifest))
 	if failed > 0 {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// resumeItem gives an input row what the manifest records for it: a row
+// issued with its files in place is skipped; a reserved row (also one
+// issued whose files are gone, or one that failed after its reservation)
+// gets its reservation and the credential file it names, if any, to be
+// adopted or signed again with the same id and status index. A reserved
+// row whose recipient is not the one in the input any more fails: its
+// reservation is never given to another learner.
+func resumeItem(out *batchDir, it *badge.BatchItem, bake bool, ext string) {
+	m, ok := out.record(it.Row)
+	switch {
+	case !ok || m.ID == "":
+		return // new, or failed before a reservation: issued afresh
+	case m.Status == rowIssued && out.inPlace(m, bake):
+		it.Issued = true
+		return
+	}
+	it.Reserved = m.reservation()
+	if it.Err != nil {
+		return
+	}
+	if got := describeRecipient(*it); m.Recipient != "" && got != m.Recipient {
+		it.Err = fmt.Errorf("credential %s was reserved for %s, but the row now names %s: the input changed since the batch began", m.ID, m.Recipient, got)
+		return
+	}
+	data, err := out.stored(rowName(it.Row) + ext)
+	if err != nil {
+		it.Err = fmt.Errorf("reading the credential stored for the row: %w", err)
+		return
+	}
+	it.Existing = data
 }
 
 func listID(l *status.List) string {
@@ -277,7 +375,7 @@ func redact(msg string, it badge.BatchItem, hashEmail bool) string {
 
 // loadStatusList reads a status list file and its allocation sidecar.
 func loadStatusList(path, issuer string) (*status.List, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +386,7 @@ func loadStatusList(path, issuer string) (*status.List, error) {
 	if got := list.Options().Issuer; got != issuer {
 		return nil, fmt.Errorf("status list %s is issued by %q, not by the key's controller %q", path, got, issuer)
 	}
-	side, err := os.ReadFile(allocationPath(path))
+	side, err := readBounded(allocationPath(path))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return list, nil
@@ -308,6 +406,78 @@ func loadStatusList(path, issuer string) (*status.List, error) {
 	return list, nil
 }
 
+// carryStatusList makes list carry what OUTDIR's own status list says. An
+// earlier run of this batch wrote it, and entries may have been set in it
+// since (a revocation with "status set"): each entry set there is set in
+// list too, and each index allocated in its allocation state stays
+// allocated, so that a resumed run never publishes a list that lifts a
+// revocation or frees an index. It returns the number of entries it set.
+func carryStatusList(list *status.List, dir, issuer string) (int, error) {
+	path := filepath.Join(dir, batchStatusList)
+	data, err := readBounded(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	prev, err := status.ParseList(data, list.Options().StatusSize, nil)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	switch {
+	case prev.Options().ID != list.Options().ID:
+		return 0, fmt.Errorf("%s is the list %q, not %q", path, prev.Options().ID, list.Options().ID)
+	case prev.Options().Issuer != issuer:
+		return 0, fmt.Errorf("%s is issued by %q, not by %q", path, prev.Options().Issuer, issuer)
+	case prev.Bitstring().Len() != list.Bitstring().Len():
+		return 0, fmt.Errorf("%s has %d entries, the list %d", path, prev.Bitstring().Len(), list.Bitstring().Len())
+	}
+	n := 0
+	for i := range prev.Bitstring().Len() {
+		was, _ := prev.Get(i)
+		now, _ := list.Get(i)
+		if was|now != now {
+			if err := list.Set(i, was|now); err != nil {
+				return 0, err
+			}
+			n++
+		}
+	}
+	side, err := readBounded(allocationPath(path))
+	if errors.Is(err, os.ErrNotExist) {
+		return n, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var st allocationState
+	if err := json.Unmarshal(side, &st); err != nil {
+		return 0, fmt.Errorf("%s: %w", allocationPath(path), err)
+	}
+	if st.List != list.Options().ID {
+		return 0, fmt.Errorf("%s is the allocation state of %q, not of %q", allocationPath(path), st.List, list.Options().ID)
+	}
+	if err := list.MarkAllocated(st.Allocated...); err != nil {
+		return 0, fmt.Errorf("%s: %w", allocationPath(path), err)
+	}
+	return n, nil
+}
+
+// readBounded reads a file of at most maxInputBytes.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInputBytes+1))
+	if err == nil && len(b) > maxInputBytes {
+		err = fmt.Errorf("%s is larger than %d bytes", path, maxInputBytes)
+	}
+	return b, err
+}
+
 // saveStatusList writes the re-signed list and its allocation state into
 // dir.
 func saveStatusList(ctx context.Context, dir string, list *status.List, key proof.Key) error {
@@ -324,219 +494,4 @@ func saveStatusList(ctx context.Context, dir string, list *status.List, key proo
 		return err
 	}
 	return writeFileAtomic(dir, batchStatusList, append(signed, '\n'))
-}
-
-// writeFileAtomic writes data to dir/name through a synced temporary file
-// and a rename, so that name never holds a partial file.
-func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, batchTempPrefix+name+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
-
-// batchDir is an OUTDIR being filled: its manifest, read back on resume
-// and appended to.
-type batchDir struct {
-	dir      string
-	bake     bool
-	manifest *os.File
-	entries  map[int]manifestEntry // last entry per row
-	done     map[int]bool          // rows issued by an earlier run, files in place
-	pending  int
-	lastSync time.Time
-}
-
-// openBatchDir creates or reopens OUTDIR: it checks that an existing batch
-// there issues the same thing, removes temporary files left by a killed
-// run, reads the manifest (dropping a torn last line) and opens it for
-// appending.
-func openBatchDir(dir string, h batchHeaderInfo, image []byte) (*batchDir, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	hb, _ := json.MarshalIndent(h, "", "  ")
-	hb = append(hb, '\n')
-	switch old, err := os.ReadFile(filepath.Join(dir, batchHeader)); {
-	case errors.Is(err, os.ErrNotExist):
-		if err := writeFileAtomic(dir, batchHeader, hb); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, err
-	default:
-		var prev batchHeaderInfo
-		if err := json.Unmarshal(old, &prev); err != nil || prev != h {
-			return nil, fmt.Errorf("%s holds another batch (see %s: achievement, issuer, format, status list, --hash-email and --bake must match to resume); use another -o", dir, batchHeader)
-		}
-	}
-	tmps, _ := filepath.Glob(filepath.Join(dir, batchTempPrefix+"*"))
-	for _, t := range tmps {
-		os.Remove(t)
-	}
-	d := &batchDir{dir: dir, bake: image != nil, entries: map[int]manifestEntry{}, done: map[int]bool{}, lastSync: time.Now()}
-	f, err := os.OpenFile(filepath.Join(dir, batchManifest), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	good, err := d.readManifest(f)
-	if err == nil {
-		err = f.Truncate(good)
-	}
-	if err == nil {
-		_, err = f.Seek(good, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, batchManifest), err)
-	}
-	d.manifest = f
-	for row, m := range d.entries {
-		if m.Status == "issued" && d.inPlace(m) {
-			d.done[row] = true
-		}
-	}
-	return d, nil
-}
-
-// readManifest reads the entries and returns the length of the part made of
-// complete, valid lines: a line cut by a kill is dropped (its row is
-// redone).
-func (d *batchDir) readManifest(f *os.File) (int64, error) {
-	r := bufio.NewReader(f)
-	var good int64
-	for {
-		line, err := r.ReadBytes('\n')
-		if err == io.EOF {
-			return good, nil // a last line without '\n' is torn
-		}
-		if err != nil {
-			return 0, err
-		}
-		var m manifestEntry
-		if json.Unmarshal(bytes.TrimSpace(line), &m) != nil || m.Row <= 0 {
-			return good, nil
-		}
-		d.entries[m.Row] = m
-		good += int64(len(line))
-	}
-}
-
-// inPlace reports whether an issued entry's files exist and are not empty.
-func (d *batchDir) inPlace(m manifestEntry) bool {
-	names := []string{m.File}
-	if d.bake {
-		names = append(names, m.Image)
-	}
-	for _, n := range names {
-		if n == "" || filepath.Base(n) != n {
-			return false
-		}
-		st, err := os.Stat(filepath.Join(d.dir, n))
-		if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func (d *batchDir) issued(row int) bool { return d.done[row] }
-
-// allocated returns every status index the manifest records, issued or not
-// (an index that reached a manifest may have reached a credential).
-func (d *batchDir) allocated() []int {
-	var out []int
-	for _, m := range d.entries {
-		if m.StatusIndex != nil {
-			out = append(out, *m.StatusIndex)
-		}
-	}
-	return out
-}
-
-func (d *batchDir) failed() int {
-	n := 0
-	for _, m := range d.entries {
-		if m.Status != "issued" {
-			n++
-		}
-	}
-	return n
-}
-
-// append writes one manifest line; it is called after the row's files are
-// in place. The manifest is synced every manifestSyncEvery lines or every
-// second, after the directory (so that the renames it records are durable
-// first).
-func (d *batchDir) append(m manifestEntry) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	if _, err := d.manifest.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	d.entries[m.Row] = m
-	d.pending++
-	if d.pending >= manifestSyncEvery || time.Since(d.lastSync) > time.Second {
-		return d.sync()
-	}
-	return nil
-}
-
-func (d *batchDir) sync() error {
-	if d.pending == 0 {
-		return nil
-	}
-	syncDir(d.dir)
-	d.pending, d.lastSync = 0, time.Now()
-	return d.manifest.Sync()
-}
-
-// syncDir makes renames in dir durable where the platform allows it.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		_ = f.Sync() // not supported everywhere (Windows); the rename still happened
-		f.Close()
-	}
-}
-
-// compact rewrites the manifest with one line per row, in row order.
-func (d *batchDir) compact() error {
-	var b bytes.Buffer
-	for _, row := range slices.Sorted(maps.Keys(d.entries)) {
-		line, err := json.Marshal(d.entries[row])
-		if err != nil {
-			return err
-		}
-		b.Write(line)
-		b.WriteByte('\n')
-	}
-	syncDir(d.dir)
-	if err := writeFileAtomic(d.dir, batchManifest, b.Bytes()); err != nil {
-		return err
-	}
-	syncDir(d.dir)
-	return nil
-}
-
-func (d *batchDir) close() {
-	if d.manifest != nil {
-		d.manifest.Close()
-	}
 }
