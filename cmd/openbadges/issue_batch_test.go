@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,6 +85,7 @@ func (f *batchFixture) csvRows(t testing.TB, n int, extra ...string) string {
 	return p
 }
 
+// readManifest returns every line of OUTDIR's manifest.
 func readManifest(t testing.TB, dir string) []manifestEntry {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, batchManifest))
@@ -98,10 +100,29 @@ func readManifest(t testing.TB, dir string) []manifestEntry {
 	return out
 }
 
+// manifestRows returns each row's state as a resumed run sees it: the last
+// outcome, with the row's reservation (id, status index, validFrom).
+func manifestRows(t testing.TB, dir string) map[int]manifestEntry {
+	t.Helper()
+	rows := map[int]manifestEntry{}
+	for _, m := range readManifest(t, dir) {
+		if prev, ok := rows[m.Row]; ok && prev.ID != "" {
+			if m.ID == "" {
+				m.ID, m.StatusIndex, m.ValidFrom = prev.ID, prev.StatusIndex, prev.ValidFrom
+			}
+			require.Equal(t, prev.ID, m.ID, "row %d: one reservation", m.Row)
+			require.Equal(t, prev.StatusIndex, m.StatusIndex, "row %d: one status index", m.Row)
+		}
+		rows[m.Row] = m
+	}
+	return rows
+}
+
 // checkBatch checks a completed OUTDIR: one manifest line per row in row
 // order, every issued credential (and baked image) verifies against the
-// written status list, ids and status indexes unique. It returns the
-// entries by row.
+// written status list and is the one the manifest names, credential ids
+// and status indexes unique (in the manifest and in the files), every
+// index allocated. It returns the entries by row.
 func checkBatch(t *testing.T, out string, rows int, jwt bool) map[int]manifestEntry {
 	t.Helper()
 	ctx := context.Background()
@@ -150,6 +171,10 @@ func checkBatch(t *testing.T, out string, rows int, jwt bool) map[int]manifestEn
 				if assert.NoError(t, err, "row %d %s", m.Row, name) {
 					mu.Lock()
 					assert.Equal(t, m.ID, res.Credential.ID(), "row %d", m.Row)
+					st := res.Credential.Statuses()
+					if assert.Len(t, st, 1, "row %d", m.Row) {
+						assert.Equal(t, strconv.Itoa(*m.StatusIndex), st[0]["statusListIndex"], "row %d %s: the manifest's status index", m.Row, name)
+					}
 					mu.Unlock()
 				}
 			}
@@ -363,10 +388,11 @@ func otherList(t *testing.T, f *batchFixture) string {
 }
 
 // TestIssueBatchResumeAfterCancel interrupts a batch half-way (as SIGINT
-// does), damages OUTDIR as a kill could (a torn manifest line, a
-// credential file lost), and re-runs: every row ends up issued exactly
-// once, rows recorded before the interruption keep their credential, and
-// the status list allocation survives.
+// does), damages OUTDIR (a torn manifest line, a credential file lost),
+// and re-runs: every row ends up issued exactly once, every row reserved
+// before the interruption keeps its credential id and status index (the
+// one whose file was lost is signed again with them), and the status list
+// allocation survives.
 func TestIssueBatchResumeAfterCancel(t *testing.T) {
 	f := newBatchFixture(t)
 	const n = 200
@@ -394,9 +420,15 @@ func TestIssueBatchResumeAfterCancel(t *testing.T) {
 	require.NotEmpty(t, first)
 	require.Less(t, len(first), n, "interrupted before the end")
 
-	// Damage: lose the last recorded credential file, and tear the
-	// manifest's last line.
-	lost := first[len(first)-1]
+	// Damage: lose the last credential file recorded as issued, and tear
+	// the manifest's last line.
+	var lost manifestEntry
+	for _, m := range first {
+		if m.Status == rowIssued {
+			lost = m
+		}
+	}
+	require.NotEmpty(t, lost.File)
 	require.NoError(t, os.Remove(filepath.Join(out, lost.File)))
 	mf, err := os.OpenFile(filepath.Join(out, batchManifest), os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
@@ -407,29 +439,40 @@ func TestIssueBatchResumeAfterCancel(t *testing.T) {
 	code, _, stderr := runCmd(args...)
 	require.Equal(t, exitOK, code, stderr)
 	byRow := checkBatch(t, out, n, false)
-	for _, m := range first[:len(first)-1] {
-		assert.Equal(t, m.ID, byRow[m.Row].ID, "row %d was not issued again", m.Row)
-		assert.Equal(t, *m.StatusIndex, *byRow[m.Row].StatusIndex)
+	for _, m := range first {
+		if m.ID == "" {
+			continue
+		}
+		assert.Equal(t, m.ID, byRow[m.Row].ID, "row %d keeps its credential id", m.Row)
+		assert.Equal(t, *m.StatusIndex, *byRow[m.Row].StatusIndex, "row %d keeps its status index", m.Row)
 	}
-	assert.NotEqual(t, lost.ID, byRow[lost.Row].ID, "the row whose file was lost is issued again")
-	assert.NotEqual(t, *lost.StatusIndex, *byRow[lost.Row].StatusIndex, "with a fresh index; the old one stays allocated")
+	assert.Equal(t, lost.ID, byRow[lost.Row].ID, "the row whose file was lost is signed again with the same id")
+	assert.Equal(t, *lost.StatusIndex, *byRow[lost.Row].StatusIndex, "and the same status index")
+	assert.FileExists(t, filepath.Join(out, lost.File))
 	left, _ := filepath.Glob(filepath.Join(out, batchTempPrefix+"*"))
 	assert.Empty(t, left, "no temporary files left")
 }
 
 // TestIssueBatchHelperProcess runs the command line given in
-// OPENBADGES_BATCH_ARGS (for TestIssueBatchKill); otherwise it does
-// nothing.
+// OPENBADGES_BATCH_ARGS (for the kill tests); otherwise it does nothing.
+// With OPENBADGES_BATCH_KILL=POINT:N it kills itself with SIGKILL the N-th
+// time the batch reaches POINT (a batchHook point).
 func TestIssueBatchHelperProcess(t *testing.T) {
 	args := os.Getenv("OPENBADGES_BATCH_ARGS")
 	if args == "" {
 		t.Skip("helper process")
 	}
-	os.Exit(run(context.Background(), &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, strings.Split(args, "\x1f")))
+	ctx := context.Background()
+	if spec := os.Getenv("OPENBADGES_BATCH_KILL"); spec != "" {
+		ctx = withKillAt(ctx, spec)
+	}
+	os.Exit(run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, strings.Split(args, "\x1f")))
 }
 
-// TestIssueBatchKill kills a batch process with SIGKILL part-way, then
-// resumes it in-process: the union has every row once and verifies.
+// TestIssueBatchKill kills a batch process with SIGKILL part-way (at
+// whatever point it has reached), then resumes it in-process: the union
+// has every row once and verifies, every reservation is kept and every
+// credential file written before the kill is kept byte for byte.
 func TestIssueBatchKill(t *testing.T) {
 	f := newBatchFixture(t)
 	const n = 200
@@ -438,19 +481,12 @@ func TestIssueBatchKill(t *testing.T) {
 	args := []string{"issue", "--batch", in, "--key", f.key, "--achievement", f.achievement,
 		"--status-list", f.list, "--bake", f.png, "--format", "jwt", "-o", out}
 	killBatch(t, out, n/3, args)
-	first := readManifest(t, out)
-	require.Less(t, len(first), n)
+	before := snapshotBatch(t, out)
+	require.Less(t, before.issued, n)
 
 	code, _, stderr := runCmd(args...)
 	require.Equal(t, exitOK, code, stderr)
-	byRow := checkBatch(t, out, n, true)
-	kept := 0
-	for _, m := range first {
-		if byRow[m.Row].ID == m.ID {
-			kept++
-		}
-	}
-	assert.GreaterOrEqual(t, kept, len(first)-1, "rows recorded before the kill are not issued again (a torn last line aside)")
+	checkResumed(t, before, checkBatch(t, out, n, true), out)
 }
 
 // killBatch starts the batch in a child process and SIGKILLs it once at
@@ -512,11 +548,12 @@ func TestIssueBatchLong(t *testing.T) {
 
 			resumed := filepath.Join(f.dir, format+"-resumed")
 			killBatch(t, resumed, n/2, args(resumed))
-			first := readManifest(t, resumed)
-			t.Logf("%s: killed after %d manifest lines", format, len(first))
+			before := snapshotBatch(t, resumed)
+			t.Logf("%s: killed with %d rows reserved, %d issued, %d credential files", format, len(before.rows), before.issued, len(before.files))
 			code, _, stderr = runCmd(args(resumed)...)
 			require.Equal(t, exitInvalid, code, stderr)
 			byRow := checkBatch(t, resumed, n+len(bad), format == "jwt")
+			checkResumed(t, before, byRow, resumed)
 			failed := 0
 			for _, m := range byRow {
 				if m.Status != "issued" {
