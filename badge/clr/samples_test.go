@@ -56,8 +56,12 @@ func TestValidatorSamples(t *testing.T) {
 			badge.CheckValidity: P, clr.CheckCredentials: P, clr.CheckAssociations: P}},
 		{file: "clr-vector-signed.json", verified: true, nested: 1, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckProof: P, badge.CheckIssuer: P, clr.CheckCredentials: P, clr.CheckAssociations: P}},
+		// The JWS signature verifies, but the payload's draft context is
+		// not embedded, so what it says as JSON-LD (and whether it is in
+		// the strict compact form) cannot be established: the proof check
+		// fails too since the strict form applies to VC-JWT payloads.
 		{file: "simple.jwt", nested: 1, want: map[badge.CheckID]badge.CheckStatus{
-			badge.CheckContext: F, badge.CheckProof: P, badge.CheckIssuer: P, clr.CheckCredentials: F}},
+			badge.CheckContext: F, badge.CheckProof: F, clr.CheckCredentials: F}},
 		{file: "complex.json", nested: 6, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckSchema: P, badge.CheckProof: F, badge.CheckIssuer: F, clr.CheckAssociations: F}},
 		{file: "complex.json", lenient: true, skipBinding: true, nested: 6, want: map[badge.CheckID]badge.CheckStatus{
