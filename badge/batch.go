@@ -97,7 +97,10 @@ type Batch struct {
 	// emit. Store the credential there (files, a database): the storage
 	// work then runs in parallel, and emit, which runs in order, only
 	// records that it is done. An error from Save becomes the result's
-	// error. Save may clear Signed and Baked to release memory early.
+	// error. Save may clear Signed and Baked to release memory early. An
+	// adopted credential (BatchResult.Adopted) is Item.Existing, already
+	// stored: Save need not write it again (Baked, when set, is baked
+	// anew).
 	Save func(ctx context.Context, r *BatchResult) error
 
 	// Progress, when set, is called after each result is emitted and once
