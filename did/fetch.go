@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/openbadges-go/openbadges/internal/budget"
 )
 
 // Defaults for the network settings of [WebResolver], [HTTPSResolver] and
@@ -78,6 +80,13 @@ func newFetcher(s netSettings) *fetcher {
 // on the connection actually dialled, so DNS rebinding cannot bypass it,
 // and environment proxies are disabled; any other transport gets a weaker
 // DNS check before each request. Refusals match [ErrAddressNotAllowed].
+//
+// Every request is also charged to the verification budget its context
+// carries, if any (badge.Budget: fetches, bytes, time), whatever
+// allowPrivate says; a request beyond the budget is refused with
+// [ErrBudgetExceeded], and a GET repeated within one verification (same
+// URL, same Accept header) is answered from the budget's memo without a
+// second fetch.
 func GuardedClient(base *http.Client, maxRedirects int, allowPrivate bool) *http.Client {
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
@@ -91,6 +100,11 @@ func GuardedClient(base *http.Client, maxRedirects int, allowPrivate bool) *http
 	if !allowPrivate {
 		c.Transport = guardTransport(c.Transport)
 	}
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c.Transport = &budgetTransport{next: next}
 	inner := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects {
@@ -269,6 +283,11 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string) ([]byte, error
 		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
 	}
 	defer resp.Body.Close()
+	if err := ctx.Err(); err != nil {
+		// net/http may return an answer that raced the deadline; it is
+		// not taken (a timeout is a timeout, whatever arrived with it).
+		return nil, fmt.Errorf("%w: %w", ErrFetch, budget.Wrap(ctx, err))
+	}
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		return nil, fmt.Errorf("%w: HTTP %d", ErrNotFound, resp.StatusCode)
