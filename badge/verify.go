@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/vc"
@@ -124,6 +125,12 @@ type VerifierOptions struct {
 	MaxEndorsementDepth int
 	// MaxInputBytes bounds the input (0: DefaultMaxInputBytes).
 	MaxInputBytes int64
+	// Budget bounds the fetches, bytes, time and credentials of one
+	// verification, everything it verifies in turn included (the zero
+	// value: the defaults, 32 fetches, 4 MiB, 30 s, 64 credentials). A
+	// verification that reaches a limit fails with ErrBudgetExceeded on
+	// the check that hit it.
+	Budget Budget
 }
 
 // Verifier runs the Open Badges 3.0 verification algorithm. Build it with
@@ -151,6 +158,9 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 	}
 	if o.MaxEndorsementDepth == 0 {
 		v.o.MaxEndorsementDepth = DefaultMaxEndorsementDepth
+	}
+	if err := o.Budget.validate(); err != nil {
+		return nil, err
 	}
 	v.proc = o.Processor
 	if v.proc == nil {
@@ -220,6 +230,10 @@ func (v *Verifier) VerifyReader(ctx context.Context, r io.Reader) (*Verification
 }
 
 // VerifyWith is Verify with per-call options.
+//
+// The verification runs within the verifier's [Budget], or within the
+// budget ctx already carries (an enclosing verification's, or one from
+// [WithBudget]), which it shares.
 func (v *Verifier) VerifyWith(ctx context.Context, data []byte, o *VerifyOptions) (*VerificationResult, error) {
 	if ctx == nil {
 		return nil, errors.New("badge: nil context")
@@ -228,7 +242,14 @@ func (v *Verifier) VerifyWith(ctx context.Context, data []byte, o *VerifyOptions
 	if o != nil {
 		opt = *o
 	}
+	ctx, b, owner, cancel := v.startBudget(ctx)
+	defer cancel()
 	r := v.run(ctx, data, &opt, 0, true)
+	if err := b.Err(); owner && err != nil && r.Verified {
+		// Fail closed: a plug-in swallowed the error of a spent budget.
+		r.Checks = append(r.Checks, Check{ID: CheckBudget, Status: Failed, Err: err, Detail: "the verification reached its budget"})
+		r.Verified = false
+	}
 	return r, r.err()
 }
 
@@ -242,12 +263,30 @@ func (r *VerificationResult) err() error {
 
 // run is the pipeline. depth counts endorsement recursion; refresh says
 // whether a refresh may still be tried.
+//
+// Every credential it verifies is charged to the budget ctx carries, and
+// nothing is fetched for the credential's status, refresh or endorsements
+// unless its own proof and issuer binding verified.
 func (v *Verifier) run(ctx context.Context, data []byte, o *VerifyOptions, depth int, refresh bool) *VerificationResult {
 	r := &VerificationResult{}
 	add := func(id CheckID, st CheckStatus, err error, detail string) {
+		if err != nil {
+			// A context error caused by the budget's deadline is the
+			// budget's; and a budget error fails its check, whatever the
+			// check's usual severity (fail closed).
+			err = budget.Wrap(ctx, err)
+			if st == Warning && errors.Is(err, ErrBudgetExceeded) {
+				st = Failed
+			}
+		}
 		r.Checks = append(r.Checks, Check{ID: id, Status: st, Err: err, Detail: detail})
 	}
 	defer func() { r.Verified = len(r.Failed()) == 0 }()
+
+	if err := budget.From(ctx).Credential(); err != nil {
+		add(CheckParse, Failed, err, "not verified: the verification's budget of credentials is spent")
+		return r
+	}
 
 	// 1. parse: detect the format, unbake, decode the JWT payload.
 	cred, token, err := v.parse(data, r)
@@ -765,8 +804,8 @@ func (v *Verifier) tryRefresh(ctx context.Context, c *vc.Credential, r *Verifica
 		add(CheckRefresh, Skipped, nil, "no refresher configured")
 		return nil
 	}
-	if pc := r.Check(CheckProof); pc == nil || pc.Status == Failed {
-		add(CheckRefresh, Skipped, nil, "refresh is tried only after the proof verified")
+	if !proofVerified(r) {
+		add(CheckRefresh, Skipped, nil, "refresh "+notFetched)
 		return nil
 	}
 	b, err := v.o.Refresher.Refresh(ctx, c, svc)
@@ -775,11 +814,15 @@ func (v *Verifier) tryRefresh(ctx context.Context, c *vc.Credential, r *Verifica
 		return nil
 	}
 	nr := v.run(ctx, b, o, depth, false)
+	if err := budgetFailure(nr.Checks); err != nil {
+		add(CheckRefresh, Failed, fmt.Errorf("%w: verifying the refreshed credential: %w", vc.ErrRefresh, err), "")
+		return nil
+	}
 	if nr.Credential == nil || nr.Credential.ID() != c.ID() {
 		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential has a different id", vc.ErrRefresh), "verifying the credential as given")
 		return nil
 	}
-	if pc := nr.Check(CheckProof); pc == nil || pc.Status == Failed {
+	if !proofVerified(nr) {
 		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential's proof did not verify", vc.ErrRefresh), "verifying the credential as given")
 		return nil
 	}
@@ -824,9 +867,17 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 		add(CheckCredentialStatus, Failed, fmt.Errorf("%w: credentialStatus is not an object", vc.ErrStatusUnknown), "")
 		return
 	}
+	if !proofVerified(r) {
+		add(CheckCredentialStatus, Skipped, nil, "status "+notFetched)
+		return
+	}
 	var errs []error
 	var details []string
 	for _, e := range entries {
+		if err := budget.From(ctx).Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
 		res, err := v.o.Status.CheckStatus(ctx, c, e)
 		if res != nil {
 			r.Status = append(r.Status, *res)
@@ -891,6 +942,10 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		add(CheckEndorsements, Skipped, nil, "no endorsements")
 		return
 	}
+	if !proofVerified(r) {
+		add(CheckEndorsements, Skipped, nil, "endorsements "+notFetched)
+		return
+	}
 	if v.o.MaxEndorsementDepth < 0 {
 		add(CheckEndorsements, Skipped, nil, "endorsement verification disabled")
 		return
@@ -904,7 +959,12 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		return
 	}
 	var failed []string
+	var spent error // the budget error that ended the loop or failed an endorsement
 	for _, f := range all {
+		if err := budget.From(ctx).Err(); err != nil {
+			spent = err
+			break
+		}
 		var er *VerificationResult
 		if f.val != nil {
 			er = v.runValue(ctx, f.val, depth+1)
@@ -918,7 +978,16 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		r.Endorsements = append(r.Endorsements, &EndorsementResult{Path: f.path, Result: er})
 		if !er.Verified {
 			failed = append(failed, f.path)
+			if err := budgetFailure(er.Checks); err != nil && spent == nil {
+				spent = err
+			}
 		}
+	}
+	if spent != nil {
+		// Not a verdict on the endorsements: the budget ran out. Fails even
+		// with AllowInvalidEndorsements.
+		add(CheckEndorsements, Failed, fmt.Errorf("%w: %w", ErrEndorsement, spent), fmt.Sprintf("%d of %d endorsement(s) verified before the budget ran out", len(r.Endorsements)-len(failed), len(all)))
+		return
 	}
 	if len(failed) > 0 {
 		st := Failed
