@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/vc"
@@ -67,6 +68,14 @@ type VerifierOptions struct {
 	MaxCredentials int
 	// MaxInputBytes bounds the input (0: badge.DefaultMaxInputBytes).
 	MaxInputBytes int64
+	// Budget bounds the fetches, bytes, time and credentials of the whole
+	// verification: the record and every nested credential, with their
+	// endorsements and refreshes, share it. Zero fields take the
+	// badge.Budget defaults, except MaxCredentials, whose default is the
+	// record, MaxCredentials nested credentials and
+	// badge.DefaultBudgetCredentials more for their endorsements and
+	// refreshes. A budget already in the context is shared instead.
+	Budget badge.Budget
 }
 
 // Verifier verifies ClrCredentials: the record's own checks, and each
@@ -92,6 +101,12 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 	if v.o.MaxInputBytes <= 0 {
 		v.o.MaxInputBytes = badge.DefaultMaxInputBytes
 	}
+	if b := o.Budget; b.MaxBytes < 0 || b.MaxTime < 0 || b.MaxCredentials < 0 {
+		return nil, fmt.Errorf("clr: a Budget limit is negative (%+v)", b)
+	}
+	if v.o.Budget.MaxCredentials == 0 {
+		v.o.Budget.MaxCredentials = 1 + v.o.MaxCredentials + badge.DefaultBudgetCredentials
+	}
 	v.proc = o.Processor
 	if v.proc == nil {
 		v.proc = vc.NewProcessor(nil)
@@ -102,7 +117,7 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			Resolver: o.Resolver, KeySets: o.KeySets, InsecureFragmentKeys: o.InsecureFragmentKeys,
 			InsecureEmbeddedJWK: o.InsecureEmbeddedJWK, AllowedCryptosuites: o.AllowedCryptosuites,
 			Status: o.Status, InsecureSkipStatus: o.InsecureSkipStatus, Processor: v.proc,
-			Now: v.o.Now, ClockSkew: o.ClockSkew, MaxInputBytes: v.o.MaxInputBytes,
+			Now: v.o.Now, ClockSkew: o.ClockSkew, MaxInputBytes: v.o.MaxInputBytes, Budget: v.o.Budget,
 		})
 		if err != nil {
 			return nil, err
@@ -230,15 +245,33 @@ func (e *VerificationError) Unwrap() []error {
 // own through the Open Badges pipeline, and the associations. The result
 // is returned whether or not verification succeeded; err is nil only when
 // no check failed. Only a nil ctx gives a nil result.
+//
+// The whole verification runs within the options' Budget (or the one ctx
+// already carries); nothing is fetched for the record's status unless its
+// proof and issuer binding verified, and when they did not, the nested
+// credentials are verified without any fetch (offline keys only).
 func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
 	if ctx == nil {
 		return nil, errors.New("clr: nil context")
 	}
+	b := v.o.Budget
+	ctx, spent, owner, cancel := budget.Start(ctx, budget.Limits{Fetches: b.MaxFetches, Bytes: b.MaxBytes, Time: b.MaxTime, Credentials: b.MaxCredentials})
+	defer cancel()
 	r := &Result{}
 	add := func(id badge.CheckID, st badge.CheckStatus, err error, detail string) {
+		if err != nil {
+			err = budget.Wrap(ctx, err)
+			if st == badge.Warning && errors.Is(err, badge.ErrBudgetExceeded) {
+				st = badge.Failed
+			}
+		}
 		r.Checks = append(r.Checks, badge.Check{ID: id, Status: st, Err: err, Detail: detail})
 	}
 	defer func() { r.Verified = len(r.Failed()) == 0 }()
+	if err := spent.Credential(); err != nil {
+		add(badge.CheckParse, badge.Failed, err, "not verified: the verification's budget of credentials is spent")
+		return r, &VerificationError{Checks: r.Failed()}
+	}
 
 	cred, token, err := v.parse(data, r)
 	if err != nil {
@@ -313,7 +346,21 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
 
 	// associations
 	v.checkAssociations(r, ids, add)
+	if err := spent.Err(); owner && err != nil && len(r.Failed()) == 0 {
+		add(badge.CheckBudget, badge.Failed, err, "the verification reached its budget")
+	}
 	return r, r.err()
+}
+
+// recordVerified reports whether the record's proof and issuer binding
+// did not fail: the condition for fetching anything for it.
+func recordVerified(r *Result) bool {
+	for _, id := range []badge.CheckID{badge.CheckProof, badge.CheckIssuer} {
+		if c := r.Check(id); c == nil || c.Status == badge.Failed {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Result) err() error {
@@ -485,8 +532,16 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Result,
 		add(badge.CheckCredentialStatus, badge.Failed, fmt.Errorf("%w: credentialStatus is not an object", vc.ErrStatusUnknown), "")
 		return
 	}
+	if !recordVerified(r) {
+		add(badge.CheckCredentialStatus, badge.Skipped, nil, "not checked: the record's own proof or issuer binding did not verify, so nothing is fetched for it")
+		return
+	}
 	var errs []error
 	for _, e := range entries {
+		if err := budget.From(ctx).Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
 		res, err := v.o.Status.CheckStatus(ctx, c, e)
 		if res != nil {
 			r.Status = append(r.Status, *res)
@@ -521,9 +576,20 @@ func (v *Verifier) checkNested(ctx context.Context, r *Result, add func(badge.Ch
 			ids = append(ids, a.ID)
 		}
 	}
+	// A record whose own proof failed gets no fetch for its contents: its
+	// nested credentials are verified with what needs no network.
+	offline := ""
+	if !recordVerified(r) {
+		offline = " (without fetching: the record's own proof or issuer binding did not verify)"
+		ctx = budget.With(ctx, budget.From(ctx).WithoutFetches("the record's own proof or issuer binding did not verify"))
+	}
 	var errs []error
 	ok := 0
 	for i, raw := range s.VerifiableCredential {
+		if err := budget.From(ctx).Err(); err != nil {
+			errs = append(errs, fmt.Errorf("%w: verifiableCredential[%d] and after not verified: %w", ErrNestedCredential, i, err))
+			break
+		}
 		data := []byte(raw)
 		if len(raw) > 0 && raw[0] == '"' {
 			var tok string
@@ -547,7 +613,7 @@ func (v *Verifier) checkNested(ctx context.Context, r *Result, add func(badge.Ch
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	detail := fmt.Sprintf("%d of %d credentials verified", ok, len(s.VerifiableCredential))
+	detail := fmt.Sprintf("%d of %d credentials verified%s", ok, len(s.VerifiableCredential), offline)
 	if len(errs) > 0 {
 		add(CheckCredentials, badge.Failed, errors.Join(errs...), detail)
 	} else {
