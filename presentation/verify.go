@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/proof"
 )
 
@@ -43,6 +44,15 @@ type Options struct {
 
 	// Limits bounds the input size and the number of credentials.
 	Limits Limits
+
+	// Budget bounds the fetches, bytes, time and credentials of the whole
+	// verification: the holder proof and every embedded credential, with
+	// their endorsements and refreshes, share it. Zero fields take the
+	// badge.Budget defaults, except MaxCredentials, whose default is
+	// Limits.MaxCredentials plus badge.DefaultBudgetCredentials (for
+	// endorsements and refreshes). A budget already in the context is
+	// shared instead.
+	Budget badge.Budget
 }
 
 // VerifyPresentation verifies a JSON-LD VerifiablePresentation: its
@@ -63,12 +73,34 @@ type Options struct {
 // Not checked: that the challenge is fresh and used once (the caller
 // issues and retires challenges), and the trust of the credentials'
 // issuers (configure the badge.Verifier's TrustedIssuers).
+//
+// The whole verification runs within o.Budget (or the budget ctx already
+// carries). When the holder proof does not verify, the embedded
+// credentials are still verified, but without any fetch: a presentation
+// nobody authenticated cannot make the verifier reach the network for
+// what it carries.
 func VerifyPresentation(ctx context.Context, data []byte, o Options) (*Result, error) {
 	if ctx == nil {
 		return nil, errors.New("presentation: nil context")
 	}
+	b := o.Budget
+	if b.MaxBytes < 0 || b.MaxTime < 0 || b.MaxCredentials < 0 {
+		r := &Result{Checks: []Check{{ID: CheckParse, Status: badge.Failed, Err: fmt.Errorf("presentation: a Budget limit is negative (%+v)", b)}}}
+		return r, r.err()
+	}
+	if b.MaxCredentials == 0 {
+		b.MaxCredentials = o.Limits.withDefaults().MaxCredentials + badge.DefaultBudgetCredentials
+	}
+	ctx, spent, owner, cancel := budget.Start(ctx, budget.Limits{Fetches: b.MaxFetches, Bytes: b.MaxBytes, Time: b.MaxTime, Credentials: b.MaxCredentials})
+	defer cancel()
 	r := &Result{}
 	add := func(id CheckID, st badge.CheckStatus, err error, detail string) {
+		if err != nil {
+			err = budget.Wrap(ctx, err)
+			if st == badge.Warning && errors.Is(err, badge.ErrBudgetExceeded) {
+				st = badge.Failed
+			}
+		}
 		r.Checks = append(r.Checks, Check{ID: id, Status: st, Err: err, Detail: detail})
 	}
 	defer func() { r.Verified = len(r.Failed()) == 0 }()
@@ -119,25 +151,49 @@ func VerifyPresentation(ctx context.Context, data []byte, o Options) (*Result, e
 			return r, r.err()
 		}
 	}
+	cctx, offline := ctx, ""
+	if hp.Err != nil {
+		offline = " (without fetching: the holder proof did not verify)"
+		cctx = budget.With(ctx, spent.WithoutFetches("the presentation's holder proof did not verify"))
+	}
 	var credErrs []error
 	for _, c := range p.Credentials {
-		res, err := bv.Verify(ctx, c.Raw)
+		if err := spent.Err(); err != nil {
+			credErrs = append(credErrs, &CredentialError{Index: c.Index, Err: err})
+			break
+		}
+		res, err := bv.Verify(cctx, c.Raw)
 		cr := &CredentialResult{Index: c.Index, Format: c.Format, Result: res, Err: err}
 		r.Credentials = append(r.Credentials, cr)
 		if err != nil {
 			credErrs = append(credErrs, &CredentialError{Index: c.Index, Err: err})
 		}
 	}
+	verified := 0
+	for _, c := range r.Credentials {
+		if c.Err == nil {
+			verified++
+		}
+	}
 	if len(credErrs) > 0 {
-		add(CheckCredentials, badge.Failed, errors.Join(credErrs...), fmt.Sprintf("%d of %d verified", len(p.Credentials)-len(credErrs), len(p.Credentials)))
+		add(CheckCredentials, badge.Failed, errors.Join(credErrs...), fmt.Sprintf("%d of %d verified%s", verified, len(p.Credentials), offline))
 	} else {
-		add(CheckCredentials, badge.Passed, nil, fmt.Sprintf("%d of %d verified", len(p.Credentials), len(p.Credentials)))
+		add(CheckCredentials, badge.Passed, nil, fmt.Sprintf("%d of %d verified%s", verified, len(p.Credentials), offline))
 	}
 
 	// 7. holder binding.
 	add(bindHolder(r, o.AllowHolderNotSubject))
+	if err := spent.Err(); owner && err != nil && len(r.Failed()) == 0 {
+		// Fail closed: a plug-in swallowed the error of a spent budget.
+		add(CheckBudget, badge.Failed, err, "the verification reached its budget")
+	}
 	return r, r.err()
 }
+
+// CheckBudget is reported, failed, only when the verification spent its
+// budget and no other check failed for it; every other budget failure is
+// reported on the check that hit it (see badge.ErrBudgetExceeded).
+const CheckBudget CheckID = "budget"
 
 // holderVerifier copies pv (nil: a zero Verifier) for a presentation
 // proof.
