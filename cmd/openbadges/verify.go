@@ -30,10 +30,12 @@ func (l listFlags) Set(s string) error {
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
 		"       [--status-list URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
-		"       [--allow-eddsa-2022] FILE|-\n\n"+
+		"       [--allow-eddsa-2022] [--timeout D] [--max-fetches N] FILE|-\n\n"+
 		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG,\n"+
 		"and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
-		"services are fetched over HTTPS unless --offline. Exit 0 when verified, 1 when not.")
+		"services are fetched over HTTPS unless --offline, within a budget: at most --max-fetches\n"+
+		"requests (4 MiB in all) and --timeout for the whole verification. Exit 0 when verified,\n"+
+		"1 when not.")
 	asJSON := fs.Bool("json", false, "print the structured result as JSON")
 	nowFlag := fs.String("now", "", "verify as of this time (RFC 3339) instead of the clock")
 	offline := fs.Bool("offline", false, "no network: did:key and did:jwk keys only, status from --status-list files only")
@@ -42,6 +44,8 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept keys named only by an https URL fragment (https://host/path#z6Mk...), as the 1EdTech validator does; anyone can forge such a key")
 	embeddedJWK := fs.Bool("insecure-embedded-jwk", false, "trust a VC-JWT's own jwk header key even when nothing binds it to the issuer, as the 1EdTech validator does")
 	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
+	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
+	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests (keys, status lists, refresh) the verification may make")
 	lists := listFlags{}
 	fs.Var(lists, "status-list", "use FILE as the status list (or revocation list) published at URL; repeatable")
 	if done, code := parseFlags(e, fs, args); done {
@@ -50,6 +54,14 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() != 1 {
 		return usageErrorf(e, "verify", "expected one FILE (or - for stdin)")
 	}
+	if *timeout <= 0 {
+		return usageErrorf(e, "verify", "--timeout must be positive")
+	}
+	if *maxFetches <= 0 {
+		return usageErrorf(e, "verify", "--max-fetches must be positive (use --offline for none)")
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
 	clock := time.Now
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
@@ -84,7 +96,8 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		}
 		pv.KeySets = &proof.HTTPKeySets{}
 	}
-	opts := badge.VerifierOptions{Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus}
+	opts := badge.VerifierOptions{Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus,
+		Budget: badge.Budget{MaxTime: *timeout, MaxFetches: *maxFetches}}
 	if !*skipStatus {
 		var files map[string][]byte
 		if len(lists) > 0 {
@@ -134,6 +147,9 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	}
 	return exitOK
 }
+
+// defaultVerifyTimeout bounds "openbadges verify" as a whole.
+const defaultVerifyTimeout = 60 * time.Second
 
 // printReport writes the human report: one line per check.
 func printReport(e *env, name string, res *badge.VerificationResult) {

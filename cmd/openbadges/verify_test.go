@@ -98,3 +98,17 @@ func TestVerifyUsageErrors(t *testing.T) {
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, errOut, "does-not-exist.json")
 }
+
+func TestVerifyTimeoutBoundsTheWholeVerification(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "verify", "--offline", "--insecure-fragment-keys", "--now", "2024-06-01T00:00:00Z", "--timeout", "1ns", validatorDir+"simple.json")
+	assert.Equal(t, exitInvalid, code, out+errOut)
+	assert.Contains(t, out, "NOT VERIFIED")
+	assert.Contains(t, out, "deadline exceeded")
+}
+
+func TestVerifyRefusesANonPositiveBudget(t *testing.T) {
+	for _, args := range [][]string{{"--timeout", "0s"}, {"--timeout", "-1s"}, {"--max-fetches", "0"}, {"--max-fetches", "-3"}} {
+		code, _, errOut := runCLI(t, "", append(append([]string{"verify"}, args...), validatorDir+"simple.json")...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, errOut)
+	}
+}
