@@ -327,11 +327,13 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[BatchItem], emit func(*B
 	// The verifier of stored credentials is built when the first one
 	// comes.
 	adopter := sync.OnceValues(b.adoptionVerifier)
-	jobs := make(chan *batchJob)
 	// staged holds the jobs the reader has decided and the committer has
-	// not yet reserved; order holds every job in input order. Their
-	// capacities bound the number of results in memory.
+	// not yet reserved, jobs those reserved and not yet taken by a
+	// worker (buffered, so that the next Reserve overlaps the signing of
+	// the last group), and order every job in input order, which bounds
+	// the number of results in memory.
 	staged := make(chan *batchJob, 4*workers)
+	jobs := make(chan *batchJob, 4*workers)
 	order := make(chan *batchJob, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
