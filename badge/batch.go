@@ -139,11 +139,13 @@ type BatchItem struct {
 
 	// Reserved resumes an item that an earlier run passed to
 	// Batch.Reserve: the item is signed with the reserved credential id,
-	// status index and validFrom, never with new ones, and the index is
-	// marked allocated in Batch.Status (whether or not the item is
-	// issued). A reserved status index needs Batch.Status, and a
-	// Batch.Status needs a reserved index (the item fails with
-	// [ErrInvalidArgument] otherwise).
+	// status index and validFrom, never with new ones. Mark every stored
+	// index allocated in Batch.Status before Run
+	// ([status.List.MarkAllocated]), so that no item before this one is
+	// given it (Run marks it too when it reads the item, and fails an item
+	// whose index another item of the run has, with [ErrBatchConflict]). A
+	// reserved status index needs Batch.Status, and a Batch.Status needs a
+	// reserved index (the item fails with [ErrInvalidArgument] otherwise).
 	Reserved *BatchReservation
 	// Existing, with Reserved, is the credential the earlier run stored
 	// for the item, as Signed.Bytes() gave it (the JSON credential or the
@@ -227,10 +229,11 @@ var (
 	ErrNoRecipient = errors.New("badge: no recipient")
 	// ErrInvalidEmail: an emailAddress identifier is not an e-mail address.
 	ErrInvalidEmail = errors.New("badge: invalid e-mail address")
-	// ErrBatchConflict: the credential stored for a reserved item
-	// (BatchItem.Existing) is signed by the batch's key but is not the
-	// credential reserved for the item (another id, status entry,
-	// achievement or recipient); it is neither adopted nor replaced.
+	// ErrBatchConflict: a resumed item contradicts the batch's record.
+	// Its stored credential (BatchItem.Existing) is signed by the batch's
+	// key but is not the one reserved for it (another id, status entry,
+	// achievement or recipient), and is neither adopted nor replaced; or
+	// its reserved status index is another item's.
 	ErrBatchConflict = errors.New("badge: stored credential is not the one reserved for this item")
 )
 
@@ -422,6 +425,7 @@ func (p BatchProgress) at(start time.Time) BatchProgress {
 // error when cancelled.
 func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], staged, order chan<- *batchJob) error {
 	seen := map[[32]byte]int{}
+	indexes := map[int]int{} // status index -> the row it was given to in this run
 	seq := 0
 	for it := range items {
 		j := &batchJob{r: BatchResult{Seq: seq, Item: it, StatusIndex: -1, Reservation: BatchReservation{StatusIndex: -1}},
@@ -445,7 +449,7 @@ func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], staged, ord
 				}
 			}
 		default:
-			if err := b.prepare(j, seen); err != nil {
+			if err := b.prepare(j, seen, indexes); err != nil {
 				j.fail(err)
 				break
 			}
@@ -472,8 +476,11 @@ func (b *Batch) read(ctx context.Context, items iter.Seq[BatchItem], staged, ord
 }
 
 // prepare checks an item to issue and decides its reservation: the one it
-// was given, or a fresh credential id, validFrom and status index.
-func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int) error {
+// was given, or a fresh credential id, validFrom and status index. A
+// status index given to another item of the run is refused (a store that
+// reserved one twice, or a reserved index not marked allocated before
+// Run).
+func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int, indexes map[int]int) error {
 	it := j.r.Item
 	if err := checkItem(it); err != nil {
 		return err
@@ -524,11 +531,15 @@ func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int) error {
 	}
 	res.ValidFrom = res.ValidFrom.UTC().Truncate(time.Second) // as written in the credential
 	if res.StatusIndex >= 0 {
+		if other, dup := indexes[res.StatusIndex]; dup {
+			return fmt.Errorf("%w: status index %d is row %d's", ErrBatchConflict, res.StatusIndex, other)
+		}
 		e, err := b.Status.Entry(res.StatusIndex)
 		if err != nil {
 			return err
 		}
 		j.entry = &e
+		indexes[res.StatusIndex] = it.Row
 	}
 	j.r.Reservation, j.r.StatusIndex = res, res.StatusIndex
 	return nil

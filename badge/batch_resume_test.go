@@ -304,3 +304,47 @@ func TestBatchReservedIndexStaysTaken(t *testing.T) {
 	assert.NotEqual(t, 4242, results[0].StatusIndex)
 	assert.NotEqual(t, 4242, results[2].StatusIndex)
 }
+
+// fixedIndex is a StatusRand under which List.Allocate picks index i
+// first.
+type fixedIndex uint64
+
+func (f fixedIndex) Read(p []byte) (int, error) {
+	for n := range p {
+		p[n] = byte(uint64(f) >> (8 * (7 - n%8)))
+	}
+	return len(p), nil
+}
+
+// TestBatchNeverGivesAnIndexTwice: a reserved status index that another
+// item of the run has (two reservations of one index, or one the caller
+// did not mark allocated before Run and that a new item was given first)
+// fails the later item with ErrBatchConflict: no two credentials carry it.
+func TestBatchNeverGivesAnIndexTwice(t *testing.T) {
+	in := collect(3)
+	for name, tt := range map[string]struct {
+		first badge.BatchItem
+	}{
+		"reserved twice": {func() badge.BatchItem {
+			it := in[0]
+			it.Reserved = &badge.BatchReservation{ID: "urn:uuid:6f1c2a8e-0000-4000-8000-000000000001", StatusIndex: 4242}
+			return it
+		}()},
+		"allocated to a new item first": {in[0]},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := testBatch(t, badge.DataIntegrity)
+			withList(t, b)
+			b.StatusRand = fixedIndex(4242)
+			signs := countSignatures(b, nil)
+			second := in[1]
+			second.Reserved = &badge.BatchReservation{ID: "urn:uuid:6f1c2a8e-0000-4000-8000-000000000002", StatusIndex: 4242}
+			results, _, err := runItems(t, b, []badge.BatchItem{tt.first, second})
+			require.NoError(t, err)
+			require.NoError(t, results[0].Err)
+			assert.Equal(t, 4242, results[0].StatusIndex)
+			assert.ErrorIs(t, results[1].Err, badge.ErrBatchConflict)
+			assert.EqualValues(t, 1, signs.Load())
+		})
+	}
+}
