@@ -259,7 +259,7 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	}
 	items := func(yield func(badge.BatchItem) bool) {
 		for it := range in.rows() {
-			resumeItem(out, &it, image != nil, ext)
+			resumeItem(store, out, &it, image != nil, ext)
 			if !yield(it) {
 				return
 			}
@@ -326,9 +326,10 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 // gets its reservation and the credential file it names, if any, to be
 // adopted or signed again with the same id and status index. A reserved
 // row whose recipient is not the one in the input any more fails: its
-// reservation is never given to another learner.
-func resumeItem(out *batchDir, it *badge.BatchItem, bake bool, ext string) {
-	m, ok := out.record(it.Row)
+// reservation is never given to another learner. The state comes from
+// store, the files from OUTDIR.
+func resumeItem(store batchStore, out *batchDir, it *badge.BatchItem, bake bool, ext string) {
+	m, ok := store.record(it.Row)
 	switch {
 	case !ok || m.ID == "":
 		return // new, or failed before a reservation: issued afresh
@@ -479,7 +480,7 @@ func readBounded(path string) ([]byte, error) {
 }
 
 // saveStatusList writes the re-signed list and its allocation state into
-// dir.
+// dir, durably.
 func saveStatusList(ctx context.Context, dir string, list *status.List, key proof.Key) error {
 	signed, err := list.Sign(ctx, key, nil)
 	if err != nil {
@@ -493,5 +494,8 @@ func saveStatusList(ctx context.Context, dir string, list *status.List, key proo
 	if err := writeFileAtomic(dir, filepath.Base(allocationPath(path)), append(st, '\n')); err != nil {
 		return err
 	}
-	return writeFileAtomic(dir, batchStatusList, append(signed, '\n'))
+	if err := writeFileAtomic(dir, batchStatusList, append(signed, '\n')); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }

@@ -80,8 +80,12 @@ func (m manifestEntry) reservation() *badge.BatchReservation {
 // batchStore is the issuer state of one batch: each row's reservation
 // (credential id, status index, validFrom, files) and outcome, and every
 // status index ever reserved. The manifest in OUTDIR (batchDir) is the one
-// implementation; a database (issue #19) can be another. runIssueBatch
-// uses nothing else of it.
+// implementation; a database (issue #19) can be another, with the same
+// contract: reserve is durable before it returns and never accepts a row
+// or a status index twice, and a reservation, once stored, is kept with
+// its row whatever outcome follows. The credential files, the summary and
+// the compaction stay with OUTDIR (batchDir), whichever store holds the
+// state.
 type batchStore interface {
 	// record returns the row's state, merged over its lines (the last
 	// outcome, the first reservation).
