@@ -28,6 +28,7 @@ var (
 		"name", "description", "id", "type", "@id", "@type", "achievement", "credentialSubject", "issuer", "proof",
 		"@included", "@reverse", "endorsement", "image", "https://ex.org/p", "ex:p", "@graph", "@context", "result",
 		"alignment", "narrative", "criteria", "evidence", "undefinedTerm", "@value", "@list", "@language", "_:bp", "@index",
+		"", "@", "validUntil", "credentialStatus",
 	}
 )
 

@@ -153,6 +153,9 @@ func (w *walker) strictKey(e *entry) bool {
 	r := w.p.strict
 	k := e.key
 	switch {
+	case k == "":
+		w.problem(ErrStrictForm, k, "an empty key")
+		return false
 	case k[0] == '@' && (isKeyword(k) || hasKeywordForm(k)):
 		return true // see strictKeywords
 	case e.def == nil && strings.IndexByte(k, ':') >= 0:
@@ -203,8 +206,22 @@ type nodeSeen struct {
 // The top-level node is exempt: the caller reads its pinned members back
 // from the graph (see vc), and Open Badges name the credential's own id as
 // its refresh service.
-func (w *walker) strictNode(subj, graph rdf.Term, protected bool) {
-	if subj.Kind != rdf.IRI || subj == w.root && graph.Value == "" {
+//
+// Another description of the top-level node may not carry a pinned member
+// either (pinned members are read from the top-level object only).
+func (w *walker) strictNode(subj, graph rdf.Term, protected, isRoot bool, es []entry) {
+	if subj.Kind != rdf.IRI {
+		return
+	}
+	if subj == w.root && graph.Value == "" {
+		if !isRoot {
+			for i := range es {
+				if w.p.strict.byKey[es[i].key] != nil {
+					w.problem(ErrStrictForm, subj.Value, "another description of the top-level node carries "+es[i].key)
+					return
+				}
+			}
+		}
 		return
 	}
 	if w.nodes == nil {
@@ -273,7 +290,7 @@ func (w *walker) strictKeywords(es []entry, valueObject bool, prop propRef) {
 	}
 	for i := range es {
 		k := es[i].key
-		if k[0] != '@' || !(isKeyword(k) || hasKeywordForm(k)) {
+		if !strings.HasPrefix(k, "@") || !(isKeyword(k) || hasKeywordForm(k)) {
 			continue
 		}
 		if valueObject && (k == "@value" || k == "@language" || k == "@type") {

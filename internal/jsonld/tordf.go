@@ -771,7 +771,7 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 		w.root = subj
 	}
 	if w.p.strict != nil && w.embedded == 0 && (len(es) > 1 || len(es) == 1 && idAt < 0) {
-		w.strictNode(subj, graph, w.p.strict.noMerge[prop.term])
+		w.strictNode(subj, graph, w.p.strict.noMerge[prop.term], root, es)
 	}
 	typ := rdf.Term{Kind: rdf.IRI, Value: rdfType}
 	for _, e := range es {
