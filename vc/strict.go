@@ -46,7 +46,9 @@ var pins = []jsonld.Pin{
 	{Key: "proof", IRIs: []string{nsSec + "proof"}},
 	{Key: "endorsement", IRIs: []string{nsOB + "endorsement", nsOB300 + "endorsement"}},
 	// Status entries and lists.
-	{Key: "statusPurpose", IRIs: []string{nsStatus + "statusPurpose", nsSL2021 + "statusPurpose"}, Single: true},
+	// A list may serve several purposes (Bitstring Status List: "one or
+	// more strings"); an entry reader takes a string only.
+	{Key: "statusPurpose", IRIs: []string{nsStatus + "statusPurpose", nsSL2021 + "statusPurpose"}},
 	{Key: "statusListIndex", IRIs: []string{nsStatus + "statusListIndex", nsSL2021 + "statusListIndex"}, Single: true},
 	{Key: "statusListCredential", IRIs: []string{nsStatus + "statusListCredential", nsSL2021 + "statusListCredential"}, Single: true},
 	{Key: "statusSize", IRIs: []string{nsStatus + "statusSize"}, Single: true},
@@ -59,7 +61,9 @@ var pins = []jsonld.Pin{
 	{Key: "hashed", IRIs: []string{nsOB + "hashed", nsOB300 + "hashed"}, Single: true},
 	{Key: "salt", IRIs: []string{nsOB + "salt", nsOB300 + "salt", nsSec + "salt"}, Single: true},
 	// Proof options.
-	{Key: "verificationMethod", IRIs: []string{nsSec + "verificationMethod"}, Single: true},
+	// A controller document lists several; a proof's reader takes a
+	// string only.
+	{Key: "verificationMethod", IRIs: []string{nsSec + "verificationMethod"}},
 	{Key: "proofPurpose", IRIs: []string{nsSec + "proofPurpose"}, Single: true},
 	{Key: "cryptosuite", IRIs: []string{nsSec + "cryptosuite"}, Single: true},
 	{Key: "created", IRIs: []string{nsDCTerms + "created"}, Single: true},

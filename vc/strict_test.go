@@ -125,6 +125,13 @@ func TestStrictFormRefusesEverySpellingOfASecurityMember(t *testing.T) {
 		{"status entries in a nested array", strictBase, func(m map[string]any) {
 			m["credentialStatus"] = []any{[]any{m["credentialStatus"]}}
 		}, "$.credentialStatus[0]"},
+		{"an empty key", strictBase, func(m map[string]any) {
+			m["credentialSubject"].(map[string]any)[""] = 1
+		}, "$.credentialSubject[\"\"]"},
+		{"a status entry on a second description of the credential", strictBase, func(m map[string]any) {
+			m["refreshService"] = map[string]any{"id": m["id"], "type": "1EdTechCredentialRefresh", "credentialStatus": m["credentialStatus"]}
+			delete(m, "credentialStatus")
+		}, "$.refreshService"},
 		{"issuer as an array", strictBase, func(m map[string]any) { m["issuer"] = []any{m["issuer"], "did:example:other"} }, "$.issuer"},
 		{"inline context alias of credentialStatus", strictBase, func(m map[string]any) {
 			addCtx(map[string]any{"st": cred + "credentialStatus"})(m)
