@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -231,8 +232,16 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 	cache := &canonicalCache{}
 	proc := processorOr(v.Processor)
 	results := make([]ProofResult, len(all))
+	failed := false
 	for i, p := range all {
 		results[i] = v.verifyOne(ctx, proc, c, doc, all, i, p, cache)
+		if results[i].Status == StatusFailed && !failed {
+			// The set fails already: the other proofs are still checked
+			// for what they say, but none is worth a key fetch (a forged
+			// credential may name 16 did:web hosts).
+			failed = true
+			ctx = budget.With(ctx, budget.From(ctx).WithoutFetches("an earlier proof of the set failed"))
+		}
 	}
 	return results, v.policy(results)
 }
@@ -336,6 +345,9 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 				return fail(errorf(ErrMalformedProof, nil, "proof @context is not a prefix of the document's @context"))
 			}
 			unsecured["@context"] = pc
+			// Another reading of the document than the one the other
+			// proofs of the set share: none of its hashes or checks are.
+			cache = nil
 		}
 	} else {
 		config["@context"] = doc["@context"]
