@@ -898,14 +898,6 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 	add(CheckCredentialStatus, Passed, nil, strings.Join(details, "; "))
 }
 
-// endorsementSites are where Open Badges embeds endorsements.
-var endorsementSites = [][]string{
-	{},
-	{"issuer"},
-	{"credentialSubject", "achievement"},
-	{"credentialSubject", "achievement", "creator"},
-}
-
 // checkEndorsements verifies embedded endorsements (endorsement objects
 // and endorsementJwt strings) recursively, to a bounded depth.
 func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r *VerificationResult, depth int, add func(CheckID, CheckStatus, error, string)) {
@@ -914,30 +906,50 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		data []byte
 		val  map[string]any
 	}
+	// Every endorsement in the document counts, wherever it is written:
+	// Open Badges embeds them in the credential, its issuer, the
+	// achievement and its creator, but the signed graph says "node X is
+	// endorsed by E" on any object with X's id (a profile repeated as a
+	// subject's source, an achievement's criteria), and a holder must not
+	// be able to move a failing endorsement out of sight.
 	var all []found
-	for _, site := range endorsementSites {
-		var cur any = doc
-		path := "$"
-		for _, k := range site {
-			m, _ := cur.(map[string]any)
-			cur = m[k]
-			path += "." + k
-		}
-		m, ok := cur.(map[string]any)
-		if !ok {
-			continue
-		}
-		for i, e := range listOf(m["endorsement"]) {
-			if em, ok := e.(map[string]any); ok {
-				all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), val: em})
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch x := v.(type) {
+		case []any:
+			for i, it := range x {
+				walk(it, fmt.Sprintf("%s[%d]", path, i))
 			}
-		}
-		for i, e := range listOf(m["endorsementJwt"]) {
-			if s, ok := e.(string); ok {
-				all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), data: []byte(s)})
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				switch k {
+				case "endorsement":
+					for i, e := range listOf(x[k]) {
+						if em, ok := e.(map[string]any); ok {
+							all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), val: em})
+						}
+					}
+				case "endorsementJwt":
+					for i, e := range listOf(x[k]) {
+						if s, ok := e.(string); ok {
+							all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), data: []byte(s)})
+						}
+					}
+				case "proof", "verifiableCredential", "@context":
+					// Proofs and embedded credentials are not this
+					// credential's endorsements.
+				default:
+					walk(x[k], path+"."+k)
+				}
 			}
 		}
 	}
+	walk(doc, "$")
 	if len(all) == 0 {
 		add(CheckEndorsements, Skipped, nil, "no endorsements")
 		return
