@@ -17,8 +17,9 @@ const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg AL
 	"Signs the credential in FILE (or stdin) and prints it: the JSON credential with a Data Integrity\n" +
 	"proof appended (--format di, the default) or the compact VC-JWT (--format jwt). KEYFILE is a JWK or\n" +
 	"Multikey private key file as written by 'openbadges keygen'; its id is the verification method.\n" +
-	"The credential is checked in JSON-LD safe mode first: undefined terms, unknown contexts and invalid\n" +
-	"documents are refused (exit 1) before anything is signed.\n\n" +
+	"The credential is checked in JSON-LD safe mode and the strict compact form first: undefined terms,\n" +
+	"unknown contexts, members written under IRIs or aliases, and invalid documents are refused (exit 1)\n" +
+	"before anything is signed.\n\n" +
 	"With --batch, awards the achievement in ACHIEVEMENT.json to every row of FILE: a CSV file with a\n" +
 	"header row naming its columns (did, email, name, student id, an Open Badges identifier type such\n" +
 	"as sourcedId, or ext:...), or JSON Lines (one object per line with the same names). Each credential\n" +
@@ -26,7 +27,10 @@ const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg AL
 	"OUTDIR/manifest.jsonl lists every row by its line number in FILE: recipient, credential id, file,\n" +
 	"status index, or the error. Malformed rows (no recipient, bad e-mail, duplicate recipient, wrong\n" +
 	"column count, invalid UTF-8) are reported there and the others issued; the exit status is 1 if any\n" +
-	"row failed. Running the same command again resumes: rows already issued are skipped.\n" +
+	"row failed. Running the same command again resumes: rows already issued are skipped. A credential\n" +
+	"a killed run wrote is verified and adopted; a row reserved but not written is signed again with the\n" +
+	"same id and status index. Entries set in OUTDIR/status-list.json are kept set. OUTDIR is locked\n" +
+	"while a run uses it.\n" +
 	"--hash-email writes e-mail addresses hashed with a fresh salt per credential, never in clear.\n" +
 	"--status-list allocates a random index of LIST.json for each credential (indexes listed in\n" +
 	"LIST.allocated.json beside it are taken) and writes the re-signed list and its allocation state\n" +
