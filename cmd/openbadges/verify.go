@@ -44,6 +44,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept keys named only by an https URL fragment (https://host/path#z6Mk...), as the 1EdTech validator does; anyone can forge such a key")
 	embeddedJWK := fs.Bool("insecure-embedded-jwk", false, "trust a VC-JWT's own jwk header key even when nothing binds it to the issuer, as the 1EdTech validator does")
 	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
+	listIDMismatch := fs.Bool("allow-list-id-mismatch", false, "accept a status list whose id is not the URL the credential names (mirrored lists, the 1EdTech samples); reported")
 	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
 	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests (keys, status lists, refresh) the verification may make")
 	lists := listFlags{}
@@ -110,20 +111,20 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 				files[u] = b
 			}
 		}
+		checker := &status.Checker{Proofs: pv, Now: clock, AllowListIDMismatch: *listIDMismatch}
 		switch {
 		case *offline:
-			opts.Status = status.NewLocalChecker(files, pv)
+			checker.Fetcher = status.StaticFetcher(files)
 		case files != nil:
 			local, web := status.StaticFetcher(files), &status.HTTPFetcher{}
-			opts.Status = &status.Checker{Proofs: pv, Now: clock, Fetcher: status.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
+			checker.Fetcher = status.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
 				if _, ok := files[u]; ok {
 					return local.Fetch(ctx, u)
 				}
 				return web.Fetch(ctx, u)
-			})}
-		default:
-			opts.Status = &status.Checker{Proofs: pv, Now: clock}
+			})
 		}
+		opts.Status = checker
 	}
 	if !*offline {
 		opts.Refresher = &status.Refresher{}
