@@ -83,7 +83,7 @@ func credentialBytes(data []byte) ([]byte, error) {
 // runVerifyPresentation verifies a presentation and every credential in it.
 func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify-presentation", "--challenge C --domain D [--json] [--now RFC3339] [--skip-status]\n"+
-		"       [--allow-holder-not-subject] [--insecure-no-challenge] [--insecure-no-domain] FILE|-\n\n"+
+		"       [--allow-holder-not-subject] [--insecure-no-challenge] [--insecure-no-domain] [--timeout D] FILE|-\n\n"+
 		"Verifies a VerifiablePresentation: the holder's proof (authentication, by the holder's key),\n"+
 		"the challenge and domain, every embedded credential, and that the holder is each credential's\n"+
 		"subject. Keys are did:key and did:jwk only (offline). Exit 0 when verified, 1 when not.")
@@ -95,9 +95,15 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	allowOther := fs.Bool("allow-holder-not-subject", false, "report a credential about someone else as a warning, not a failure")
 	noChallenge := fs.Bool("insecure-no-challenge", false, "accept a presentation without checking a challenge (it can be replayed)")
 	noDomain := fs.Bool("insecure-no-domain", false, "accept a presentation without checking a domain")
+	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
 	}
+	if *timeout <= 0 {
+		return usageErrorf(e, "verify-presentation", "--timeout must be positive")
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
 	if fs.NArg() != 1 {
 		return usageErrorf(e, "verify-presentation", "expected one FILE (or - for stdin)")
 	}
@@ -124,6 +130,7 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	res, verr := presentation.VerifyPresentation(ctx, data, presentation.Options{
 		Challenge: *challenge, Domain: *domain, InsecureSkipChallenge: *noChallenge, InsecureSkipDomain: *noDomain,
 		Verifier: bv, Proofs: pv, AllowHolderNotSubject: *allowOther,
+		Budget: badge.Budget{MaxTime: *timeout},
 	})
 	if res == nil {
 		return failf(e, "verify-presentation", "%v", verr)
