@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 )
 
 // benchBatch issues b.N credentials in one batch (DIDs and hashed e-mail

@@ -9,7 +9,7 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 // ExampleBatch_Run awards one achievement to a stream of recipients. The

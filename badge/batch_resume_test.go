@@ -16,7 +16,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 // countingSigner counts signatures and runs before (when set) ahead of

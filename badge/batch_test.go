@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 const batchListURL = "https://example.edu/status/batch"

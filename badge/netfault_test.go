@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

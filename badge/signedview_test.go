@@ -58,8 +58,8 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 )
 
 // ----------------------------------------------------------------- clock

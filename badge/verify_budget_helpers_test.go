@@ -19,7 +19,7 @@ import (
 	"github.com/multiformats/go-multibase"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/stretchr/testify/require"
 )
 

@@ -18,7 +18,7 @@ import (
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 // The documents the server publishes are what this library's did:web

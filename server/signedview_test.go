@@ -15,7 +15,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 // signedViewDir holds the issue #14 corpus subset that

@@ -21,8 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 )
 
 // withKillAt returns ctx with a batch hook that SIGKILLs this process the

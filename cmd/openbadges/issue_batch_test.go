@@ -27,7 +27,7 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 const batchListURL = "https://example.edu/status/batch-1"

@@ -17,7 +17,7 @@ import (
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n\n" +

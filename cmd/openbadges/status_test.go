@@ -60,7 +60,7 @@ func TestStatusCreateSetCheck(t *testing.T) {
 	assert.Contains(t, errOut, "could not be verified")
 
 	// The validator's sample list, with its 1EdTech key.
-	sample := filepath.Join("..", "..", "vc", "status", "testdata", "testlist.json")
+	sample := filepath.Join("..", "..", "status", "testdata", "testlist.json")
 	code, out, errOut = runCLI(t, "", "status", "check", "--list", sample, "--index", "23", "--insecure-fragment-keys")
 	assert.Equal(t, exitInvalid, code, errOut)
 	assert.Equal(t, "index 23: revoked (value 1)\n", out)

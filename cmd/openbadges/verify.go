@@ -11,7 +11,7 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 // listFlags collects repeated --status-list URL=FILE flags.

@@ -52,13 +52,13 @@ func TestVerifyJSONOutput(t *testing.T) {
 // --allow-list-id-mismatch reads it, and finds the credential revoked.
 func TestVerifyDetectsRevocationFromALocalStatusList(t *testing.T) {
 	args := []string{"verify", "--offline", "--insecure-fragment-keys", "--now", "2024-06-01T00:00:00Z",
-		"--status-list", testlistURL + "=../../vc/status/testdata/testlist.json"}
-	code, out, _ := runCLI(t, "", append(args, "../../vc/status/testdata/credential-status-revoked.json")...)
+		"--status-list", testlistURL + "=../../status/testdata/testlist.json"}
+	code, out, _ := runCLI(t, "", append(args, "../../status/testdata/credential-status-revoked.json")...)
 	assert.Equal(t, exitInvalid, code, out)
 	assert.Contains(t, out, "[FAIL] status")
 	assert.Contains(t, out, "status list id does not match its URL")
 
-	code, out, _ = runCLI(t, "", append(args, "--allow-list-id-mismatch", "../../vc/status/testdata/credential-status-revoked.json")...)
+	code, out, _ = runCLI(t, "", append(args, "--allow-list-id-mismatch", "../../status/testdata/credential-status-revoked.json")...)
 	assert.Equal(t, exitInvalid, code, out)
 	assert.Contains(t, out, "[FAIL] status")
 	assert.Contains(t, out, "credential revoked")
@@ -66,12 +66,12 @@ func TestVerifyDetectsRevocationFromALocalStatusList(t *testing.T) {
 
 func TestVerifyStatusWithoutListFailsClosedOffline(t *testing.T) {
 	code, out, _ := runCLI(t, "", "verify", "--offline", "--insecure-fragment-keys", "--now", "2024-06-01T00:00:00Z",
-		"../../vc/status/testdata/credential-status-revoked.json")
+		"../../status/testdata/credential-status-revoked.json")
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, out, "[FAIL] status")
 
 	code, out, _ = runCLI(t, "", "verify", "--offline", "--skip-status", "--insecure-fragment-keys", "--now", "2024-06-01T00:00:00Z",
-		"../../vc/status/testdata/credential-status-revoked.json")
+		"../../status/testdata/credential-status-revoked.json")
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "[skip] status")
 }

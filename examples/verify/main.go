@@ -21,7 +21,7 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc/status"
+	"github.com/openbadges-go/openbadges/status"
 )
 
 func main() {

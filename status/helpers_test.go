@@ -11,8 +11,8 @@ import (
 
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 )
 
 // Test fixtures: the 1EdTech validator's samples (testdata/PROVENANCE.md).

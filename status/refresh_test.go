@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
-	"github.com/openbadges-go/openbadges/vc/status"
 )
 
 func TestRefresher(t *testing.T) {
