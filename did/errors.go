@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/openbadges-go/openbadges/internal/netguard"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -41,11 +43,11 @@ var (
 	// ErrFetch reports a failed network retrieval (did:web, HTTPS documents,
 	// JWKS): transport error, timeout, bad status, wrong content type,
 	// oversized body, too many redirects or a refused address.
-	ErrFetch = errors.New("did: fetch failed")
+	ErrFetch = netguard.ErrFetch
 	// ErrAddressNotAllowed reports a fetch refused because the host resolves
 	// to a loopback, private, link-local, multicast or unspecified address.
 	// It is always wrapped together with [ErrFetch].
-	ErrAddressNotAllowed = errors.New("did: address not allowed")
+	ErrAddressNotAllowed = netguard.ErrAddressNotAllowed
 )
 
 // ErrorCode is a machine-readable error code. The values follow the error

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -15,50 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestPublicAddr(t *testing.T) {
-	public := []string{"93.184.216.34", "8.8.8.8", "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822"}
-	private := []string{
-		"127.0.0.1", "127.1.2.3", "::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fc00::1", "fd12::1",
-		"169.254.169.254", "fe80::1", "224.0.0.1", "ff02::1", "0.0.0.0", "::", "100.64.0.1",
-		"255.255.255.255", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::7f00:1", "198.18.0.1", "2001:db8::1",
-	}
-	for _, s := range public {
-		assert.True(t, publicAddr(netip.MustParseAddr(s)), s)
-	}
-	for _, s := range private {
-		assert.False(t, publicAddr(netip.MustParseAddr(s)), s)
-	}
-}
-
-// TestDialGuard checks the guard on the address actually dialled, which
-// is what stops DNS names that resolve (or rebind) to private addresses.
-func TestDialGuard(t *testing.T) {
-	assert.ErrorIs(t, dialControl("tcp", "127.0.0.1:443", nil), ErrAddressNotAllowed)
-	assert.ErrorIs(t, dialControl("tcp6", "[fe80::1]:443", nil), ErrAddressNotAllowed)
-	assert.ErrorIs(t, dialControl("tcp", "garbage", nil), ErrAddressNotAllowed)
-	assert.NoError(t, dialControl("tcp", "93.184.216.34:443", nil))
-
-	// The guarded transport replaces the dialer of a plain transport and
-	// drops environment proxies; a custom transport gets the pre-flight check.
-	tr := guardTransport(&http.Transport{Proxy: http.ProxyFromEnvironment})
-	ht, ok := tr.(*http.Transport)
-	require.True(t, ok)
-	assert.Nil(t, ht.Proxy)
-	assert.NotNil(t, ht.DialContext)
-	_, ok = guardTransport(roundTripFunc(nil)).(*preflightTransport)
-	assert.True(t, ok)
-	_, ok = guardTransport(nil).(*http.Transport)
-	assert.True(t, ok)
-
-	// The pre-flight check refuses IP literals without calling the wrapped transport.
-	var called bool
-	p := &preflightTransport{next: roundTripFunc(func(*http.Request) (*http.Response, error) { called = true; return nil, errors.New("x") })}
-	req, _ := http.NewRequest(http.MethodGet, "https://10.0.0.1/x", nil)
-	_, err := p.RoundTrip(req)
-	assert.ErrorIs(t, err, ErrAddressNotAllowed)
-	assert.False(t, called)
-}
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/internal/netguard"
 )
 
 // RemoteDocument is a loaded JSON-LD document, usually a context.
@@ -215,7 +215,7 @@ func (l *RemoteLoader) init() {
 			}
 			return nil
 		}
-		l.client = did.GuardedClient(base, 0, l.AllowPrivateAddresses)
+		l.client = netguard.Client(base, netguard.DefaultMaxRedirects, l.AllowPrivateAddresses, netguard.DefaultDialTimeout)
 		n := l.MaxEntries
 		if n == 0 {
 			n = 64
