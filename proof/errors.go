@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/openbadges-go/openbadges/did"
 )
 
 // Sentinel errors. Every error this package returns matches one of them
@@ -25,14 +27,17 @@ var (
 	ErrPurposeMismatch = errors.New("proof: proof purpose mismatch")
 	// ErrKeyNotFound: the verification method (or JWT key) could not be
 	// found or resolved.
-	ErrKeyNotFound = errors.New("proof: verification key not found")
+	// It is did.ErrKeyNotFound: errors.Is finds it whichever package
+	// raised it.
+	ErrKeyNotFound = did.ErrKeyNotFound
 	// ErrKeyMismatch: the key exists but its type does not suit the
 	// cryptosuite or algorithm, or an embedded key contradicts it.
 	ErrKeyMismatch = errors.New("proof: key does not match the suite")
 	// ErrNotAuthorized: the verification method is not listed under the
 	// required relationship (assertionMethod) of its controller, or an
 	// embedded JWT key is not trusted.
-	ErrNotAuthorized = errors.New("proof: verification method not authorized")
+	// It is did.ErrNotAuthorized.
+	ErrNotAuthorized = did.ErrNotAuthorized
 	// ErrIssuerMismatch: the key's controller is not the credential's issuer.
 	ErrIssuerMismatch = errors.New("proof: key controller is not the issuer")
 	// ErrProofNotYetValid and ErrProofExpired: the proof's created or

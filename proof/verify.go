@@ -17,34 +17,17 @@ import (
 	"github.com/openbadges-go/openbadges/vc"
 )
 
-// Resolver resolves a DID, or an HTTPS URL without fragment, to the
-// document that lists its verification methods. It has the method set of
-// did.Resolver, so any DID resolver plugs in.
-type Resolver interface {
-	Resolve(ctx context.Context, id string) (*did.Document, error)
-}
+// Resolver is [did.Resolver]: the module has one resolver interface, and
+// any DID resolver plugs in.
+type Resolver = did.Resolver
 
-// ResolverFunc adapts a function to [Resolver].
-type ResolverFunc func(ctx context.Context, id string) (*did.Document, error)
+// ResolverFunc is [did.ResolverFunc].
+type ResolverFunc = did.ResolverFunc
 
-// Resolve implements [Resolver].
-func (f ResolverFunc) Resolve(ctx context.Context, id string) (*did.Document, error) {
-	return f(ctx, id)
-}
-
-// OfflineResolver resolves did:key and did:jwk without any I/O; it is the
-// resolver of a [Verifier] whose Resolver is nil.
-func OfflineResolver() Resolver {
-	return ResolverFunc(func(ctx context.Context, id string) (*did.Document, error) {
-		switch {
-		case strings.HasPrefix(id, "did:key:"):
-			return did.KeyResolver{}.Resolve(ctx, id)
-		case strings.HasPrefix(id, "did:jwk:"):
-			return did.JWKResolver{}.Resolve(ctx, id)
-		}
-		return nil, &did.ResolutionError{DID: id, Code: did.CodeMethodNotSupported, Err: did.ErrMethodNotSupported}
-	})
-}
+// OfflineResolver resolves did:key and did:jwk without any I/O
+// ([did.DefaultResolver]); it is the resolver of a [Verifier] whose
+// Resolver is nil.
+func OfflineResolver() Resolver { return did.DefaultResolver() }
 
 // Status is the outcome of one proof.
 type Status int
@@ -482,46 +465,24 @@ func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relatio
 		}
 		// Anything else takes the full resolution path and its errors.
 	}
-	if i := strings.IndexByte(base, '?'); i >= 0 && strings.HasPrefix(base, "did:") {
-		base = base[:i]
-	}
-	doc, err := v.resolver().Resolve(ctx, base)
+	// Everything else goes through the module's one key-lookup seam,
+	// did.Dereference: DID documents and HTTPS controller or key
+	// documents, the controller check and the verification relationship.
+	vm, err := did.Dereference(ctx, v.resolver(), vmURL, rel)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, errors.Join(errorf(ErrKeyNotFound, err, "resolving %q", base), ctx.Err())
+			return nil, errors.Join(errorf(ErrKeyNotFound, err, "resolving %q", vmURL), ctx.Err())
 		}
-		return nil, errorf(ErrKeyNotFound, err, "resolving %q", base)
-	}
-	if doc == nil {
-		return nil, errorf(ErrKeyNotFound, nil, "resolver returned no document for %q", base)
-	}
-	vm := doc.VerificationMethodByID(vmURL)
-	if vm == nil && !hasFrag && strings.HasPrefix(base, "did:") {
-		// A bare DID names its subject; it selects a key only when the
-		// document lists exactly one under the relationship (did:key).
-		if refs := doc.Relationship(rel); len(refs) == 1 {
-			vmURL = doc.AbsoluteID(refs[0].ID)
-			vm = doc.VerificationMethodByID(vmURL)
+		if errors.Is(err, did.ErrNotAuthorized) {
+			return nil, errorf(ErrNotAuthorized, err, "%q", vmURL)
 		}
-	}
-	if vm == nil {
-		return nil, errorf(ErrKeyNotFound, nil, "%q is not in the document of %q", vmURL, base)
-	}
-	controller := vm.Controller
-	if controller == "" {
-		controller = doc.ID
-	}
-	if controller != doc.ID {
-		return nil, errorf(ErrNotAuthorized, nil, "%q is controlled by %q, not by the document's subject %q", vmURL, controller, doc.ID)
-	}
-	if !doc.Authorizes(vmURL, rel) {
-		return nil, errorf(ErrNotAuthorized, nil, "%q is not listed under %s of %q", vmURL, rel, doc.ID)
+		return nil, errorf(ErrKeyNotFound, err, "resolving %q", vmURL)
 	}
 	pub, err := vm.PublicKey()
 	if err != nil {
 		return nil, errorf(ErrKeyNotFound, err, "key material of %q", vmURL)
 	}
-	return &resolvedKey{pub: pub, controller: controller}, nil
+	return &resolvedKey{pub: pub, controller: vm.Controller}, nil
 }
 
 // jcsStrict checks the unsecured document (once per call, when it is the
