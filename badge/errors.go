@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/openbadges-go/openbadges/proof"
+
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -27,11 +29,14 @@ var (
 	// ErrIssuerMismatch means the credential's issuer is not the controller
 	// of the signing key, so verifiers would reject the proof (issuer
 	// binding). The error is an [*IssuerMismatchError].
-	ErrIssuerMismatch = errors.New("badge: credential issuer is not the controller of the signing key")
+	// It is proof.ErrIssuerMismatch: errors.Is finds it whichever package
+	// raised it.
+	ErrIssuerMismatch = proof.ErrIssuerMismatch
 
 	// ErrInvalidKey means the Issuer has no usable key: no signer, or no
 	// verification method to name it.
-	ErrInvalidKey = errors.New("badge: invalid signing key")
+	// It is proof.ErrInvalidKey.
+	ErrInvalidKey = proof.ErrInvalidKey
 
 	// ErrInvalidArgument means a constructor was given a value it cannot
 	// use (an empty identifier, an issuer id that is not a URL, ...).

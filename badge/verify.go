@@ -753,7 +753,9 @@ func (v *Verifier) checkProof(ctx context.Context, c *vc.Credential, token strin
 	switch {
 	case len(v.o.TrustedIssuers) > 0 && !slices.Contains(v.o.TrustedIssuers, issuer):
 		add(CheckIssuer, Failed, fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer), "")
-	case controller != "" && controller != issuer && !strings.HasPrefix(controller, issuer+"#"):
+	case controller != "" && controller != issuer:
+		// The one issuer-binding rule (proof's): the controller is the
+		// issuer, exactly.
 		add(CheckIssuer, Failed, fmt.Errorf("%w: key controller %q, issuer %q", ErrIssuerMismatch, controller, issuer), "")
 	default:
 		add(CheckIssuer, Passed, nil, "signed by "+orDash(controller)+" for issuer "+issuer)
