@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/openbadges-go/openbadges/proof"
-
 	"github.com/openbadges-go/openbadges/vc"
 )
 
