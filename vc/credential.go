@@ -51,10 +51,31 @@ type Credential struct {
 // Parse reads a credential from JSON bytes with the default limits.
 func Parse(data []byte) (*Credential, error) { return ParseWithLimits(data, nil) }
 
-// ParseWithLimits reads a credential with explicit JSON limits (nil means
-// the defaults of 8 MiB, depth 64).
-func ParseWithLimits(data []byte, lim *jsonx.Limits) (*Credential, error) {
-	v, err := jsonx.Parse(data, lim)
+// Default limits of [Parse], used for a zero field of [ParseLimits].
+const (
+	DefaultParseMaxBytes   = jsonx.DefaultMaxBytes   // 8 MiB
+	DefaultParseMaxDepth   = jsonx.DefaultMaxDepth   // 64 nested objects and arrays
+	DefaultParseMaxMembers = jsonx.DefaultMaxMembers // 200,000 members and elements
+)
+
+// ParseLimits bounds the work of [ParseWithLimits]. A zero (or negative)
+// field means its default: [DefaultParseMaxBytes], [DefaultParseMaxDepth],
+// [DefaultParseMaxMembers].
+type ParseLimits struct {
+	MaxBytes   int // input size in bytes
+	MaxDepth   int // nesting depth of objects and arrays
+	MaxMembers int // object members plus array elements, in all
+}
+
+// ParseWithLimits reads a credential as [Parse] does, with explicit JSON
+// limits (nil means the defaults). Input over a limit is refused with an
+// error matching [ErrMalformed] that says which limit.
+func ParseWithLimits(data []byte, lim *ParseLimits) (*Credential, error) {
+	var jl *jsonx.Limits
+	if lim != nil {
+		jl = &jsonx.Limits{MaxBytes: lim.MaxBytes, MaxDepth: lim.MaxDepth, MaxMembers: lim.MaxMembers}
+	}
+	v, err := jsonx.Parse(data, jl)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
