@@ -47,8 +47,12 @@ var (
 
 // DecodeError reports why a credential or one of its parts could not be
 // decoded. Path is the JSON path of the offending value ($ is the root).
-// It matches [ErrInvalidCredential] and unwraps to the cause (for example
-// [jsonx.ErrDuplicateKey] or [ErrCaseVariantMember]).
+// It matches [ErrInvalidCredential]. A member name that differs from a
+// known one only by case unwraps to [ErrCaseVariantMember]; input the
+// strict JSON reader refuses (a duplicate member, invalid UTF-8, an
+// unpaired surrogate, a size, depth or member-count limit) unwraps to an
+// error of the module's internal reader, which callers cannot name: test
+// for ErrInvalidCredential, and read Path and the message for the detail.
 type DecodeError struct {
 	Path string
 	Msg  string
