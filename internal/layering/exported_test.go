@@ -74,8 +74,27 @@ var listOnce = sync.OnceValues(func() ([]listedPackage, error) {
 		}
 		pkgs = append(pkgs, p)
 	}
+	// go test caches a result by the files the test opens: open the
+	// module's package directories and source files, which the go list
+	// subprocess read, so that a change to any of them runs the test again.
+	for _, p := range pkgs {
+		if p.DepOnly || !strings.HasPrefix(p.ImportPath, module) {
+			continue
+		}
+		touch(p.Dir)
+		for _, f := range p.GoFiles {
+			touch(filepath.Join(p.Dir, f))
+		}
+	}
 	return pkgs, nil
 })
+
+// touch opens and closes a file or directory.
+func touch(path string) {
+	if f, err := os.Open(path); err == nil {
+		f.Close()
+	}
+}
 
 // exportImporter returns an importer that reads the compiler's export
 // data of the listed packages.
