@@ -2,24 +2,29 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 )
 
-const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339] FILE|-\n" +
+const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339]\n" +
+	"                        [--controller ID] [--allow-expired] FILE|-\n" +
 	"       openbadges issue --batch FILE.csv|FILE.jsonl --key KEYFILE --achievement ACHIEVEMENT.json [--format di|jwt]\n" +
 	"                        [--bake IMAGE] [--status-list LIST.json] [--hash-email] [--issuer-name NAME] -o OUTDIR\n\n" +
 	"Signs the credential in FILE (or stdin) and prints it: the JSON credential with a Data Integrity\n" +
 	"proof appended (--format di, the default) or the compact VC-JWT (--format jwt). KEYFILE is a JWK or\n" +
 	"Multikey private key file as written by 'openbadges keygen'; its id is the verification method.\n" +
-	"The credential is checked in JSON-LD safe mode and the strict compact form first: undefined terms,\n" +
-	"unknown contexts, members written under IRIs or aliases, and invalid documents are refused (exit 1)\n" +
-	"before anything is signed.\n\n" +
+	"The credential is checked first, as the library's badge.Issuer does: the Open Badges data model\n" +
+	"(an OpenBadgeCredential or EndorsementCredential: required members such as the achievement's\n" +
+	"criteria), the VC data model, issuer binding (the issuer's id must be the key's controller, else\n" +
+	"verifiers refuse the proof), JSON-LD safe mode and the strict compact form (undefined terms,\n" +
+	"unknown contexts, members written under IRIs or aliases), a proof already present, and a\n" +
+	"validUntil (expirationDate) already past unless --allow-expired. Every problem is printed on\n" +
+	"stderr with its JSON path and nothing is signed (exit 1).\n\n" +
 	"With --batch, awards the achievement in ACHIEVEMENT.json to every row of FILE: a CSV file with a\n" +
 	"header row naming its columns (did, email, name, student id, an Open Badges identifier type such\n" +
 	"as sourcedId, or ext:...), or JSON Lines (one object per line with the same names). Each credential\n" +
@@ -45,6 +50,8 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022 or ecdsa-jcs-2019 (default: by key type)")
 	alg := fs.String("alg", "", "JWT algorithm: RS256, ES256, ES384 or EdDSA (default: by key type)")
 	created := fs.String("created", "", "Data Integrity proof creation time, RFC 3339 (default: now)")
+	controller := fs.String("controller", "", "the id of the key's controller, which the credential's issuer must be (default: the key id without its #fragment; required for a key whose id is only a thumbprint)")
+	allowExpired := fs.Bool("allow-expired", false, "sign a credential whose validUntil (expirationDate) is already past, for test fixtures")
 	var bc batchConfig
 	fs.StringVar(&bc.input, "batch", "", "issue to every row of a CSV or JSON Lines `file`")
 	fs.StringVar(&bc.achievement, "achievement", "", "achievement JSON `file` awarded by --batch")
@@ -62,8 +69,8 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		if fs.NArg() != 0 {
 			return usageErrorf(e, "issue", "--batch takes no FILE argument")
 		}
-		if *suite != "" || *alg != "" || *created != "" {
-			return usageErrorf(e, "issue", "--suite, --alg and --created do not apply to --batch")
+		if *suite != "" || *alg != "" || *created != "" || *controller != "" || *allowExpired {
+			return usageErrorf(e, "issue", "--suite, --alg, --created, --controller and --allow-expired do not apply to --batch")
 		}
 		bc.key, bc.format = *keyFile, *format
 		return runIssueBatch(ctx, e, bc)
@@ -119,32 +126,40 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, "issue", "%v", err)
 	}
-	key := proof.Key{Signer: k.Signer, VerificationMethod: k.ID}
-	if *format == "jwt" {
-		// A key named only by its thumbprint (RSA) has no URL to
-		// dereference: embed it as a jwk header instead.
-		if !strings.Contains(k.ID, ":") {
-			key.VerificationMethod = ""
-		}
-		token, err := proof.SignJWT(ctx, doc, key, proof.Algorithm(*alg), nil)
-		if err != nil {
-			return failf(e, "issue", "%v", err)
-		}
-		fmt.Fprintln(e.stdout, token)
-		return exitOK
+	iss := &badge.Issuer{
+		Key:         proof.Key{Signer: k.Signer, VerificationMethod: k.ID},
+		Controller:  *controller,
+		Cryptosuite: *suite,
+		Algorithm:   proof.Algorithm(*alg),
+	}
+	if !createdAt.IsZero() {
+		iss.Now = func() time.Time { return createdAt }
 	}
 	if !strings.Contains(k.ID, ":") {
-		return failf(e, "issue", "key %s has no verification method URL (id); Data Integrity proofs need one", *keyFile)
+		// A key named only by its thumbprint (RSA) has no URL to
+		// dereference: a JWT embeds it as a jwk header instead, and
+		// issuer binding needs to be told who controls it.
+		if *format != "jwt" {
+			return failf(e, "issue", "key %s has no verification method URL (id); Data Integrity proofs need one", *keyFile)
+		}
+		if *controller == "" {
+			return failf(e, "issue", "key %s has no verification method URL (its id is a thumbprint): name the issuer that controls it with --controller", *keyFile)
+		}
+		iss.Key.VerificationMethod = ""
 	}
-	out, err := proof.AddDataIntegrityProof(ctx, doc, key, &proof.DataIntegrityOptions{Cryptosuite: *suite, Created: createdAt})
+	if *format == "jwt" {
+		iss.Format = badge.JWT
+	}
+	input := fs.Arg(0)
+	if input == "-" {
+		input = "stdin"
+	}
+	signed, err := issueChecked(ctx, iss, doc, *allowExpired, time.Now())
 	if err != nil {
-		return failf(e, "issue", "%v", err)
+		return reportIssueError(e, "issue", input, err)
 	}
-	if _, err := e.stdout.Write(out); err != nil {
+	if err := writeOutput(e, "-", signed.Bytes()); err != nil {
 		return failf(e, "issue", "%v", err)
-	}
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		fmt.Fprintln(e.stdout)
 	}
 	return exitOK
 }

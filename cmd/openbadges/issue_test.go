@@ -90,7 +90,15 @@ func TestIssueJWT(t *testing.T) {
 	for _, alg := range []string{"Ed25519", "P-256", "P-384", "RS256"} {
 		t.Run(alg, func(t *testing.T) {
 			keyPath, credPath, _ := issueFixture(t, alg, false)
-			code, out, errOut := runCmd("issue", "--key", keyPath, "--format", "jwt", credPath)
+			args := []string{"issue", "--key", keyPath, "--format", "jwt"}
+			if alg == "RS256" {
+				// Its id is a thumbprint: nothing names its controller.
+				code, out, errOut := runCmd(append(args, credPath)...)
+				require.Equal(t, exitInvalid, code, out)
+				assert.Contains(t, errOut, "--controller")
+				args = append(args, "--controller", "https://example.edu/issuers/1")
+			}
+			code, out, errOut := runCmd(append(args, credPath)...)
 			require.Equal(t, 0, code, errOut)
 			token := strings.TrimSpace(out)
 			assert.Equal(t, 2, strings.Count(token, "."))
@@ -154,4 +162,128 @@ func TestIssueRefusesBadInput(t *testing.T) {
 		require.Equal(t, 0, code, errb.String())
 		assert.Contains(t, out.String(), `"proof"`)
 	})
+}
+
+// sampleIssueFixture writes an Ed25519 key file and returns it with its
+// controller and a writer of credentials made from the embedded sample badge
+// (issued by the key's controller, valid from 2024) after edit.
+func sampleIssueFixture(t *testing.T) (keyPath, controller string, write func(name string, edit func(string) string) string) {
+	t.Helper()
+	k, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	kb, err := k.MarshalJWK()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	keyPath = filepath.Join(dir, "key.json")
+	require.NoError(t, os.WriteFile(keyPath, kb, 0o600))
+	sample, err := os.ReadFile("sample/badge.json")
+	require.NoError(t, err)
+	base := strings.NewReplacer(`"ISSUER"`, `"`+k.Controller+`"`, `"VALID_FROM"`, `"2024-01-01T00:00:00Z"`).Replace(string(sample))
+	write = func(name string, edit func(string) string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(edit(base)), 0o600))
+		return p
+	}
+	return keyPath, k.Controller, write
+}
+
+func same(s string) string { return s }
+
+// What issue signs, verify accepts: the CLI issues through badge.Issuer.
+func TestIssueSignsWhatVerifyAccepts(t *testing.T) {
+	keyPath, _, write := sampleIssueFixture(t)
+	cred := write("badge.json", same)
+	for _, format := range []string{"di", "jwt"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", "issue", "--key", keyPath, "--format", format, cred)
+			require.Equal(t, exitOK, code, errOut)
+			signed := filepath.Join(t.TempDir(), "signed")
+			require.NoError(t, os.WriteFile(signed, []byte(out), 0o600))
+			code, report, _ := runCLI(t, "", "verify", "--offline", signed)
+			assert.Equal(t, exitOK, code, report)
+		})
+	}
+}
+
+// issue refuses, before signing and with exit 1, every credential verify
+// would refuse for the reasons badge.Issuer checks, and lists each problem
+// on a line of its own with its JSON path.
+func TestIssueRefusesWhatVerifyWouldRefuse(t *testing.T) {
+	keyPath, controller, write := sampleIssueFixture(t)
+	noCriteria := func(s string) string {
+		i := strings.Index(s, `"criteria"`)
+		j := strings.Index(s[i:], "},") + i + 2
+		return s[:i] + s[j:]
+	}
+	otherIssuer := func(s string) string { return strings.Replace(s, controller, "https://evil.example/issuer", 1) }
+	expired := func(s string) string {
+		return strings.Replace(s, `"validFrom"`, `"validUntil": "2025-01-01T00:00:00Z", "validFrom"`, 1)
+	}
+	vc11Expired := func(s string) string {
+		s = strings.Replace(s, "https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1", 1)
+		s = strings.Replace(s, "context-3.0.3.json", "context-3.0.1.json", 1)
+		return strings.Replace(s, `"validFrom": "2024-01-01T00:00:00Z"`, `"issuanceDate": "2024-01-01T00:00:00Z", "expirationDate": "2025-01-01T00:00:00Z"`, 1)
+	}
+	withProof := func(s string) string {
+		return strings.Replace(s, `"validFrom"`, `"proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "assertionMethod", "verificationMethod": "`+controller+`#k", "proofValue": "z1"}, "validFrom"`, 1)
+	}
+	all := func(s string) string { return expired(otherIssuer(noCriteria(s))) }
+	for _, tt := range []struct {
+		name  string
+		edit  func(string) string
+		flags []string
+		lines []string // each problem, by JSON path
+	}{
+		{"achievement without criteria", noCriteria, nil, []string{"$.credentialSubject.achievement.criteria: required"}},
+		{"achievement without criteria as a JWT", noCriteria, []string{"--format", "jwt"}, []string{"$.credentialSubject.achievement.criteria: required"}},
+		{"issuer not the key's controller", otherIssuer, nil, []string{`$.issuer.id: issuer "https://evil.example/issuer" is not the controller`}},
+		{"issuer not the key's controller as a JWT", otherIssuer, []string{"--format", "jwt"}, []string{`$.issuer.id: issuer "https://evil.example/issuer" is not the controller`}},
+		{"validUntil already past", expired, nil, []string{"$.validUntil: vc: credential expired: 2025-01-01T00:00:00Z is already past", "--allow-expired"}},
+		{"VC 1.1 expirationDate already past", vc11Expired, nil, []string{"$.expirationDate: vc: credential expired: 2025-01-01T00:00:00Z is already past"}},
+		{"a proof already there", withProof, nil, []string{"$.proof: "}},
+		{"every problem at once", all, nil, []string{"$.credentialSubject.achievement.criteria: ", "$.issuer.id: ", "$.validUntil: ", "refused before signing, 3 problems; nothing was signed"}},
+		{"every problem but expiry with --allow-expired", all, []string{"--allow-expired"}, []string{"$.credentialSubject.achievement.criteria: ", "$.issuer.id: ", "refused before signing, 2 problems"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cred := write(strings.ReplaceAll(tt.name, " ", "-")+".json", tt.edit)
+			code, out, errOut := runCLI(t, "", append(append([]string{"issue", "--key", keyPath}, tt.flags...), cred)...)
+			assert.Equal(t, exitInvalid, code, errOut)
+			assert.Empty(t, out, "nothing signed")
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			for _, want := range tt.lines {
+				found := false
+				for _, l := range lines {
+					found = found || strings.HasPrefix(l, "openbadges issue: ") && strings.Contains(l, want)
+				}
+				assert.True(t, found, "no line with %q in\n%s", want, errOut)
+			}
+		})
+	}
+}
+
+// --allow-expired signs an expired credential (a test fixture, here with a
+// proof made in its validity period), and verify then refuses it for its
+// validity period only.
+func TestIssueAllowExpiredSignsATestFixture(t *testing.T) {
+	keyPath, _, write := sampleIssueFixture(t)
+	cred := write("expired.json", func(s string) string {
+		return strings.Replace(s, `"validFrom"`, `"validUntil": "2025-01-01T00:00:00Z", "validFrom"`, 1)
+	})
+	code, out, errOut := runCLI(t, "", "issue", "--key", keyPath, "--allow-expired", "--created", "2024-03-01T00:00:00Z", cred)
+	require.Equal(t, exitOK, code, errOut)
+	signed := filepath.Join(t.TempDir(), "signed.json")
+	require.NoError(t, os.WriteFile(signed, []byte(out), 0o600))
+	code, report, _ := runCLI(t, "", "verify", "--offline", signed)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, report, "[FAIL] validity_period")
+	code, report, _ = runCLI(t, "", "verify", "--offline", "--now", "2024-06-01T00:00:00Z", signed)
+	assert.Equal(t, exitOK, code, report)
+}
+
+func TestIssueFlagsThatDoNotApplyToBatchAreUsageErrors(t *testing.T) {
+	for _, flag := range [][]string{{"--allow-expired"}, {"--controller", "did:example:1"}} {
+		code, _, errOut := runCLI(t, "", append([]string{"issue", "--batch", "rows.csv"}, flag...)...)
+		assert.Equal(t, exitUsage, code, errOut)
+		assert.Contains(t, errOut, flag[0])
+	}
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// errChecksOnly is what the signer of a checks-only run returns: it never
+// reaches the user, it marks a run that got as far as signing.
+var errChecksOnly = errors.New("openbadges: checks only, nothing signed")
+
+// checksOnlySigner is a crypto.Signer that refuses to sign: issuing with it
+// runs every check of badge.Issuer (data model, issuer binding, JSON-LD,
+// suite and key) and stops where the signature would be made.
+type checksOnlySigner struct{ crypto.Signer }
+
+func (s checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errChecksOnly
+}
+
+// issueChecked issues credential with iss (badge.Issuer.IssueJSON: the Open
+// Badges and VC data models, issuer binding, JSON-LD safe mode) and, unless
+// allowExpired, also refuses a credential whose validUntil or
+// expirationDate is before now. Every problem comes back in one
+// *badge.IssueError; nothing is signed when there is one.
+func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, allowExpired bool, now time.Time) (*badge.Signed, error) {
+	var expired []error
+	if !allowExpired {
+		expired = expiredProblems(credential, now)
+	}
+	if len(expired) == 0 {
+		return iss.IssueJSON(ctx, credential)
+	}
+	// Refused already: run the library's checks with a signer that
+	// refuses, so that the other problems are listed too.
+	dry := *iss
+	dry.Key.Signer = checksOnlySigner{iss.Key.Signer}
+	_, err := dry.IssueJSON(ctx, credential)
+	var ie *badge.IssueError
+	switch {
+	case errors.As(err, &ie):
+		return nil, &badge.IssueError{Errs: append(ie.Errs, expired...)}
+	case err == nil || errors.Is(err, errChecksOnly):
+		return nil, &badge.IssueError{Errs: expired}
+	}
+	return nil, err
+}
+
+// expiredProblems returns a problem for each end of the validity window
+// (validUntil, and expirationDate, its VC 1.1 name) that is before now. A
+// malformed date is left to the data model checks, which report it.
+func expiredProblems(credential []byte, now time.Time) []error {
+	c, err := vc.Parse(credential)
+	if err != nil {
+		return nil
+	}
+	var out []error
+	for _, key := range []string{"validUntil", "expirationDate"} {
+		s, ok := c.Document()[key].(string)
+		if !ok {
+			continue
+		}
+		t, err := vc.ParseDateTime(s)
+		if err != nil || !t.Before(now) {
+			continue
+		}
+		out = append(out, badge.FieldError{Path: "$." + key, Err: fmt.Errorf(
+			"%w: %s is already past (now %s): verifiers would refuse it; --allow-expired signs it anyway (test fixtures)",
+			vc.ErrExpired, s, now.UTC().Format(time.RFC3339))})
+	}
+	return out
+}
+
+// reportIssueError prints err for command cmd: a refused credential as one
+// line per problem, with its JSON path, then a summary line.
+func reportIssueError(e *env, cmd, input string, err error) int {
+	var ie *badge.IssueError
+	if !errors.As(err, &ie) {
+		return failf(e, cmd, "%v", err)
+	}
+	fields := ie.Fields()
+	for _, f := range fields {
+		fmt.Fprintf(e.stderr, "openbadges %s: %s\n", cmd, f.Error())
+	}
+	problems := "problems"
+	if len(fields) == 1 {
+		problems = "problem"
+	}
+	return failf(e, cmd, "%s: refused before signing, %d %s; nothing was signed", input, len(fields), problems)
+}
