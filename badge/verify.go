@@ -880,7 +880,7 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 			errs = append(errs, err)
 			break
 		}
-		res, err := v.o.Status.CheckStatus(ctx, c, e)
+		res, err := checkStatusWith(ctx, v.o.Status, c, e, v.proofs)
 		if res != nil {
 			r.Status = append(r.Status, *res)
 			d := res.Type + ": " + res.Outcome.String()
@@ -1054,4 +1054,20 @@ func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, Che
 		}
 	}
 	return CheckRecipient, Failed, fmt.Errorf("%w: no subject id or identifier matches %s", ErrRecipientMismatch, want.Type), ""
+}
+
+// statusWithProofs is a status checker that verifies lists with the
+// verifier of the credential being checked (status.Checker does).
+type statusWithProofs interface {
+	CheckStatusWith(ctx context.Context, c *vc.Credential, entry map[string]any, pv *proof.Verifier) (*vc.StatusResult, error)
+}
+
+// checkStatusWith checks one entry, handing the checker this verifier's
+// proof verifier when it takes one, so that a status list is verified
+// with the same key resolution, clock and allow-lists as the credential.
+func checkStatusWith(ctx context.Context, sc vc.StatusChecker, c *vc.Credential, e map[string]any, pv *proof.Verifier) (*vc.StatusResult, error) {
+	if w, ok := sc.(statusWithProofs); ok {
+		return w.CheckStatusWith(ctx, c, e, pv)
+	}
+	return sc.CheckStatus(ctx, c, e)
 }

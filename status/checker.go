@@ -75,10 +75,12 @@ const (
 type Checker struct {
 	// Fetcher fetches lists (nil = a default [HTTPFetcher]).
 	Fetcher Fetcher
-	// Proofs verifies the list credential's proofs and JWTs (nil = a zero
-	// proof.Verifier with the checker's clock). The badge pipeline passes its own, e.g. with
-	// InsecureFragmentKeys for 1EdTech's https#z6Mk keys or an HTTPS
-	// resolver.
+	// Proofs verifies the list credential's proofs and JWTs. Nil: the
+	// verifier of the credential being checked, when the caller gives it
+	// ([Checker.CheckStatusWith]: the badge pipeline does, so lists are
+	// checked with its resolver, clock and allow-lists), else a zero
+	// proof.Verifier with the checker's clock (offline keys only). Set it
+	// to verify every list with one verifier of your own.
 	Proofs *proof.Verifier
 	// TrustedListIssuers are list issuers accepted in addition to the
 	// credential's own issuer (a status service that signs lists for
@@ -203,6 +205,34 @@ func (ch *Checker) now() time.Time {
 func (ch *Checker) CheckStatus(ctx context.Context, c *vc.Credential, entry map[string]any) (*vc.StatusResult, error) {
 	ch.once.Do(ch.init)
 	return ch.checkEntry(ctx, c, entry, nil)
+}
+
+// CheckStatusWith is CheckStatus with the verifier of the credential that
+// led here: when the Checker's own Proofs is nil, the list's proofs are
+// verified with pv, so a status list is checked with the same key
+// resolution (a did:web resolver, say), clock and allow-lists as the
+// credential itself. The badge pipeline calls it with its own verifier.
+// Lists verified with different verifiers are cached apart. A nil pv is
+// CheckStatus.
+func (ch *Checker) CheckStatusWith(ctx context.Context, c *vc.Credential, entry map[string]any, pv *proof.Verifier) (*vc.StatusResult, error) {
+	ch.once.Do(ch.init)
+	if pv != nil && ch.Proofs == nil {
+		ctx = context.WithValue(ctx, proofsKey{}, pv)
+	}
+	return ch.checkEntry(ctx, c, entry, nil)
+}
+
+// proofsKey carries, inside this package only, the verifier given to
+// CheckStatusWith down to verifyList (and into the cache key).
+type proofsKey struct{}
+
+// verifier returns the proof verifier for lists in ctx: CheckStatusWith's
+// or the Checker's own.
+func (ch *Checker) verifier(ctx context.Context) *proof.Verifier {
+	if pv, ok := ctx.Value(proofsKey{}).(*proof.Verifier); ok {
+		return pv
+	}
+	return ch.proofs
 }
 
 // checkEntry checks one entry; n is nil for a credential's own entries and
@@ -569,6 +599,11 @@ func (ch *Checker) admit(typ, url string, l *cachedList) error {
 // that name each other cannot deadlock.
 func (ch *Checker) list(ctx context.Context, typ, url string, n *nesting) (*cachedList, error) {
 	key := typ + " " + url
+	if pv, ok := ctx.Value(proofsKey{}).(*proof.Verifier); ok {
+		// A list verified by another verifier (other keys, other
+		// allow-lists) is not this one's.
+		key += fmt.Sprintf(" %p", pv)
+	}
 	depth := 0
 	if n != nil {
 		depth = n.depth
@@ -804,7 +839,7 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 		if strings.Count(tok, ".") != 2 || strings.ContainsAny(tok, " \t\r\n") {
 			return nil, created, newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
 		}
-		c, _, err := ch.proofs.VerifyJWT(ctx, tok)
+		c, _, err := ch.verifier(ctx).VerifyJWT(ctx, tok)
 		if err != nil {
 			return nil, created, newError(ErrVerification, url, err, "")
 		}
@@ -814,7 +849,7 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 	if err != nil {
 		return nil, created, newError(ErrMalformed, url, err, "")
 	}
-	results, err := ch.proofs.VerifyProofs(ctx, c)
+	results, err := ch.verifier(ctx).VerifyProofs(ctx, c)
 	if err != nil {
 		return nil, created, newError(ErrVerification, url, err, "")
 	}
