@@ -518,7 +518,16 @@ func (h *verifyHandler) verifyCredential(ctx context.Context, raw []byte, m map[
 			res.fail(ProblemStatus, "Status not checked", "the credential has a credentialStatus and this verifier has no status checker")
 		} else {
 			for i, e := range entries {
-				if _, err := checker.CheckStatus(ctx, c, e); err != nil {
+				var err error
+				if w, ok := checker.(interface {
+					CheckStatusWith(context.Context, *vc.Credential, map[string]any, *proof.Verifier) (*vc.StatusResult, error)
+				}); ok {
+					// The list is verified with this handler's keys.
+					_, err = w.CheckStatusWith(ctx, c, e, pv)
+				} else {
+					_, err = checker.CheckStatus(ctx, c, e)
+				}
+				if err != nil {
 					res.fail(ProblemStatus, "Status check failed", fmt.Sprintf("credentialStatus %d: %v", i, err))
 				}
 			}
