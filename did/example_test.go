@@ -3,6 +3,8 @@ package did_test
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -120,4 +122,89 @@ func ExampleInsecureFragmentKey() {
 	fmt.Println(vm.Controller)
 	// Output:
 	// https://example.edu/issuers/565049
+}
+
+// Publish a did:web issuer: name its DID and key, and build the DID
+// document to serve at the URL the DID maps to.
+func ExampleNewWebDocument() {
+	webDID, err := did.WebDID("example.edu", "issuers", "1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	signer := ed25519.NewKeyFromSeed(make([]byte, 32)) // for tests only; or did.GenerateWebKey
+	key, err := did.NewWebKey(signer, webDID, "key-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc, err := did.NewWebDocument(webDID, []*did.Key{key}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	url, _ := did.WebURL(webDID)
+	body, _ := json.MarshalIndent(doc, "", "  ")
+	fmt.Println("sign with", key.ID)
+	fmt.Println("serve at", url)
+	fmt.Println(string(body))
+	// Output:
+	// sign with did:web:example.edu:issuers:1#key-1
+	// serve at https://example.edu/issuers/1/did.json
+	// {
+	//   "@context": [
+	//     "https://www.w3.org/ns/did/v1",
+	//     "https://w3id.org/security/multikey/v1"
+	//   ],
+	//   "id": "did:web:example.edu:issuers:1",
+	//   "verificationMethod": [
+	//     {
+	//       "id": "did:web:example.edu:issuers:1#key-1",
+	//       "type": "Multikey",
+	//       "controller": "did:web:example.edu:issuers:1",
+	//       "publicKeyMultibase": "z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
+	//     }
+	//   ],
+	//   "authentication": [
+	//     "did:web:example.edu:issuers:1#key-1"
+	//   ],
+	//   "assertionMethod": [
+	//     "did:web:example.edu:issuers:1#key-1"
+	//   ]
+	// }
+}
+
+func ExampleWebDID() {
+	for _, host := range []string{"example.edu", "example.edu:8443"} {
+		d, err := did.WebDID(host, "issuers", "math dept")
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(d)
+	}
+	_, err := did.WebDID("192.0.2.1")
+	fmt.Println(errors.Is(err, did.ErrInvalidDID))
+	// Output:
+	// did:web:example.edu:issuers:math%20dept
+	// did:web:example.edu%3A8443:issuers:math%20dept
+	// true
+}
+
+func ExampleGenerateWebKey() {
+	key, err := did.GenerateWebKey(did.AlgEd25519, rand.Reader, "did:web:example.edu", "key-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc, err := key.DIDDocument() // what to serve at https://example.edu/.well-known/did.json
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(key.ID, key.Algorithm())
+	fmt.Println(doc.Authorizes(key.ID, did.AssertionMethod))
+	// Output:
+	// did:web:example.edu#key-1 EdDSA
+	// true
 }

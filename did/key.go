@@ -162,6 +162,55 @@ func GenerateKey(alg string, random io.Reader) (*Key, error) {
 	return NewKey(signer)
 }
 
+// NewWebKey wraps signer (as [NewKey] does) and names it as a
+// verification method of the did:web DID webDID: ID is webDID#fragment and
+// Controller is webDID. An empty fragment means the RFC 7638 thumbprint of
+// the public key, so two keys of one DID never share an id. webDID must
+// map to a URL ([WebURL]); build it with [WebDID]. Publish the key with
+// [NewWebDocument].
+func NewWebKey(signer crypto.Signer, webDID, fragment string) (*Key, error) {
+	if _, err := WebURL(webDID); err != nil {
+		return nil, err
+	}
+	k, err := NewKey(signer)
+	if err != nil {
+		return nil, err
+	}
+	if fragment == "" {
+		j, err := NewJWK(k.Public)
+		if err != nil {
+			return nil, err
+		}
+		if fragment, err = j.Thumbprint(); err != nil {
+			return nil, err
+		}
+	}
+	id := webDID + "#" + fragment
+	u, err := ParseURL(id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Path != "" || u.HasQuery || strings.ContainsRune(fragment, '#') {
+		return nil, newError(id, CodeInvalidDIDURL, ErrInvalidDIDURL, "fragment %q is not a plain fragment", fragment)
+	}
+	k.ID, k.Controller = id, webDID
+	return k, nil
+}
+
+// GenerateWebKey generates a key for alg as [GenerateKey] does and names it
+// as [NewWebKey] does: a verification method of the did:web DID webDID
+// (fragment "" means the key's JWK thumbprint).
+func GenerateWebKey(alg string, random io.Reader, webDID, fragment string) (*Key, error) {
+	if _, err := WebURL(webDID); err != nil {
+		return nil, err
+	}
+	k, err := GenerateKey(alg, random)
+	if err != nil {
+		return nil, err
+	}
+	return NewWebKey(k.Signer, webDID, fragment)
+}
+
 // NewEd25519KeyFromSeed returns the Ed25519 key for a 32-byte seed (RFC
 // 8032 private key), named by its did:key.
 func NewEd25519KeyFromSeed(seed []byte) (*Key, error) {
