@@ -89,8 +89,13 @@ func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("openbadges: issue, verify, bake and inspect Open Badges 3.0 credentials\n\n")
 	b.WriteString("Usage: openbadges COMMAND [flags] [args]\n\nCommands:\n")
-	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	cs := commands()
+	width := 0
+	for _, c := range cs {
+		width = max(width, len(c.name))
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	b.WriteString("\nRun 'openbadges COMMAND --help' for the flags of a command.\n")
 	b.WriteString("Exit status: 0 success, 1 invalid input or not verified, 2 usage error.\n")

@@ -57,3 +57,40 @@ func TestDemoRunsOnEmbeddedDefaults(t *testing.T) {
 		assert.FileExists(t, dir+"/"+f)
 	}
 }
+
+// The summaries of the top-level help start in one column, whatever the
+// length of the longest command name (verify-presentation).
+func TestHelpAlignsEverySummary(t *testing.T) {
+	_, out, _ := runCLI(t, "", "--help")
+	col := -1
+	for _, c := range commands() {
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  "+c.name+" ") {
+				line = l
+			}
+		}
+		if !assert.NotEmpty(t, line, c.name) {
+			continue
+		}
+		at := strings.Index(line, c.summary)
+		assert.Greater(t, at, len("  "+c.name), "%q: no space between name and summary", line)
+		if col < 0 {
+			col = at
+		}
+		assert.Equal(t, col, at, "%q", line)
+	}
+}
+
+// A subcommand's usage line names it once: "status create --key ...", not
+// "status create create --key ...".
+func TestSubcommandUsageNamesTheSubcommandOnce(t *testing.T) {
+	for _, sub := range []string{"create", "set", "check"} {
+		t.Run(sub, func(t *testing.T) {
+			code, out, _ := runCLI(t, "", "status", sub, "--help")
+			assert.Equal(t, exitOK, code)
+			assert.Contains(t, out, "Usage: openbadges status "+sub+" --")
+			assert.NotContains(t, out, sub+" "+sub)
+		})
+	}
+}

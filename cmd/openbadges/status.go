@@ -71,7 +71,7 @@ func writeOutput(e *env, path string, b []byte) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-const statusCreateSynopsis = "create --key KEYFILE --url URL [--purpose revocation|suspension] [--size N] [--format bitstring|statuslist2021] [--ttl D] [--valid-for D] -o LIST.json\n\n" +
+const statusCreateSynopsis = "--key KEYFILE --url URL [--purpose revocation|suspension] [--size N] [--format bitstring|statuslist2021] [--ttl D] [--valid-for D] -o LIST.json\n\n" +
 	"Writes a new, empty status list credential signed with KEYFILE (its controller is the list's\n" +
 	"issuer, which must be the issuer of the credentials that use the list). Publish it at URL."
 
@@ -137,7 +137,7 @@ func parseFormat(s string) (status.Format, bool) {
 	return 0, false
 }
 
-const statusSetSynopsis = "set --key KEYFILE --list LIST.json --index I [--clear] [--valid-for D] [-o OUT.json]\n\n" +
+const statusSetSynopsis = "--key KEYFILE --list LIST.json --index I [--clear] [--valid-for D] [-o OUT.json]\n\n" +
 	"Sets entry I of the list (revokes or suspends), or with --clear resets it, and signs the list\n" +
 	"again with KEYFILE. The list file is rewritten unless -o names another output."
 
@@ -197,7 +197,7 @@ func runStatusSet(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-const statusCheckSynopsis = "check --list LIST.json --index I [--insecure-fragment-keys] [--json]\n\n" +
+const statusCheckSynopsis = "--list LIST.json --index I [--insecure-fragment-keys] [--json]\n\n" +
 	"Verifies the list's proof (did:key and did:jwk keys; with --insecure-fragment-keys also the 1EdTech\n" +
 	"https://host/path#z6Mk... keys), decodes it and prints the status of entry I.\n" +
 	"Exit status 0 when the entry is in good standing, 1 when it is revoked, suspended or unknown."
