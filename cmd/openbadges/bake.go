@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 
 	"github.com/openbadges-go/openbadges/badge"
@@ -45,7 +46,13 @@ func runBake(ctx context.Context, e *env, args []string) int {
 	}
 	var baked bytes.Buffer
 	if err := badge.Bake(&baked, bytes.NewReader(img), cred); err != nil {
-		return failf(e, "bake", "%s: %v", *image, err)
+		// Blame the input at fault: the credential's encoding or size, or
+		// else the image.
+		if errors.Is(err, badge.ErrInvalidBakeInput) ||
+			errors.Is(err, badge.ErrTooLarge) && len(bytes.TrimSpace(cred)) > badge.DefaultMaxCredentialBytes {
+			return failf(e, "bake", "credential %s: %v", inputName(*credential), err)
+		}
+		return failf(e, "bake", "image %s: %v", inputName(*image), err)
 	}
 	if out == "-" {
 		if _, err := e.stdout.Write(baked.Bytes()); err != nil {

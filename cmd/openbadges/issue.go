@@ -150,13 +150,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	if *format == "jwt" {
 		iss.Format = badge.JWT
 	}
-	input := fs.Arg(0)
-	if input == "-" {
-		input = "stdin"
-	}
 	signed, err := issueChecked(ctx, iss, doc, *allowExpired, time.Now())
 	if err != nil {
-		return reportIssueError(e, "issue", input, err)
+		return reportIssueError(e, "issue", inputName(fs.Arg(0)), err)
 	}
 	if err := writeOutput(e, "-", signed.Bytes()); err != nil {
 		return failf(e, "issue", "%v", err)

@@ -171,15 +171,7 @@ func printReport(e *env, name string, res *badge.VerificationResult) {
 		fmt.Fprintln(w, "  (refreshed from the issuer's refresh service)")
 	}
 	for _, c := range res.Checks {
-		mark := map[badge.CheckStatus]string{badge.Passed: "ok  ", badge.Failed: "FAIL", badge.Warning: "warn", badge.Skipped: "skip"}[c.Status]
-		line := fmt.Sprintf("  [%s] %-16s", mark, c.ID)
-		switch {
-		case c.Err != nil:
-			line += " " + c.Err.Error()
-		case c.Detail != "":
-			line += " " + c.Detail
-		}
-		fmt.Fprintln(w, line)
+		printCheck(w, "  ", string(c.ID), c.Status, c.Err, c.Detail)
 	}
 	for _, en := range res.Endorsements {
 		v := "verified"
