@@ -3,10 +3,16 @@
 //
 // [Wallet.Import] takes a credential as JSON, a compact VC-JWT, or a baked
 // PNG or SVG badge, verifies it through the Open Badges pipeline and keeps
-// it with its [badge.VerificationResult], whether or not it verified.
+// it with its [badge.VerificationResult], whether or not it verified. A
+// wallet holds only credentials about its learner: every subject must have
+// the learner's id, or an identifier (hashed or not) that matches the
+// learner's e-mail address or one of their other identifiers; any other
+// credential is refused with a [*NotHolderError] ([ErrNotHolder]).
 // [Wallet.Summary] describes the verified credentials: by issuer, by
 // achievement type, by alignment (the skills and competencies the
-// achievements align to) and the credits earned and available.
+// achievements align to) and the credits earned and available, each
+// credit counted once (a stacked credential adds only what it carries
+// beyond the components it names as evidence).
 //
 // A wallet exports its verified credentials, each exactly as its issuer
 // signed it, in two ways: [Wallet.ExportCLR], a Comprehensive Learner
@@ -15,7 +21,7 @@
 // verifier's challenge and domain (see package presentation, whose
 // VerifyPresentation checks it).
 //
-//	w, _ := learner.NewWallet(badge.NewProfile(learnerDID, "Ada"), &learner.Options{Verifier: v})
+//	w, _ := learner.NewWallet(badge.NewProfile(learnerDID, "Ada"), &learner.Options{Verifier: v}) // Email, OtherIdentifier too
 //	for _, b := range badges {
 //		if _, err := w.Import(ctx, b); err != nil { ... } // kept, with its result, unless nothing parsed
 //	}

@@ -187,7 +187,7 @@ func TestImportKeepsTheResult(t *testing.T) {
 		assert.Equal(t, 4, w.Summary().Verified, "an unverified credential is not summarized")
 	})
 	t.Run("limit", func(t *testing.T) {
-		small, err := learner.NewWallet(badge.Profile{}, &learner.Options{Verifier: f.verifier, MaxEntries: 1})
+		small, err := learner.NewWallet(badge.NewProfile(f.holder.key.Controller, "Ada"), &learner.Options{Verifier: f.verifier, MaxEntries: 1})
 		require.NoError(t, err)
 		_, err = small.Import(context.Background(), f.inputs["json"])
 		require.NoError(t, err)
@@ -268,12 +268,18 @@ func TestPresentVerifies(t *testing.T) {
 		})
 	}
 
-	// Another learner presenting these badges is not their subject.
+	// Another learner's wallet refuses these badges; presented anyway,
+	// their holder is not their subject.
 	other := newParty(t, 8, "Mallory", badge.DataIntegrity)
 	w2, err := learner.NewWallet(badge.NewProfile(other.key.Controller, "Mallory"), &learner.Options{Verifier: f.verifier})
 	require.NoError(t, err)
-	f.importAll(t, w2)
-	vp2, err := w2.Present(ctx, other.pk, &presentation.SignOptions{Challenge: "n-0S6_WzA2Mj", Domain: "jobs.example", Now: fixedNow})
+	_, err = w2.Import(ctx, f.inputs["json"])
+	assert.ErrorIs(t, err, learner.ErrNotHolder)
+	var creds [][]byte
+	for _, e := range w.Entries() {
+		creds = append(creds, e.Credential)
+	}
+	vp2, err := presentation.Sign(ctx, other.pk, creds, &presentation.SignOptions{Holder: other.key.Controller, Challenge: "n-0S6_WzA2Mj", Domain: "jobs.example", Now: fixedNow})
 	require.NoError(t, err)
 	_, err = presentation.VerifyPresentation(ctx, vp2, opts)
 	assert.ErrorIs(t, err, presentation.ErrHolderNotSubject)

@@ -29,7 +29,11 @@ type Summary struct {
 	// to, each with the achievements that align to it.
 	Alignments []AlignmentSummary `json:"alignments"`
 	// Credits sums creditsEarned (credentialSubject) and creditsAvailable
-	// (achievement), exactly, as decimal numbers.
+	// (achievement), exactly, as decimal numbers, counting each credit
+	// once: a stacked credential (one that names other credentials of the
+	// wallet as evidence by their ids, as pathway.Complete writes them)
+	// adds only what it carries beyond its components (see
+	// [Wallet.Summary]).
 	Credits Credits `json:"credits"`
 }
 
@@ -63,12 +67,24 @@ type Credits struct {
 }
 
 // Summary summarizes the verified credentials.
+//
+// Credits count once. A stacked credential names the credentials it was
+// earned with as evidence (pathway.Complete writes one Evidence entry per
+// component, whose id is the component credential's id), and its
+// creditsEarned already includes theirs. So when a verified credential
+// names, as evidence, verified credentials of the wallet, those are its
+// components and it adds only its credits beyond theirs: its creditsEarned
+// less what its components (directly or through other components) add,
+// and likewise its achievement's creditsAvailable, never below zero.
+// Credentials on a cycle of evidence links are counted in full, as
+// credentials without components.
 func (w *Wallet) Summary() *Summary {
 	s := &Summary{Holder: w.Profile.ID, Credentials: len(w.entries), Issuers: []IssuerCount{}, AchievementTypes: []TypeCount{}, Alignments: []AlignmentSummary{}}
 	issuers := map[string]*IssuerCount{}
 	types := map[badge.AchievementType]int{}
 	aligns := map[string]*AlignmentSummary{}
 	earned, available := new(big.Rat), new(big.Rat)
+	credits := newStack(w.entries)
 	for _, e := range w.entries {
 		if !e.Verified() {
 			continue
@@ -88,12 +104,13 @@ func (w *Wallet) Summary() *Summary {
 			issuers[id] = ic
 		}
 		ic.Count++
-		addDecimal(earned, b.CredentialSubject.CreditsEarned)
+		ce, ca := credits.own(e)
+		earned.Add(earned, ce)
+		available.Add(available, ca)
 		a := b.CredentialSubject.Achievement
 		if a == nil {
 			continue
 		}
-		addDecimal(available, a.CreditsAvailable)
 		if a.AchievementType != "" {
 			types[a.AchievementType]++
 		}
