@@ -4,28 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/status"
 )
-
-// listFlags collects repeated --status-list URL=FILE flags.
-type listFlags map[string]string
-
-func (l listFlags) String() string { return "" }
-func (l listFlags) Set(s string) error {
-	u, f, ok := strings.Cut(s, "=")
-	if !ok || u == "" || f == "" {
-		return fmt.Errorf("want URL=FILE, got %q", s)
-	}
-	l[u] = f
-	return nil
-}
 
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
@@ -38,17 +23,15 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		"1 when not.")
 	asJSON := fs.Bool("json", false, "print the structured result as JSON")
 	nowFlag := fs.String("now", "", "verify as of this time (RFC 3339) instead of the clock")
-	offline := fs.Bool("offline", false, "no network: did:key and did:jwk keys only, status from --status-list files only")
 	recipient := fs.String("recipient", "", "check that the badge was issued to TYPE:VALUE (e.g. emailAddress:ada@example.org, id:did:example:123)")
 	skipStatus := fs.Bool("skip-status", false, "do not check credentialStatus (reported as skipped)")
 	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept keys named only by an https URL fragment (https://host/path#z6Mk...), as the 1EdTech validator does; anyone can forge such a key")
 	embeddedJWK := fs.Bool("insecure-embedded-jwk", false, "trust a VC-JWT's own jwk header key even when nothing binds it to the issuer, as the 1EdTech validator does")
 	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
-	listIDMismatch := fs.Bool("allow-list-id-mismatch", false, "accept a status list whose id is not the URL the credential names (mirrored lists, the 1EdTech samples); reported")
 	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
 	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests (keys, status lists, refresh) the verification may make")
-	lists := listFlags{}
-	fs.Var(lists, "status-list", "use FILE as the status list (or revocation list) published at URL; repeatable")
+	var fetch fetchFlags
+	fetch.register(fs)
 	if done, code := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -88,45 +71,17 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if *legacy {
 		pv.AllowedCryptosuites = append(proof.DefaultCryptosuites(), proof.EdDSA2022)
 	}
-	if !*offline {
-		pv.Resolver = did.Methods{
-			"key":   did.KeyResolver{},
-			"jwk":   did.JWKResolver{},
-			"web":   &did.WebResolver{},
-			"https": &did.HTTPSResolver{},
-		}
-		pv.KeySets = &proof.HTTPKeySets{}
-	}
+	fetch.resolveKeys(pv)
 	opts := badge.VerifierOptions{Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus,
 		Budget: badge.Budget{MaxTime: *timeout, MaxFetches: *maxFetches}}
 	if !*skipStatus {
-		var files map[string][]byte
-		if len(lists) > 0 {
-			files = map[string][]byte{}
-			for u, f := range lists {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					return failf(e, "verify", "--status-list: %v", err)
-				}
-				files[u] = b
-			}
-		}
-		checker := &status.Checker{Proofs: pv, Now: clock, AllowListIDMismatch: *listIDMismatch}
-		switch {
-		case *offline:
-			checker.Fetcher = status.StaticFetcher(files)
-		case files != nil:
-			local, web := status.StaticFetcher(files), &status.HTTPFetcher{}
-			checker.Fetcher = status.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
-				if _, ok := files[u]; ok {
-					return local.Fetch(ctx, u)
-				}
-				return web.Fetch(ctx, u)
-			})
+		checker, err := fetch.statusChecker(pv, clock)
+		if err != nil {
+			return failf(e, "verify", "%v", err)
 		}
 		opts.Status = checker
 	}
-	if !*offline {
+	if !fetch.offline {
 		opts.Refresher = &status.Refresher{}
 	}
 	v, err := badge.NewVerifier(opts)
