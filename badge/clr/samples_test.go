@@ -2,6 +2,7 @@ package clr_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,6 +42,10 @@ func checkStatuses(r *clr.Result) map[badge.CheckID]badge.CheckStatus {
 // that the issuer does not control (complex.json, simple_v1.json: the
 // validator does not bind keys to issuers; InsecureSkipIssuerBinding
 // reproduces it), or name associations ids that are nowhere in the record.
+// complex.json and simple_v1.json also hold a badge about
+// did:example:ebfeb1f712ebc6f1c276e12ec21 in a record about
+// urn:uuid:360a0e1e-…: the nested_credentials check fails with
+// ErrSubjectMismatch.
 func TestValidatorSamples(t *testing.T) {
 	P, F, W, S := badge.Passed, badge.Failed, badge.Warning, badge.Skipped
 	tests := []struct {
@@ -50,6 +55,8 @@ func TestValidatorSamples(t *testing.T) {
 		verified    bool
 		want        map[badge.CheckID]badge.CheckStatus
 		nested      int
+		// otherSubject: a nested credential is about someone else.
+		otherSubject bool
 	}{
 		{file: "simple.json", verified: true, nested: 1, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckContext: P, badge.CheckType: P, badge.CheckSchema: S, badge.CheckProof: P, badge.CheckIssuer: P,
@@ -62,11 +69,11 @@ func TestValidatorSamples(t *testing.T) {
 		// fails too since the strict form applies to VC-JWT payloads.
 		{file: "simple.jwt", nested: 1, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckContext: F, badge.CheckProof: F, clr.CheckCredentials: F}},
-		{file: "complex.json", nested: 6, want: map[badge.CheckID]badge.CheckStatus{
+		{file: "complex.json", nested: 6, otherSubject: true, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckSchema: P, badge.CheckProof: F, badge.CheckIssuer: F, clr.CheckAssociations: F}},
-		{file: "complex.json", lenient: true, skipBinding: true, nested: 6, want: map[badge.CheckID]badge.CheckStatus{
+		{file: "complex.json", lenient: true, skipBinding: true, nested: 6, otherSubject: true, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckContext: P, badge.CheckSchema: P, badge.CheckProof: P, badge.CheckIssuer: P, clr.CheckAssociations: W}},
-		{file: "simple_v1.json", lenient: true, skipBinding: true, nested: 6, want: map[badge.CheckID]badge.CheckStatus{
+		{file: "simple_v1.json", lenient: true, skipBinding: true, nested: 6, otherSubject: true, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckContext: P, badge.CheckSchema: P, clr.CheckAssociations: W}},
 		{file: "simple-noproof.json", nested: 1, want: map[badge.CheckID]badge.CheckStatus{
 			badge.CheckContext: F, badge.CheckProof: F, clr.CheckCredentials: F}},
@@ -104,6 +111,10 @@ func TestValidatorSamples(t *testing.T) {
 			if !tt.verified {
 				var ve *clr.VerificationError
 				require.ErrorAs(t, err, &ve)
+			}
+			assert.Equal(t, tt.otherSubject, errors.Is(err, clr.ErrSubjectMismatch))
+			if tt.otherSubject {
+				assert.Equal(t, badge.Failed, st[clr.CheckCredentials])
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package clr
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -607,6 +608,12 @@ func (v *Verifier) checkNested(ctx context.Context, r *Result, add func(badge.Ch
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w: verifiableCredential[%d] (%s): %w", ErrNestedCredential, i, nestedID(res), err))
+		}
+		if serr := aboutRecordSubject(s, res); serr != nil {
+			errs = append(errs, fmt.Errorf("%w: verifiableCredential[%d] (%s): %w", ErrNestedCredential, i, nestedID(res), serr))
+			err = cmp.Or(err, serr)
+		}
+		if err != nil {
 			continue
 		}
 		ok++
@@ -664,4 +671,126 @@ func checkStatusWith(ctx context.Context, sc vc.StatusChecker, c *vc.Credential,
 		return w.CheckStatusWith(ctx, c, e, pv)
 	}
 	return sc.CheckStatus(ctx, c, e)
+}
+
+// ErrSubjectMismatch: a nested credential is not about the record's
+// subject (see [SubjectMismatchError]).
+var ErrSubjectMismatch = errors.New("clr: a nested credential is not about the record's subject")
+
+// SubjectMismatchError: a subject of a nested credential is not the
+// record's subject. It matches [ErrSubjectMismatch] and
+// badge.ErrRecipientMismatch; the nested_credentials check fails with it
+// (wrapped with [ErrNestedCredential]), and the nested credential's own
+// result gets a failed recipient check.
+type SubjectMismatchError struct {
+	// Subject is the nested subject's id ("" when it has none, or when
+	// the credential has no subject); Record the record subject's id.
+	Subject, Record string
+}
+
+func (e *SubjectMismatchError) Error() string {
+	who := "a subject without an id whose identifiers do not match the record subject's"
+	if e.Subject != "" {
+		who = fmt.Sprintf("%q", e.Subject)
+	}
+	return fmt.Sprintf("%s: it is about %s, the record about %q", ErrSubjectMismatch, who, orDash(e.Record))
+}
+
+// Is matches ErrSubjectMismatch and badge.ErrRecipientMismatch.
+func (e *SubjectMismatchError) Is(target error) bool {
+	return target == ErrSubjectMismatch || target == badge.ErrRecipientMismatch
+}
+
+// aboutRecordSubject checks that every subject of a nested credential is
+// the record's subject: when both have an id, the ids are equal;
+// otherwise an identifier of the nested subject names the same person as
+// one of the record subject's (see sameIdentity). A credential that did
+// not parse is reported by its own checks. On a mismatch the nested
+// result's recipient check fails too, so that a caller reading
+// Result.Credentials does not take it as a credential of the record's
+// subject.
+func aboutRecordSubject(rec *ClrSubject, res *badge.VerificationResult) error {
+	if res == nil || res.Credential == nil {
+		return nil
+	}
+	var err error
+	subjects := res.Credential.Subjects()
+	if len(subjects) == 0 {
+		err = &SubjectMismatchError{Record: rec.ID}
+	}
+	for _, s := range subjects {
+		id, _ := s["id"].(string)
+		if !sameSubject(rec, id, identityObjects(s["identifier"])) {
+			err = &SubjectMismatchError{Subject: id, Record: rec.ID}
+			break
+		}
+	}
+	if err != nil {
+		res.Verified = false
+		if c := res.Check(badge.CheckRecipient); c != nil {
+			c.Status, c.Err, c.Detail = badge.Failed, err, "not about the subject of the record that holds it"
+		} else {
+			res.Checks = append(res.Checks, badge.Check{ID: badge.CheckRecipient, Status: badge.Failed, Err: err, Detail: "not about the subject of the record that holds it"})
+		}
+	}
+	return err
+}
+
+func sameSubject(rec *ClrSubject, id string, identifiers []badge.IdentityObject) bool {
+	if id != "" && rec.ID != "" {
+		return id == rec.ID
+	}
+	for _, n := range identifiers {
+		for _, r := range rec.Identifier.Values {
+			if sameIdentity(r, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameIdentity reports whether two identity objects provably name the
+// same identifier: of the same type, a plain one matching the other
+// (plain, or hashed: see badge.IdentityObject.Matches), or two hashed ones
+// with the same hash and salt. Two hashes with different salts cannot be
+// compared: they do not match.
+func sameIdentity(a, b badge.IdentityObject) bool {
+	if a.IdentityType != b.IdentityType || a.IdentityHash == "" || b.IdentityHash == "" {
+		return false
+	}
+	switch {
+	case !a.Hashed:
+		ok, err := b.Matches(a.IdentityType, a.IdentityHash)
+		return err == nil && ok
+	case !b.Hashed:
+		ok, err := a.Matches(b.IdentityType, b.IdentityHash)
+		return err == nil && ok
+	}
+	return a.IdentityHash == b.IdentityHash && a.Salt == b.Salt
+}
+
+// identityObjects decodes the identifier member of a subject (one object
+// or a list); an entry that does not decode names no one.
+func identityObjects(v any) []badge.IdentityObject {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var out []badge.IdentityObject
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		raw, err := json.Marshal(m)
+		if err != nil {
+			continue
+		}
+		var o badge.IdentityObject
+		if json.Unmarshal(raw, &o) == nil {
+			out = append(out, o)
+		}
+	}
+	return out
 }
