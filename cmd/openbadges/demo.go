@@ -149,8 +149,21 @@ func demo(ctx context.Context, e *env, dir string) error {
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, f.name))
 	}
-	fmt.Fprintln(w, "\nNext: openbadges verify --offline "+filepath.Join(dir, "badge.png"))
+	// The next step must work for a newcomer who ran "go run" in the clone
+	// and has no openbadges binary on the PATH.
+	verifyArgs := "verify --offline " + shellQuote(filepath.Join(dir, "badge.png"))
+	fmt.Fprintln(w, "\nNext, from the clone: go run ./cmd/openbadges "+verifyArgs)
+	fmt.Fprintln(w, "  (with the tool installed: openbadges "+verifyArgs+")")
 	return nil
+}
+
+// shellQuote returns s as one POSIX shell word: unchanged when it holds only
+// characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // count returns how many checks have status st.
