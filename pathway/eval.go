@@ -27,8 +27,11 @@ type Credential struct {
 	Name        string    `json:"name,omitempty"`
 	Version     string    `json:"version,omitempty"`
 	Earned      time.Time `json:"earned"`
-	Credits     float64   `json:"credits,omitempty"`
-	Results     []string  `json:"results,omitempty"`
+	// Credits is what the credential counts for in a MinCredits node:
+	// credentialSubject.creditsEarned when it is a number, else the
+	// achievement's creditsAvailable, else 0.
+	Credits float64  `json:"credits,omitempty"`
+	Results []string `json:"results,omitempty"`
 	// Excluded says why the credential does not count ("" when it does).
 	Excluded string `json:"excluded,omitempty"`
 }

@@ -44,7 +44,15 @@ const (
 	// was completed.
 	Sequence NodeType = "Sequence"
 	// MinCredits: at least MinCredits credits earned from the credentials
-	// that satisfy the children.
+	// that satisfy the children. A credential's credits are its
+	// credentialSubject.creditsEarned when that is a number, else its
+	// achievement's creditsAvailable, else none (see [Credential].Credits);
+	// each credential counts once, however many children it satisfies.
+	// Credits are not deduplicated across stacking: a stacked credential
+	// from [Complete] carries the sum of its components' credits as its
+	// creditsEarned, so a node whose children are met both by it and by
+	// its components counts those credits twice; write such a node over
+	// the components or over the stacked credential, not both.
 	MinCredits NodeType = "MinCredits"
 	// SubPathway: the pathway with id Pathway (listed in Pathways), or a
 	// credential for its goal achievement.
@@ -75,7 +83,9 @@ type Node struct {
 
 	// AtLeast.
 	Min int `json:"min,omitempty"`
-	// MinCredits.
+	// MinCredits: the credits required, a positive decimal number,
+	// compared with the credits of the credentials that satisfy the
+	// children (creditsEarned, else the achievement's creditsAvailable).
 	MinCredits json.Number `json:"minCredits,omitempty"`
 	// SubPathway.
 	Pathway string `json:"pathway,omitempty"`
