@@ -82,11 +82,15 @@ func credentialBytes(data []byte) ([]byte, error) {
 
 // runVerifyPresentation verifies a presentation and every credential in it.
 func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "verify-presentation", "--challenge C --domain D [--json] [--now RFC3339] [--skip-status]\n"+
-		"       [--allow-holder-not-subject] [--insecure-no-challenge] [--insecure-no-domain] [--timeout D] FILE|-\n\n"+
+	const name = "verify-presentation"
+	fs := newFlags(e, name, "--challenge C --domain D [--json] [--now RFC3339] [--offline] [--skip-status]\n"+
+		"       [--status-list URL=FILE]... [--allow-list-id-mismatch] [--allow-holder-not-subject]\n"+
+		"       [--insecure-no-challenge] [--insecure-no-domain] [--timeout D] FILE|-\n\n"+
 		"Verifies a VerifiablePresentation: the holder's proof (authentication, by the holder's key),\n"+
-		"the challenge and domain, every embedded credential, and that the holder is each credential's\n"+
-		"subject. Keys are did:key and did:jwk only (offline). Exit 0 when verified, 1 when not.")
+		"the challenge and domain, every embedded credential (with its status), and that the holder is\n"+
+		"each credential's subject, and lists every check. Keys (did:web, HTTPS key documents, JWKS) and\n"+
+		"status lists are fetched over HTTPS unless --offline; --status-list files are read instead of\n"+
+		"their URLs. Exit 0 when verified, 1 when not.")
 	challenge := fs.String("challenge", "", "the challenge given to the holder")
 	domain := fs.String("domain", "", "this verifier's domain")
 	asJSON := fs.Bool("json", false, "print the structured result as JSON")
@@ -95,83 +99,73 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	allowOther := fs.Bool("allow-holder-not-subject", false, "report a credential about someone else as a warning, not a failure")
 	noChallenge := fs.Bool("insecure-no-challenge", false, "accept a presentation without checking a challenge (it can be replayed)")
 	noDomain := fs.Bool("insecure-no-domain", false, "accept a presentation without checking a domain")
-	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification")
+	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
+	var fetch fetchFlags
+	fetch.register(fs)
 	if done, code := parseFlags(e, fs, args); done {
 		return code
 	}
 	if *timeout <= 0 {
-		return usageErrorf(e, "verify-presentation", "--timeout must be positive")
+		return usageErrorf(e, name, "--timeout must be positive")
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	if fs.NArg() != 1 {
-		return usageErrorf(e, "verify-presentation", "expected one FILE (or - for stdin)")
+		return usageErrorf(e, name, "expected one FILE (or - for stdin)")
 	}
 	if (*challenge == "" && !*noChallenge) || (*domain == "" && !*noDomain) {
-		return usageErrorf(e, "verify-presentation", "--challenge and --domain are required (or --insecure-no-challenge, --insecure-no-domain)")
+		return usageErrorf(e, name, "--challenge and --domain are required (or --insecure-no-challenge, --insecure-no-domain)")
 	}
 	clock := time.Now
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
 		if err != nil {
-			return usageErrorf(e, "verify-presentation", "--now: %v", err)
+			return usageErrorf(e, name, "--now: %v", err)
 		}
 		clock = func() time.Time { return t }
 	}
 	data, err := readInput(e, fs.Arg(0))
 	if err != nil {
-		return failf(e, "verify-presentation", "%v", err)
+		return failf(e, name, "%v", err)
 	}
-	pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute}
-	bv, err := badge.NewVerifier(badge.VerifierOptions{Proofs: &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute}, Now: clock, InsecureSkipStatus: *skipStatus})
+	// The holder's proof and the credentials' (and their status lists')
+	// proofs: each its own verifier, the same keys.
+	newProofs := func() *proof.Verifier {
+		pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute}
+		fetch.resolveKeys(pv)
+		return pv
+	}
+	// No refresher: what is verified is what the holder presented.
+	opts := badge.VerifierOptions{Proofs: newProofs(), Now: clock, InsecureSkipStatus: *skipStatus}
+	if !*skipStatus {
+		checker, err := fetch.statusChecker(opts.Proofs, clock)
+		if err != nil {
+			return failf(e, name, "%v", err)
+		}
+		opts.Status = checker
+	}
+	bv, err := badge.NewVerifier(opts)
 	if err != nil {
-		return failf(e, "verify-presentation", "%v", err)
+		return failf(e, name, "%v", err)
 	}
 	res, verr := presentation.VerifyPresentation(ctx, data, presentation.Options{
 		Challenge: *challenge, Domain: *domain, InsecureSkipChallenge: *noChallenge, InsecureSkipDomain: *noDomain,
-		Verifier: bv, Proofs: pv, AllowHolderNotSubject: *allowOther,
+		Verifier: bv, Proofs: newProofs(), AllowHolderNotSubject: *allowOther,
 		Budget: badge.Budget{MaxTime: *timeout},
 	})
 	if res == nil {
-		return failf(e, "verify-presentation", "%v", verr)
+		return failf(e, name, "%v", verr)
 	}
 	if *asJSON {
 		b, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
-			return failf(e, "verify-presentation", "%v", err)
+			return failf(e, name, "%v", err)
 		}
 		if err := writeOutput(e, "-", b); err != nil {
-			return failf(e, "verify-presentation", "%v", err)
+			return failf(e, name, "%v", err)
 		}
 	} else {
-		w := e.stdout
-		fmt.Fprintf(w, "holder: %s\n", orNone(res.Holder))
-		for _, c := range res.Checks {
-			fmt.Fprintf(w, "  %-15s %-8s", c.ID, c.Status)
-			switch {
-			case c.Err != nil:
-				fmt.Fprintf(w, " %v", c.Err)
-			case c.Detail != "":
-				fmt.Fprintf(w, " %s", c.Detail)
-			}
-			fmt.Fprintln(w)
-		}
-		for _, c := range res.Credentials {
-			status := "verified"
-			if c.Err != nil {
-				status = "NOT verified: " + c.Err.Error()
-			}
-			id := ""
-			if c.Result != nil && c.Result.Credential != nil {
-				id = c.Result.Credential.ID()
-			}
-			fmt.Fprintf(w, "  credential %d (%s) %s: %s\n", c.Index, c.Format, orNone(id), status)
-		}
-		if res.Verified {
-			fmt.Fprintln(w, "VERIFIED")
-		} else {
-			fmt.Fprintln(w, "NOT VERIFIED")
-		}
+		printPresentationReport(e, fs.Arg(0), res)
 	}
 	if verr != nil {
 		return exitInvalid
