@@ -18,8 +18,9 @@ Generate a private key and print it (or write it to FILE) as a JWK (RFC 7517,
 with "d") or as a Multikey key pair ("publicKeyMultibase",
 "secretKeyMultibase"). The key's "kid" / "id" is its did:key verification
 method (did:key:z…#z…); an RSA key, which is for RS256 JWTs, is a JWK whose
-"kid" is its RFC 7638 thumbprint. The verification method id is also printed
-on stderr.`
+"kid" is its RFC 7638 thumbprint, which names no controller: 'openbadges issue'
+needs --controller with it. The verification method id is also printed on
+stderr.`
 
 // runKeygen implements "openbadges keygen".
 func runKeygen(ctx context.Context, e *env, args []string) int {
