@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/openbadges-go/openbadges/vc"
 )
 
 // Data model validation (OB 3.0 §B, the REQUIRED properties and type
@@ -92,6 +94,65 @@ func (e *ValidationError) Unwrap() []error {
 // Has reports whether a problem was found at path.
 func (e *ValidationError) Has(path string) bool {
 	return slices.ContainsFunc(e.Fields, func(f FieldError) bool { return f.Path == path })
+}
+
+// Explains reports whether p, a JSON-LD safe-mode problem of the same
+// document, follows from a problem e already reports: a member that is
+// "not defined by the active contexts" in an object whose type e reports
+// missing. The Open Badges context defines the members of Result,
+// ResultDescription and other classes in the scope of their type, so an
+// object without its type has each of its members reported undefined;
+// the missing type is the cause, and the one problem to report. Once the
+// type is added, a member that is still undefined is reported again.
+func (e *ValidationError) Explains(p vc.Problem) bool {
+	if e == nil || p.Term == "" || !errors.Is(p.Kind, vc.ErrUndefinedTerm) {
+		return false
+	}
+	for _, f := range e.Fields {
+		obj, ok := strings.CutSuffix(f.Path, ".type")
+		if ok && errors.Is(f.Err, ErrRequired) && memberPath(obj, p.Term) == p.Path {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutExplained returns errs with the JSON-LD problems that a
+// [*ValidationError] among them explains ([ValidationError.Explains])
+// left out of their [*vc.SafeModeError], which is dropped when none
+// remain: the missing type is reported once, as the cause. The other
+// errors are returned as they are, in order.
+func withoutExplained(errs []error) []error {
+	var ve *ValidationError
+	for _, err := range errs {
+		if errors.As(err, &ve) {
+			break
+		}
+	}
+	if ve == nil {
+		return errs
+	}
+	out := make([]error, 0, len(errs))
+	for _, err := range errs {
+		var sm *vc.SafeModeError
+		if !errors.As(err, &sm) {
+			out = append(out, err)
+			continue
+		}
+		var kept []vc.Problem
+		for _, p := range sm.Problems {
+			if !ve.Explains(p) {
+				kept = append(kept, p)
+			}
+		}
+		switch {
+		case len(kept) == len(sm.Problems):
+			out = append(out, err)
+		case len(kept) > 0:
+			out = append(out, &vc.SafeModeError{Problems: kept})
+		}
+	}
+	return out
 }
 
 type checker struct{ errs []FieldError }
