@@ -119,6 +119,20 @@ type Checker struct {
 	// verified, its issuer checked, and it is refused if older than a list
 	// already accepted for the URL it was fetched from or for its id.
 	AllowListIDMismatch bool
+	// AllowShortLists accepts a status list with fewer entries than the
+	// Bitstring Status List minimum (Limits.MinEntries, 131,072 by
+	// default, which gives group privacy): real ecosystems publish lists
+	// of 100,000 entries. Off by default: such a list fails with
+	// [ErrListLength]. When it is used, the result's Message says so.
+	AllowShortLists bool
+	// AllowForeignListSigner accepts a status list whose issuer is neither
+	// the credential's issuer nor one of TrustedListIssuers (a status
+	// service signing with a key of its own). The list's proofs must still
+	// verify and be bound to the list's own issuer; the result's Message
+	// names that issuer and its key. Off by default: such a list fails
+	// with [ErrIssuerMismatch]. Whoever controls the list's URL then
+	// decides what it says, as for an unsigned 1EdTech revocation list.
+	AllowForeignListSigner bool
 
 	once     sync.Once
 	fetcher  Fetcher
@@ -154,6 +168,11 @@ type cachedList struct {
 	validUntil time.Time
 	version    listVersion // zero for 1EdTech revocation lists
 	hasStatus  bool        // the list credential carries credentialStatus
+	signer     string      // the verification method of its first verified proof
+	short      bool        // fewer entries than minEntries (accepted by AllowShortLists)
+	entries    int         // entries of one bit
+	minEntries int         // the minimum it was measured against
+	notes      []Relaxation
 	expires    time.Time
 	size       int64
 }
@@ -204,7 +223,8 @@ func (ch *Checker) now() time.Time {
 // a readable message or refresh entry).
 func (ch *Checker) CheckStatus(ctx context.Context, c *vc.Credential, entry map[string]any) (*vc.StatusResult, error) {
 	ch.once.Do(ch.init)
-	return ch.checkEntry(ctx, c, entry, nil)
+	res, _, err := ch.checkEntry(ctx, c, entry, nil)
+	return res, err
 }
 
 // CheckStatusWith is CheckStatus with the verifier of the credential that
@@ -219,7 +239,8 @@ func (ch *Checker) CheckStatusWith(ctx context.Context, c *vc.Credential, entry 
 	if pv != nil && ch.Proofs == nil {
 		ctx = context.WithValue(ctx, proofsKey{}, pv)
 	}
-	return ch.checkEntry(ctx, c, entry, nil)
+	res, _, err := ch.checkEntry(ctx, c, entry, nil)
+	return res, err
 }
 
 // proofsKey carries, inside this package only, the verifier given to
@@ -236,12 +257,14 @@ func (ch *Checker) verifier(ctx context.Context) *proof.Verifier {
 }
 
 // checkEntry checks one entry; n is nil for a credential's own entries and
-// set while checking a status list's own status.
-func (ch *Checker) checkEntry(ctx context.Context, c *vc.Credential, entry map[string]any, n *nesting) (*vc.StatusResult, error) {
+// set while checking a status list's own status. It returns the rules it
+// relaxed to reach the result.
+func (ch *Checker) checkEntry(ctx context.Context, c *vc.Credential, entry map[string]any, n *nesting) (*vc.StatusResult, []Relaxation, error) {
 	typ := entryType(entry)
 	res := &vc.StatusResult{Type: typ, Index: -1}
 	if c == nil {
-		return unknown(res, newError(ErrMalformed, "", nil, "nil credential"))
+		res, err := unknown(res, newError(ErrMalformed, "", nil, "nil credential"))
+		return res, nil, err
 	}
 	switch typ {
 	case TypeBitstringEntry, TypeStatusList2021Entry:
@@ -249,7 +272,14 @@ func (ch *Checker) checkEntry(ctx context.Context, c *vc.Credential, entry map[s
 	case TypeRevocationList:
 		return ch.checkRevocationList(ctx, c, entry, res, n)
 	}
-	return res, &vc.StatusError{Kind: vc.ErrUnsupportedStatusType, Type: typ, Index: -1}
+	return res, nil, &vc.StatusError{Kind: vc.ErrUnsupportedStatusType, Type: typ, Index: -1}
+}
+
+// unknownNotes is unknown for the functions that also return relaxations
+// (none: the status was not established).
+func unknownNotes(res *vc.StatusResult, err error) (*vc.StatusResult, []Relaxation, error) {
+	res, err = unknown(res, err)
+	return res, nil, err
 }
 
 // CheckCredential checks every credentialStatus entry of c, in order. It
@@ -330,7 +360,15 @@ func unknown(res *vc.StatusResult, err error) (*vc.StatusResult, error) {
 	return res, &vc.StatusError{Kind: vc.ErrStatusUnknown, Type: res.Type, ListURL: res.ListURL, Index: res.Index, Err: err}
 }
 
-func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, error) {
+// checkList checks a status list entry and returns, with the result, the
+// rules relaxed to trust the list.
+func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, []Relaxation, error) {
+	var notes []Relaxation
+	res, err := ch.readList(ctx, c, entry, res, n, &notes)
+	return res, notes, err
+}
+
+func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation) (*vc.StatusResult, error) {
 	purpose, _ := entry["statusPurpose"].(string)
 	res.Purpose = purpose
 	res.ListURL, _ = entry["statusListCredential"].(string)
@@ -377,7 +415,8 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if n != nil && list.hasStatus {
 		return unknown(res, newError(ErrVerification, res.ListURL, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself"))
 	}
-	if err := ch.trustList(c, list, res.ListURL); err != nil {
+	trusted, err := ch.trustList(ctx, c, list, res.ListURL)
+	if err != nil {
 		return unknown(res, err)
 	}
 	if !slices.Contains(list.purposes, purpose) {
@@ -391,7 +430,16 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if size > 1 {
 		bits = &Bitstring{bits: bits.bits, size: int(size), n: len(bits.bits) * 8 / int(size)}
 		if _, _, minEntries := ch.Limits.values(); bits.n < minEntries {
-			return unknown(res, newError(ErrListLength, res.ListURL, nil, "%d entries of %d bits, minimum %d", bits.n, size, minEntries))
+			if !ch.relax(ctx).shortLists {
+				return unknown(res, newError(ErrListLength, res.ListURL, nil, "%d entries of %d bits, minimum %d", bits.n, size, minEntries))
+			}
+			if !list.short {
+				// The list is long enough in one-bit entries but not in
+				// entries of this size.
+				l := *list
+				l.short, l.entries, l.minEntries = true, bits.n, minEntries
+				list = &l
+			}
 		}
 	}
 	if idx >= int64(bits.n) {
@@ -402,7 +450,7 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 	if messages != nil {
 		res.Message = messages[v]
 	}
-	mismatchNote(res, list)
+	*notes = listNotes(res, list, c.Issuer(), trusted)
 	switch {
 	case purpose == PurposeMessage:
 		res.Outcome = vc.StatusMessage
@@ -417,22 +465,6 @@ func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[st
 		res.Outcome = vc.StatusSuspended
 		return res, &vc.StatusError{Kind: vc.ErrSuspended, Type: res.Type, ListURL: res.ListURL, Index: idx, Message: res.Message}
 	}
-}
-
-// mismatchNote reports in res.Message that the list was accepted although
-// its id is not its URL ([Checker.AllowListIDMismatch]).
-func mismatchNote(res *vc.StatusResult, l *cachedList) {
-	if !l.idMismatch {
-		return
-	}
-	note := fmt.Sprintf("status list id %q is not its URL (accepted by AllowListIDMismatch)", l.id)
-	if l.id == "" {
-		note = "status list has no id (accepted by AllowListIDMismatch)"
-	}
-	if res.Message != "" {
-		note = res.Message + "; " + note
-	}
-	res.Message = note
 }
 
 // parseIndex reads statusListIndex or statusSize: a non-negative integer
@@ -527,12 +559,15 @@ func statusMessages(entry map[string]any, size int) ([]string, error) {
 	return out, nil
 }
 
-// trustList checks the list's issuer and validity window.
-func (ch *Checker) trustList(c *vc.Credential, list *cachedList, url string) error {
-	if iss := c.Issuer(); list.issuer == "" || list.issuer != iss && !slices.Contains(ch.TrustedListIssuers, list.issuer) {
-		return newError(ErrVerification, url, ErrIssuerMismatch, "list issuer %q, credential issuer %q", list.issuer, iss)
+// trustList checks the list's issuer and validity window. trusted says
+// whether the issuer is one of TrustedListIssuers.
+func (ch *Checker) trustList(ctx context.Context, c *vc.Credential, list *cachedList, url string) (trusted bool, err error) {
+	iss := c.Issuer()
+	trusted = slices.Contains(ch.TrustedListIssuers, list.issuer)
+	if list.issuer == "" || list.issuer != iss && !trusted && !ch.relax(ctx).foreignSigner {
+		return trusted, newError(ErrVerification, url, ErrIssuerMismatch, "list issuer %q, credential issuer %q", list.issuer, iss)
 	}
-	return ch.checkWindow(url, list.validFrom, list.validUntil)
+	return trusted, ch.checkWindow(url, list.validFrom, list.validUntil)
 }
 
 // checkWindow checks a list's validity window against the clock.
@@ -603,6 +638,10 @@ func (ch *Checker) list(ctx context.Context, typ, url string, n *nesting) (*cach
 		// A list verified by another verifier (other keys, other
 		// allow-lists) is not this one's.
 		key += fmt.Sprintf(" %p", pv)
+	}
+	if r := ch.relax(ctx); r != (relaxations{}) {
+		// A list accepted with a relaxation is not one accepted without.
+		key += " relax=" + r.String()
 	}
 	depth := 0
 	if n != nil {
@@ -740,7 +779,7 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	if err != nil {
 		return nil, err
 	}
-	c, created, err := ch.verifyList(ctx, url, body)
+	c, created, signer, err := ch.verifyList(ctx, url, body)
 	if err != nil {
 		return nil, err
 	}
@@ -748,8 +787,9 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	if err != nil {
 		return nil, withURL(err, url)
 	}
-	l := &cachedList{id: c.ID(), issuer: c.Issuer(), purposes: info.purposes}
-	if err := ch.bind(url, l); err != nil {
+	relax := ch.relax(ctx)
+	l := &cachedList{id: c.ID(), issuer: c.Issuer(), signer: signer, purposes: info.purposes}
+	if err := ch.bind(url, l, relax.idMismatch); err != nil {
 		return nil, err
 	}
 	from, _, err := c.ValidFrom()
@@ -771,15 +811,28 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	if err != nil {
 		return nil, err
 	}
-	l.bits, err = Decode(info.encoded, info.format, 1, ch.Limits)
+	lim := ch.Limits
+	_, _, minEntries := lim.values()
+	if relax.shortLists {
+		// Decode without a minimum, then say whether the list met it.
+		var short Limits
+		if lim != nil {
+			short = *lim
+		}
+		short.MinEntries = 1
+		lim = &short
+	}
+	l.bits, err = Decode(info.encoded, info.format, 1, lim)
 	if err != nil {
 		return nil, withURL(err, url)
 	}
+	l.entries, l.minEntries = l.bits.n, minEntries
+	l.short = l.bits.n < minEntries
 	l.size = int64(len(l.bits.bits)) + 512
 	l.expires = ch.expiry(ch.now(), info.ttl, until)
 	if raw, has := c.Document()["credentialStatus"]; has {
 		l.hasStatus = true
-		if l.expires, err = ch.checkListStatus(ctx, c, url, raw, depth, l.expires); err != nil {
+		if l.expires, l.notes, err = ch.checkListStatus(ctx, c, url, raw, depth, l.expires); err != nil {
 			return nil, err
 		}
 	}
@@ -788,13 +841,13 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 
 // bind checks that the list's id is the URL it was fetched for: exactly
 // the same string, with no normalization (the entry's value, fragment and
-// all; the list's id as signed). [Checker.AllowListIDMismatch] accepts
-// another id (or none), which the result then reports.
-func (ch *Checker) bind(url string, l *cachedList) error {
+// all; the list's id as signed). allow ([Checker.AllowListIDMismatch])
+// accepts another id (or none), which the result then reports.
+func (ch *Checker) bind(url string, l *cachedList, allow bool) error {
 	if l.id == url {
 		return nil
 	}
-	if !ch.AllowListIDMismatch {
+	if !allow {
 		if l.id == "" {
 			return newError(ErrVerification, url, ErrListIDMismatch, "the list has no id")
 		}
@@ -806,52 +859,60 @@ func (ch *Checker) bind(url string, l *cachedList) error {
 
 // checkListStatus checks the credentialStatus of a status list credential
 // c fetched from url, one level deep, and returns the cache expiry of the
-// list lowered to that of the lists it consulted.
-func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url string, raw any, depth int, expires time.Time) (time.Time, error) {
+// list lowered to that of the lists it consulted, and the rules relaxed
+// to trust those lists (reported wherever the list is used).
+func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url string, raw any, depth int, expires time.Time) (time.Time, []Relaxation, error) {
 	if depth > 0 {
-		return expires, newError(ErrVerification, url, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself")
+		return expires, nil, newError(ErrVerification, url, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself")
 	}
 	entries, err := statusEntries(raw)
 	if err != nil {
-		return expires, newError(ErrVerification, url, fmt.Errorf("%w: credentialStatus: %w", ErrListStatus, err), "")
+		return expires, nil, newError(ErrVerification, url, fmt.Errorf("%w: credentialStatus: %w", ErrListStatus, err), "")
 	}
 	if len(entries) > maxListStatusEntries {
-		return expires, newError(ErrVerification, url, ErrListStatus, "%d credentialStatus entries, at most %d", len(entries), maxListStatusEntries)
+		return expires, nil, newError(ErrVerification, url, ErrListStatus, "%d credentialStatus entries, at most %d", len(entries), maxListStatusEntries)
 	}
 	n := &nesting{depth: depth + 1, expires: expires}
+	var notes []Relaxation
 	for _, e := range entries {
-		if _, err := ch.checkEntry(ctx, c, e, n); err != nil {
+		_, relaxed, err := ch.checkEntry(ctx, c, e, n)
+		if err != nil {
 			// The cause is kept as text, not wrapped: the list's own
 			// revocation must not read as the credential's (vc.ErrRevoked).
-			return expires, newError(ErrVerification, url, fmt.Errorf("%w: %s", ErrListStatus, err.Error()), "")
+			return expires, nil, newError(ErrVerification, url, fmt.Errorf("%w: %s", ErrListStatus, err.Error()), "")
+		}
+		for _, r := range relaxed {
+			r.Detail = fmt.Sprintf("the status of list %q: %s", url, r.Detail)
+			notes = append(notes, r)
 		}
 	}
-	return n.expires, nil
+	return n.expires, notes, nil
 }
 
 // verifyList parses a list credential (JSON with Data Integrity proofs,
 // or a compact VC-JWT) and verifies it. created is the latest created
-// time of its verified Data Integrity proofs (zero for a JWT).
-func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *vc.Credential, created time.Time, err error) {
+// time of its verified Data Integrity proofs (zero for a JWT); signer is
+// the verification method of its first verified proof (or of the JWT).
+func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *vc.Credential, created time.Time, signer string, err error) {
 	trimmed := bytes.TrimSpace(body)
 	if trimmed[0] != '{' {
 		tok := string(trimmed)
 		if strings.Count(tok, ".") != 2 || strings.ContainsAny(tok, " \t\r\n") {
-			return nil, created, newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
+			return nil, created, "", newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
 		}
-		c, _, err := ch.verifier(ctx).VerifyJWT(ctx, tok)
+		c, pr, err := ch.verifier(ctx).VerifyJWT(ctx, tok)
 		if err != nil {
-			return nil, created, newError(ErrVerification, url, err, "")
+			return nil, created, "", newError(ErrVerification, url, err, "")
 		}
-		return c, created, nil
+		return c, created, pr.VerificationMethod, nil
 	}
 	c, err = vc.Parse(body)
 	if err != nil {
-		return nil, created, newError(ErrMalformed, url, err, "")
+		return nil, created, "", newError(ErrMalformed, url, err, "")
 	}
 	results, err := ch.verifier(ctx).VerifyProofs(ctx, c)
 	if err != nil {
-		return nil, created, newError(ErrVerification, url, err, "")
+		return nil, created, "", newError(ErrVerification, url, err, "")
 	}
 	for _, r := range results {
 		// Only a verified proof's created is signed: an unsupported proof
@@ -859,8 +920,11 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 		if r.Status == proof.StatusVerified && r.Created.After(created) {
 			created = r.Created
 		}
+		if r.Status == proof.StatusVerified && signer == "" {
+			signer = r.VerificationMethod
+		}
 	}
-	return c, created, nil
+	return c, created, signer, nil
 }
 
 // checkRevocationList checks a 1EdTechRevocationList entry: the
@@ -869,7 +933,13 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 // [revocationKey]: trimmed, a urn:uuid: in lower case, the scheme and host
 // of an http(s) URL in lower case, so that an issuer listing an equivalent
 // spelling of the id still revokes.
-func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, error) {
+func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, []Relaxation, error) {
+	var notes []Relaxation
+	res, err := ch.readRevocationList(ctx, c, entry, res, n, &notes)
+	return res, notes, err
+}
+
+func (ch *Checker) readRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation) (*vc.StatusResult, error) {
 	u, _ := entry["id"].(string)
 	res.ListURL = strings.TrimSpace(u)
 	res.Purpose = PurposeRevocation
@@ -885,7 +955,7 @@ func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, en
 		return unknown(res, err)
 	}
 	n.note(list.expires)
-	mismatchNote(res, list)
+	*notes = listNotes(res, list, c.Issuer(), true)
 	if _, revoked := list.revoked[id]; revoked {
 		res.Value, res.Outcome = 1, vc.StatusRevoked
 		return res, &vc.StatusError{Kind: vc.ErrRevoked, Type: res.Type, ListURL: res.ListURL, Index: -1, Message: res.Message}
@@ -909,7 +979,7 @@ func (ch *Checker) loadRevocationList(ctx context.Context, url string) (*cachedL
 	}
 	l := &cachedList{id: rl.ID, revoked: make(map[string]struct{}), size: int64(len(body)) + 512}
 	if rl.ID != "" {
-		if err := ch.bind(url, l); err != nil {
+		if err := ch.bind(url, l, ch.relax(ctx).idMismatch); err != nil {
 			return nil, err
 		}
 	}
