@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 )
@@ -133,6 +135,52 @@ func NewProfileHandler(profile []byte, ttl time.Duration) (http.Handler, error) 
 		return nil, fmt.Errorf("%w: issuer profile has no type", ErrInvalidDocument)
 	}
 	return NewDocumentHandler(profile, MediaTypeLDJSON, ttl), nil
+}
+
+// MinimalProfile returns the smallest issuer Profile (Open Badges 3.0) of
+// an issuer known only by its id, for an issuer that has no profile
+// document of its own:
+//
+//	{"@context": [VC 2.0, OB 3.0.3], "id": issuerID, "type": ["Profile"], "name": name}
+//
+// issuerID is the issuer's DID (did:key, did:web, ...) or its https
+// profile URL: the controller of the signing key. name "" means a name
+// derived from the id: the host of a did:web DID or an https URL, else the
+// id itself. "openbadges serve" publishes it at [DefaultProfilePath] (or
+// at the path of an https id) when it is given no --issuer-profile; pass
+// it as [Config.Profile] to do the same. Serve a full profile (name, url,
+// email, image, ...) where you have one: verifiers show what it says.
+func MinimalProfile(issuerID, name string) ([]byte, error) {
+	var host string
+	switch {
+	case strings.HasPrefix(issuerID, "did:"):
+		if _, err := did.Parse(issuerID); err != nil {
+			return nil, fmt.Errorf("%w: issuer id: %w", ErrInvalidDocument, err)
+		}
+		if u, err := did.WebURL(issuerID); err == nil {
+			if pu, err := url.Parse(u); err == nil {
+				host = pu.Hostname()
+			}
+		}
+	default:
+		u, err := url.Parse(issuerID)
+		if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("%w: issuer id %q is neither a DID nor an https URL", ErrInvalidDocument, issuerID)
+		}
+		host = u.Hostname()
+	}
+	if name == "" {
+		name = host
+	}
+	if name == "" {
+		name = issuerID
+	}
+	return json.MarshalIndent(struct {
+		Context []string `json:"@context"`
+		ID      string   `json:"id"`
+		Type    []string `json:"type"`
+		Name    string   `json:"name"`
+	}{[]string{badge.ContextVC2, badge.ContextOB303}, issuerID, []string{"Profile"}, name}, "", "  ")
 }
 
 // NewDIDDocumentHandler serves a DID document, for a did:web DID at the
