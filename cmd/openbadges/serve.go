@@ -23,9 +23,11 @@ import (
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n\n" +
 	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
 	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
-	"/presentations/verify), and the issuer's published documents: the profile at /issuer, the DID\n" +
-	"document of a did:web key, the JWK Set of an https key (/.well-known/jwks.json), and the\n" +
-	"status lists of --status-dir at /status/NAME (NAME.json or NAME.jwt).\n" +
+	"/presentations/verify), and the issuer's published documents: the profile at /issuer\n" +
+	"(--issuer-profile, else a minimal Profile derived from the key: id = its DID or https URL,\n" +
+	"name = its host), the DID document of a did:web key, the JWK Set of an https key\n" +
+	"(/.well-known/jwks.json), and the status lists of --status-dir at /status/NAME (NAME.json\n" +
+	"or NAME.jwt).\n" +
 	"Without --key it issues as a new ephemeral did:key. It binds to loopback unless --addr\n" +
 	"says otherwise; the issue endpoint has no authentication of its own. SIGINT or SIGTERM\n" +
 	"shuts it down cleanly."
@@ -44,7 +46,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, name, serveSynopsis)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port); loopback unless you mean otherwise")
 	keyFile := fs.String("key", "", "issuer key file (JWK or Multikey); its id (did:key, did:web or https URL) names the issuer")
-	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer")
+	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer (default: a minimal Profile derived from the key)")
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
 	if done, code := parseFlags(e, fs, args); done {
@@ -80,9 +82,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	controller, _, _ := strings.Cut(key.ID, "#")
 	switch {
 	case strings.HasPrefix(key.ID, "did:web:"):
-		doc, err := didWebDocument(key, controller)
+		doc, err := did.NewWebDocument(controller, []*did.Key{key}, nil)
 		if err != nil {
-			return failf(e, name, "%v", err)
+			return failf(e, name, "key %s: %v", key.ID, err)
 		}
 		cfg.DIDDocument = doc
 	case strings.HasPrefix(key.ID, "https://"):
@@ -95,6 +97,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		cfg.JWKS = &did.JWKSet{Keys: []did.JWK{*pub}}
 	}
 
+	// The issuer profile: the given one, else a minimal one derived from
+	// the key (id = its controller, name = its host).
+	profileID := controller
 	if *profileFile != "" {
 		b, err := os.ReadFile(*profileFile)
 		if err != nil {
@@ -106,10 +111,21 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		if err := json.Unmarshal(b, &p); err != nil {
 			return failf(e, name, "issuer profile %s: %v", *profileFile, err)
 		}
+		cfg.Profile, profileID = b, p.ID
+	} else if b, err := server.MinimalProfile(controller, ""); err != nil {
+		fmt.Fprintf(e.stderr, "openbadges serve: no issuer profile published: %v\n", err)
+	} else {
 		cfg.Profile = b
-		if u, err := url.Parse(p.ID); err == nil && u.Scheme == "https" && u.Path != "" && u.Path != "/" {
-			cfg.ProfilePath = u.Path
+	}
+	if u, err := url.Parse(profileID); err == nil && u.Scheme == "https" && u.Path != "" && u.Path != "/" {
+		cfg.ProfilePath = u.Path
+	}
+	if cfg.Profile != nil && *profileFile == "" {
+		path := cfg.ProfilePath
+		if path == "" {
+			path = server.DefaultProfilePath
 		}
+		fmt.Fprintf(e.stderr, "openbadges serve: no --issuer-profile given: publishing a minimal profile of %s at %s\n", controller, path)
 	}
 	if *statusDir != "" {
 		cfg.StatusLists = &server.StatusLists{}
@@ -178,23 +194,4 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return failf(e, name, "%v", err)
 	}
 	return exitOK
-}
-
-// didWebDocument is the DID document of a did:web issuer with one key.
-func didWebDocument(k *did.Key, controller string) (*did.Document, error) {
-	if _, err := did.WebURL(controller); err != nil {
-		return nil, err
-	}
-	vm, err := k.VerificationMethod()
-	if err != nil {
-		return nil, err
-	}
-	vm.ID, vm.Controller = k.ID, controller
-	return &did.Document{
-		Context:            json.RawMessage(`["https://www.w3.org/ns/did/v1","https://w3id.org/security/multikey/v1"]`),
-		ID:                 controller,
-		VerificationMethod: []did.VerificationMethod{*vm},
-		AssertionMethod:    []did.MethodRef{{ID: k.ID}},
-		Authentication:     []did.MethodRef{{ID: k.ID}},
-	}, nil
 }
