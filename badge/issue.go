@@ -121,6 +121,11 @@ type Issuer struct {
 	Now func() time.Time
 	// Rand is the source of a missing credential id (nil = crypto/rand).
 	Rand io.Reader
+	// AllowExpired signs a credential whose validUntil (or VC 1.1
+	// expirationDate) is already past by the Issuer's clock, for test
+	// fixtures. Off, such a credential is refused: every verifier would
+	// refuse it.
+	AllowExpired bool
 }
 
 // controller returns the id the issuer must have.
@@ -289,6 +294,18 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 	}
 	if err := vc.CheckDataModel(cred); err != nil {
 		problems = append(problems, err)
+	}
+	// A window every verifier would refuse: already expired (unless
+	// AllowExpired) or ending before it starts. A future validFrom is fine.
+	switch err := vc.CheckValidity(cred, &vc.ValidityOptions{Now: i.now, ClockSkew: -1}); {
+	case errors.Is(err, vc.ErrExpired) && !i.AllowExpired:
+		path := "$.validUntil"
+		if _, has := cred.Document()["validUntil"]; !has {
+			path = "$.expirationDate"
+		}
+		problems = append(problems, FieldError{Path: path, Err: fmt.Errorf("%w: already past (Issuer.AllowExpired signs test fixtures)", err)})
+	case errors.Is(err, vc.ErrMalformed):
+		problems = append(problems, FieldError{Path: "$.validUntil", Err: err})
 	}
 	if _, has := cred.Document()["proof"]; has {
 		// Signing would make the caller's proof part of a proof set the

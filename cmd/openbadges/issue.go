@@ -150,6 +150,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	if *format == "jwt" {
 		iss.Format = badge.JWT
 	}
+	// Expiry is checked here against the real clock (--created moves the
+	// Issuer's), so the library's own check, by the Issuer's clock, is off.
+	iss.AllowExpired = true
 	signed, err := issueChecked(ctx, iss, doc, *allowExpired, time.Now())
 	if err != nil {
 		return reportIssueError(e, "issue", inputName(fs.Arg(0)), err)
