@@ -17,6 +17,7 @@ import (
 	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -58,10 +59,25 @@ var (
 // key resolution (did:key and did:jwk), embedded contexts and schemas, no
 // status checking (so a credential with a credentialStatus fails the status
 // check), the current time with five minutes of clock skew.
+//
+// [NewVerifier] refuses contradictory options with an [*OptionsError]:
+// Proofs together with an option it would ignore (Resolver, KeySets,
+// InsecureFragmentKeys, InsecureEmbeddedJWK, AllowedCryptosuites,
+// RequireAllProofs), or a named Policy together with a relaxation the
+// profile does not make.
 type VerifierOptions struct {
+	// Policy is the verification profile ([PolicyStrict],
+	// [PolicyInterop], [Policy1EdTechValidator]; see [Policy.Rules]). The
+	// zero value is strict with the relaxations below set one by one; a
+	// named profile sets its own and refuses any other. Every relaxation
+	// used is reported on the check it relaxed (a [Warning] with a
+	// [*RelaxedError]).
+	Policy Policy
+
 	// Proofs checks signatures. Nil: a proof.Verifier built from Resolver,
 	// KeySets, the clock and InsecureFragmentKeys, with the default
-	// cryptosuite and algorithm allow-lists.
+	// cryptosuite and algorithm allow-lists. A Policy that changes proof
+	// rules applies them to a copy of it.
 	Proofs *proof.Verifier
 	// Resolver resolves verification methods when Proofs is nil. Nil means
 	// offline: did:key and did:jwk. Add did:web and https with did.Methods.
@@ -86,12 +102,34 @@ type VerifierOptions struct {
 	// RequireAllProofs makes every proof count (default: at least one proof
 	// of an allowed suite verifies and none fails; others are warnings).
 	RequireAllProofs bool
+	// InsecureDIDKeyIssuer accepts a proof whose key is a did:key when the
+	// issuer is not a DID (a urn:uuid: or https: issuer), as the 1EdTech
+	// validator does; reported as a warning on the issuer binding check
+	// naming both. Nothing binds such a key to the issuer: anyone can sign
+	// in the issuer's name. Any other key must still be the issuer's.
+	InsecureDIDKeyIssuer bool
+
+	// AllowNonconforming turns Open Badges 3.0 conformance failures into
+	// warnings: an achievement subject with neither id nor identifier, an
+	// achievementType that is neither a known value nor an ext: extension
+	// (when it is the only problem the model check finds), and violations
+	// of the official JSON Schema. The VC data model, the contexts and
+	// every security check still fail.
+	AllowNonconforming bool
 
 	// Status checks credentialStatus entries. Nil: a credential with a
 	// credentialStatus fails the status check, unless InsecureSkipStatus.
 	Status vc.StatusChecker
 	// InsecureSkipStatus reports the status check as skipped instead.
 	InsecureSkipStatus bool
+	// AllowShortLists, AllowForeignListSigner and AllowListIDMismatch are
+	// the relaxations of [status.Checker] of the same names, passed to
+	// the status checker for each entry (it must have the method
+	// CheckStatusOptions, as *status.Checker has); a relaxation the
+	// checker needed turns the status check into a warning.
+	AllowShortLists        bool
+	AllowForeignListSigner bool
+	AllowListIDMismatch    bool
 	// Refresher fetches refreshed credentials (1EdTechCredentialRefresh).
 	// Nil: refresh is skipped.
 	Refresher vc.Refresher
@@ -138,6 +176,7 @@ type VerifierOptions struct {
 type Verifier struct {
 	o      VerifierOptions
 	proofs *proof.Verifier
+	lists  *proof.Verifier // proofs, with issuer binding, for status lists
 	proc   *vc.Processor
 	schema *SchemaValidator
 }
@@ -147,8 +186,14 @@ type Verifier struct {
 // milliseconds, too much for callers who build a Verifier per request.
 var embeddedSchemas = sync.OnceValues(NewSchemaValidator)
 
-// NewVerifier checks the options once and returns a Verifier.
+// NewVerifier checks the options once and returns a Verifier. It refuses
+// an unknown Policy ([*UnknownPolicyError]) and contradictory options
+// ([*OptionsError]).
 func NewVerifier(o VerifierOptions) (*Verifier, error) {
+	o, err := applyPolicy(o)
+	if err != nil {
+		return nil, err
+	}
 	v := &Verifier{o: o}
 	if o.Now == nil {
 		v.o.Now = time.Now
@@ -192,8 +237,20 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			AllowedCryptosuites:  o.AllowedCryptosuites,
 		}
 	}
+	v.lists = v.proofs
+	if o.InsecureDIDKeyIssuer {
+		// The issuer binding of the credential's proofs is checked here,
+		// with the did:key exception; a status list keeps proof's.
+		cp := *v.proofs
+		cp.InsecureSkipIssuerBinding = true
+		v.proofs = &cp
+	}
 	return v, nil
 }
+
+// Policy returns the verifier's profile (the zero Policy when none was
+// named).
+func (v *Verifier) Policy() Policy { return v.o.Policy }
 
 // ExpectedRecipient names the person a caller expects a badge to be about:
 // an identifier type (emailAddress, studentId, ..., or "id" for the
@@ -313,13 +370,13 @@ func (v *Verifier) run(ctx context.Context, data []byte, o *VerifyOptions, depth
 	}
 
 	// 3. type: the VC data model and the Open Badges model.
-	add(v.checkType(cred, endorsement, r))
+	add(v.relaxConformance(v.checkType(cred, endorsement, r)))
 
 	// 4. schema.
-	add(v.checkSchema(cred))
+	add(v.relaxConformance(v.checkSchema(cred)))
 
 	// 5. subject: an id or an identifier.
-	add(checkSubject(cred, endorsement))
+	add(v.relaxConformance(checkSubject(cred, endorsement)))
 
 	// 6. proof, and 7. issuer binding.
 	v.checkProof(ctx, cred, token, r, add)
@@ -572,7 +629,7 @@ func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, s
 			if !v.o.AllowUnknownSchemas {
 				return CheckSchema, Failed, &UnknownSchemaError{URL: id}, "schemas are never fetched; AllowUnknownSchemas turns this into a warning"
 			}
-			warn = &UnknownSchemaError{URL: id}
+			warn = v.relaxed(OptionAllowUnknownSchemas, "the schema is not embedded; validated against the official schema for the type", &UnknownSchemaError{URL: id})
 			continue
 		}
 		urls = append(urls, id)
@@ -678,6 +735,15 @@ func deepCopy(v any) any {
 	return v
 }
 
+// errSubjectUnidentified marks the conformance failure AllowNonconforming
+// relaxes: an achievement subject with neither id nor identifier.
+var errSubjectUnidentified = noText{}
+
+// noText is an error that adds nothing to a message (a marker).
+type noText struct{}
+
+func (noText) Error() string { return "" }
+
 // checkSubject requires an id or at least one identifier on the
 // achievement subject (OB 3.0 AchievementSubject). An endorsement's subject
 // needs an id.
@@ -697,7 +763,7 @@ func checkSubject(c *vc.Credential, endorsement bool) (CheckID, CheckStatus, err
 		if ids := objectsOf(s["identifier"]); len(ids) > 0 {
 			continue
 		}
-		return CheckSubject, Failed, fmt.Errorf("%w (credentialSubject[%d])", ErrNoSubject, i), ""
+		return CheckSubject, Failed, fmt.Errorf("%w (credentialSubject[%d])%w", ErrNoSubject, i, errSubjectUnidentified), ""
 	}
 	if id, _ := subs[0]["id"].(string); id != "" {
 		return CheckSubject, Passed, nil, "subject " + id
@@ -733,33 +799,115 @@ func (v *Verifier) checkProof(ctx context.Context, c *vc.Credential, token strin
 		}
 		return
 	}
-	status := Passed
-	var warn error
+	var warns []error
 	for _, p := range r.Proofs {
-		if p.Status == proof.StatusUnsupported {
-			status, warn = Warning, p.Err
+		switch {
+		case p.Status == proof.StatusUnsupported:
+			warns = append(warns, p.Err)
+		case p.Status == proof.StatusVerified && p.Cryptosuite == proof.EdDSA2022:
+			warns = append(warns, v.relaxed(OptionEdDSA2022, fmt.Sprintf("proof %d uses the legacy cryptosuite name %s", p.Index, proof.EdDSA2022), nil))
 		}
 	}
-	add(CheckProof, status, warn, proofDetail(r.Proofs))
+	if len(warns) > 0 {
+		add(CheckProof, Warning, errors.Join(warns...), proofDetail(r.Proofs))
+	} else {
+		add(CheckProof, Passed, nil, proofDetail(r.Proofs))
+	}
+	add(v.checkIssuerBinding(c, token != "", r.Proofs))
+}
 
+// checkIssuerBinding applies the one issuer-binding rule (proof's: the
+// controller of every verified proof's key is the issuer, exactly) and
+// reports each relaxation that let a key through.
+func (v *Verifier) checkIssuerBinding(c *vc.Credential, jwt bool, proofs []proof.ProofResult) (CheckID, CheckStatus, error, string) {
+	issuer := c.Issuer()
+	if len(v.o.TrustedIssuers) > 0 && !slices.Contains(v.o.TrustedIssuers, issuer) {
+		return CheckIssuer, Failed, fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer), ""
+	}
 	var controller string
-	for _, p := range r.Proofs {
-		if p.Status == proof.StatusVerified {
+	var warns []error
+	for _, p := range proofs {
+		if p.Status != proof.StatusVerified {
+			continue
+		}
+		if controller == "" {
 			controller = p.Controller
-			break
+		}
+		switch {
+		case jwt && p.Controller == "" && v.proofs.InsecureEmbeddedJWK:
+			warns = append(warns, v.relaxed(OptionInsecureEmbeddedJWK, "the token's own jwk header key is not bound to the issuer "+issuer, nil))
+		case p.Controller != issuer && v.o.InsecureDIDKeyIssuer && strings.HasPrefix(p.Controller, "did:key:") && !strings.HasPrefix(issuer, "did:"):
+			warns = append(warns, v.relaxed(OptionInsecureDIDKeyIssuer, fmt.Sprintf("key controller %q signs for issuer %q, which is not a DID", p.Controller, issuer),
+				&proof.IssuerMismatchError{Issuer: issuer, Controller: p.Controller, VerificationMethod: p.VerificationMethod}))
+		case p.Controller != "" && p.Controller != issuer:
+			return CheckIssuer, Failed, fmt.Errorf("%w: key controller %q, issuer %q", ErrIssuerMismatch, p.Controller, issuer), ""
+		case v.proofs.InsecureFragmentKeys && isFragmentKey(p.VerificationMethod):
+			warns = append(warns, v.relaxed(OptionInsecureFragmentKeys, fmt.Sprintf("key read from the fragment of %q, its controller taken from the URL, not fetched", p.VerificationMethod), nil))
 		}
 	}
-	issuer := c.Issuer()
-	switch {
-	case len(v.o.TrustedIssuers) > 0 && !slices.Contains(v.o.TrustedIssuers, issuer):
-		add(CheckIssuer, Failed, fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer), "")
-	case controller != "" && controller != issuer:
-		// The one issuer-binding rule (proof's): the controller is the
-		// issuer, exactly.
-		add(CheckIssuer, Failed, fmt.Errorf("%w: key controller %q, issuer %q", ErrIssuerMismatch, controller, issuer), "")
-	default:
-		add(CheckIssuer, Passed, nil, "signed by "+orDash(controller)+" for issuer "+issuer)
+	detail := "signed by " + orDash(controller) + " for issuer " + issuer
+	if len(warns) > 0 {
+		return CheckIssuer, Warning, errors.Join(warns...), detail
 	}
+	return CheckIssuer, Passed, nil, detail
+}
+
+// isFragmentKey reports whether proof's InsecureFragmentKeys reads the key
+// of vm from its fragment (an http(s) URL with a multibase fragment).
+func isFragmentKey(vm string) bool {
+	base, frag, ok := strings.Cut(vm, "#")
+	return ok && strings.HasPrefix(frag, "z") && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://"))
+}
+
+// relaxConformance turns an Open Badges conformance failure of the type,
+// schema or subject check into a warning when AllowNonconforming is set:
+// for type, only when every problem is an achievementType value; for
+// schema, a schema violation; for subject, a subject without id or
+// identifier (never an endorsement's, never a missing subject).
+func (v *Verifier) relaxConformance(id CheckID, st CheckStatus, err error, detail string) (CheckID, CheckStatus, error, string) {
+	if st != Failed || !v.o.AllowNonconforming || err == nil {
+		return id, st, err, detail
+	}
+	var what string
+	switch id {
+	case CheckType:
+		if !onlyAchievementTypes(err) {
+			return id, st, err, detail
+		}
+		what = "achievementType is not an AchievementType value nor an ext: extension"
+	case CheckSchema:
+		var se *SchemaError
+		if !errors.As(err, &se) {
+			return id, st, err, detail
+		}
+		what = "the credential does not conform to the official JSON Schema"
+	case CheckSubject:
+		if !errors.Is(err, errSubjectUnidentified) {
+			return id, st, err, detail
+		}
+		what = "the achievement subject has neither id nor identifier"
+	default:
+		return id, st, err, detail
+	}
+	return id, Warning, v.relaxed(OptionAllowNonconforming, what, err), detail
+}
+
+// onlyAchievementTypes reports whether err is a model validation error
+// whose every problem is an invalid achievementType value.
+func onlyAchievementTypes(err error) bool {
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+		return false
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) != 1 {
+		return false // a data model error beside it
+	}
+	for _, f := range ve.Fields {
+		if !strings.HasSuffix(f.Path, ".achievementType") || !errors.Is(f.Err, ErrInvalidValue) {
+			return false
+		}
+	}
+	return true
 }
 
 func proofDetail(ps []proof.ProofResult) string {
@@ -873,14 +1021,17 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 		add(CheckCredentialStatus, Skipped, nil, "status "+notFetched)
 		return
 	}
-	var errs []error
+	var errs, warns []error
 	var details []string
 	for _, e := range entries {
 		if err := budget.From(ctx).Err(); err != nil {
 			errs = append(errs, err)
 			break
 		}
-		res, err := checkStatusWith(ctx, v.o.Status, c, e, v.proofs)
+		res, notes, err := v.checkStatusEntry(ctx, c, e)
+		for _, n := range notes {
+			warns = append(warns, v.relaxed(n.Option, n.Detail, nil))
+		}
 		if res != nil {
 			r.Status = append(r.Status, *res)
 			d := res.Type + ": " + res.Outcome.String()
@@ -897,7 +1048,22 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 		add(CheckCredentialStatus, Failed, errors.Join(errs...), strings.Join(details, "; "))
 		return
 	}
+	if len(warns) > 0 {
+		add(CheckCredentialStatus, Warning, errors.Join(warns...), strings.Join(details, "; "))
+		return
+	}
 	add(CheckCredentialStatus, Passed, nil, strings.Join(details, "; "))
+}
+
+// checkStatusEntry checks one entry with the verifier's status list rules
+// when the checker takes them, and returns the rules it relaxed.
+func (v *Verifier) checkStatusEntry(ctx context.Context, c *vc.Credential, e map[string]any) (*vc.StatusResult, []status.Relaxation, error) {
+	if w, ok := v.o.Status.(statusWithOptions); ok {
+		return w.CheckStatusOptions(ctx, c, e, status.CheckOptions{Proofs: v.lists,
+			AllowShortLists: v.o.AllowShortLists, AllowForeignListSigner: v.o.AllowForeignListSigner, AllowListIDMismatch: v.o.AllowListIDMismatch})
+	}
+	res, err := checkStatusWith(ctx, v.o.Status, c, e, v.lists)
+	return res, nil, err
 }
 
 // checkEndorsements verifies embedded endorsements (endorsement objects
@@ -1003,12 +1169,30 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		add(CheckEndorsements, Failed, fmt.Errorf("%w: %w", ErrEndorsement, spent), fmt.Sprintf("%d of %d endorsement(s) verified before the budget ran out", len(r.Endorsements)-len(failed), len(all)))
 		return
 	}
+	const see = "an endorsement is a third party's statement about the credential; see VerificationResult.Endorsements"
 	if len(failed) > 0 {
-		st := Failed
+		err := fmt.Errorf("%w: %s", ErrEndorsement, strings.Join(failed, ", "))
 		if v.o.AllowInvalidEndorsements {
-			st = Warning
+			add(CheckEndorsements, Warning, v.relaxed(OptionAllowInvalidEndorsements, "an embedded endorsement does not verify", err), see)
+			return
 		}
-		add(CheckEndorsements, st, fmt.Errorf("%w: %s", ErrEndorsement, strings.Join(failed, ", ")), "an endorsement is a third party's statement about the credential; see VerificationResult.Endorsements")
+		add(CheckEndorsements, Failed, err, see)
+		return
+	}
+	// An endorsement that verified only under a relaxed rule: its own
+	// result says which; this check says that one did.
+	var relaxed []string
+	for _, e := range r.Endorsements {
+		for _, ch := range e.Result.Checks {
+			if ch.Status == Warning && errors.Is(ch.Err, ErrRelaxed) {
+				relaxed = append(relaxed, e.Path)
+				break
+			}
+		}
+	}
+	if len(relaxed) > 0 {
+		add(CheckEndorsements, Warning, &RelaxedError{Policy: v.o.Policy, Option: "(see the endorsement's checks)",
+			Detail: "verified only under relaxed rules: " + strings.Join(relaxed, ", ")}, fmt.Sprintf("%d endorsement(s) verified", len(all)))
 		return
 	}
 	add(CheckEndorsements, Passed, nil, fmt.Sprintf("%d endorsement(s) verified", len(all)))
@@ -1054,6 +1238,13 @@ func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, Che
 		}
 	}
 	return CheckRecipient, Failed, fmt.Errorf("%w: no subject id or identifier matches %s", ErrRecipientMismatch, want.Type), ""
+}
+
+// statusWithOptions is a status checker that takes the verifier's proof
+// verifier and status list relaxations per call, and reports what it
+// relaxed (status.Checker does).
+type statusWithOptions interface {
+	CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, o status.CheckOptions) (*vc.StatusResult, []status.Relaxation, error)
 }
 
 // statusWithProofs is a status checker that verifies lists with the
