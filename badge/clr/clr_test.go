@@ -116,6 +116,7 @@ func TestVerifyFailures(t *testing.T) {
 		}, clr.CheckCredentials, clr.ErrNestedCredential},
 		{"expired nested credential", func(c *clr.ClrCredential) {
 			p := newParty(t, 3, "Old School", badge.DataIntegrity)
+			p.issuer.AllowExpired = true // an expired fixture
 			a := badge.NewAchievement("https://old.example/a", "Old", "Old", "Old")
 			cr, err := badge.NewCredential(p.profile, a, badge.RecipientDID(learnerDID), &badge.CredentialOptions{
 				Now: fixedNow, ValidFrom: fixedNow().Add(-48 * time.Hour), ValidUntil: fixedNow().Add(-24 * time.Hour)})
