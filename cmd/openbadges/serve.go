@@ -20,7 +20,8 @@ import (
 	"github.com/openbadges-go/openbadges/status"
 )
 
-const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n\n" +
+const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n" +
+	"       [--profile strict|interop|1edtech-validator]\n\n" +
 	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
 	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
 	"/presentations/verify), and the issuer's published documents: the profile at /issuer\n" +
@@ -49,6 +50,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer (default: a minimal Profile derived from the key)")
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
+	var policy badge.Policy
+	fs.TextVar(&policy, "profile", badge.PolicyStrict, "verification profile of POST /verify and the page: strict, interop (real ecosystems: conformance failures, short or foreign-signed or mirrored status lists, invalid endorsements, eddsa-2022 are warnings) or 1edtech-validator (the validator's verdicts, insecure key rules included); every relaxation is reported")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -78,7 +81,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			return failf(e, name, "key %s has no id (a did:key, did:web or https verification method URL)", *keyFile)
 		}
 	}
-	cfg.Issuer = &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}}
+	// AllowExpired: the VC-API issue endpoint signs what it is given even
+	// when its validity window has ended, as the W3C suites expect (they
+	// issue expired credentials to test verifiers); every other check of
+	// the library's Issuer applies.
+	cfg.Issuer = &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}, AllowExpired: true}
 	controller, _, _ := strings.Cut(key.ID, "#")
 	switch {
 	case strings.HasPrefix(key.ID, "did:web:"):
@@ -136,13 +143,15 @@ func runServe(ctx context.Context, e *env, args []string) int {
 
 	// Verification: the same network rules as "openbadges verify".
 	pv := &proof.Verifier{ClockSkew: 5 * time.Minute}
-	opts := badge.VerifierOptions{Proofs: pv}
+	opts := badge.VerifierOptions{Proofs: pv, Policy: policy}
 	if *offline {
-		opts.Status = status.NewLocalChecker(nil, pv)
+		opts.Status = status.NewLocalChecker(nil, nil)
 	} else {
 		pv.Resolver = did.Methods{"key": did.KeyResolver{}, "jwk": did.JWKResolver{}, "web": &did.WebResolver{}, "https": &did.HTTPSResolver{}}
 		pv.KeySets = &proof.HTTPKeySets{}
-		opts.Status = &status.Checker{Proofs: pv}
+		// Lists are verified with the verifier of each endpoint (the
+		// profile's for /verify, pv for the VC-API).
+		opts.Status = &status.Checker{}
 		opts.Refresher = &status.Refresher{}
 	}
 	v, err := badge.NewVerifier(opts)
