@@ -38,7 +38,9 @@ func newParty(t testing.TB, seed byte, name string) party {
 	k, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{seed}, 32))
 	require.NoError(t, err)
 	return party{id: k.Controller, prof: badge.NewProfile(k.Controller, name), key: k,
-		issuer: &badge.Issuer{Key: proof.Key{Signer: k.Signer, VerificationMethod: k.ID}, Now: now}}
+		// AllowExpired: the fixture includes an expired credential (which
+		// evaluation must not count).
+		issuer: &badge.Issuer{Key: proof.Key{Signer: k.Signer, VerificationMethod: k.ID}, Now: now, AllowExpired: true}}
 }
 
 type fixture struct {
