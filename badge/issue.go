@@ -324,7 +324,7 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 			}
 			problems = append(problems, jsonLDProblem(err, cred))
 		}
-		return nil, &IssueError{Errs: problems}
+		return nil, &IssueError{Errs: withoutExplained(problems)}
 	}
 	s := &Signed{Format: i.Format, ID: cred.ID()}
 	switch i.Format {
