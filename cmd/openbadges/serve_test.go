@@ -156,6 +156,54 @@ func bakedSample(t *testing.T) (valid, tampered []byte) {
 	return bake(s.JSON), bake(forged)
 }
 
+// What the browser test does.
+const (
+	browserRun = iota
+	browserSkip
+	browserFail
+)
+
+// browserTestDecision decides whether the browser test runs. With
+// OPENBADGES_BROWSER_TEST=require (set by .ci/run when Chromium is
+// installed) it must run: a missing browser fails it, and -short does not
+// skip it. The variable is read with os.Getenv, so it is part of Go's test
+// cache key; the browser binary, outside the module, is not, and a skip
+// cached without it would otherwise be replayed after Chromium is
+// installed.
+func browserTestDecision(env, bin string, short bool) (int, string) {
+	required := env == "require"
+	switch {
+	case bin == "" && required:
+		return browserFail, "OPENBADGES_BROWSER_TEST=require but Chromium was not found at /usr/bin/chromium (set $CHROMIUM)"
+	case bin == "":
+		return browserSkip, "Chromium not found at /usr/bin/chromium (set $CHROMIUM): skipping the browser test; .ci/run installs it and sets OPENBADGES_BROWSER_TEST=require"
+	case short && !required:
+		return browserSkip, "browser test skipped in -short mode"
+	}
+	return browserRun, ""
+}
+
+func TestBrowserTestRunsWhenRequiredAndFailsWhenItCannot(t *testing.T) {
+	for _, tt := range []struct {
+		name, env, bin string
+		short          bool
+		want           int
+	}{
+		{"browser present", "", "/usr/bin/chromium", false, browserRun},
+		{"no browser", "", "", false, browserSkip},
+		{"short", "", "/usr/bin/chromium", true, browserSkip},
+		{"required and present", "require", "/usr/bin/chromium", false, browserRun},
+		{"required and missing fails", "require", "", false, browserFail},
+		{"required runs in short mode", "require", "/usr/bin/chromium", true, browserRun},
+		{"another value is not require", "yes", "", false, browserSkip},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, why := browserTestDecision(tt.env, tt.bin, tt.short)
+			assert.Equal(t, tt.want, got, why)
+		})
+	}
+}
+
 func chromiumPath() string {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p
@@ -205,11 +253,11 @@ func lastLines(s string, n int) string {
 // folder (logged); set OPENBADGES_SCREENSHOT_DIR to keep them elsewhere.
 func TestServeBrowserVerifierPage(t *testing.T) {
 	bin := chromiumPath()
-	if bin == "" {
-		t.Skip("Chromium not found at /usr/bin/chromium (set $CHROMIUM): skipping the browser test; .ci/run installs it")
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
+	switch run, why := browserTestDecision(os.Getenv("OPENBADGES_BROWSER_TEST"), bin, testing.Short()); run {
+	case browserSkip:
+		t.Skip(why)
+	case browserFail:
+		t.Fatal(why)
 	}
 	base, _ := startServe(t, "--offline")
 	valid, tampered := bakedSample(t)
