@@ -18,7 +18,9 @@
 //     checks it is listed under the required [Relationship];
 //   - keys: [VerificationMethod.PublicKey], [DecodeMultikey],
 //     [EncodeMultikey], [JWK], [Key], [GenerateKey], [ParsePrivateKey] and
-//     [DIDKeyFromPublicKey].
+//     [DIDKeyFromPublicKey];
+//   - did:web publishing: [WebDID], [NewWebKey], [GenerateWebKey],
+//     [NewWebDocument], [Key.DIDDocument].
 //
 // # Verifying a proof's key
 //

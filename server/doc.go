@@ -3,6 +3,9 @@
 //
 // Publishing (what verifiers fetch), all with ETag, Cache-Control and CORS:
 //   - [NewProfileHandler]: the issuer Profile, application/ld+json;
+//   - [MinimalProfile]: the smallest issuer Profile (id, type, name) for an
+//     issuer with no profile of its own; "openbadges serve" publishes it at
+//     /issuer when given no --issuer-profile;
 //   - [NewDIDDocumentHandler]: /.well-known/did.json for a did:web issuer;
 //   - [NewJWKSHandler]: /.well-known/jwks.json for VC-JWT keys;
 //   - [StatusLists]: signed status list credentials.
