@@ -871,10 +871,10 @@ func (v *Verifier) relaxConformance(id CheckID, st CheckStatus, err error, detai
 	var what string
 	switch id {
 	case CheckType:
-		if !onlyAchievementTypes(err) {
+		if !onlyConformance(err) {
 			return id, st, err, detail
 		}
-		what = "achievementType is not an AchievementType value nor an ext: extension"
+		what = "the Open Badges model check found only conformance problems (achievementType values, a subject without id or identifier)"
 	case CheckSchema:
 		var se *SchemaError
 		if !errors.As(err, &se) {
@@ -892,9 +892,11 @@ func (v *Verifier) relaxConformance(id CheckID, st CheckStatus, err error, detai
 	return id, Warning, v.relaxed(OptionAllowNonconforming, what, err), detail
 }
 
-// onlyAchievementTypes reports whether err is a model validation error
-// whose every problem is an invalid achievementType value.
-func onlyAchievementTypes(err error) bool {
+// onlyConformance reports whether err is a model validation error whose
+// every problem is one AllowNonconforming relaxes: an achievementType
+// that is neither a known value nor ext:, or an achievement subject
+// without id or identifier.
+func onlyConformance(err error) bool {
 	var ve *ValidationError
 	if !errors.As(err, &ve) || len(ve.Fields) == 0 {
 		return false
@@ -903,7 +905,14 @@ func onlyAchievementTypes(err error) bool {
 		return false // a data model error beside it
 	}
 	for _, f := range ve.Fields {
-		if !strings.HasSuffix(f.Path, ".achievementType") || !errors.Is(f.Err, ErrInvalidValue) {
+		switch {
+		case strings.HasSuffix(f.Path, ".achievementType") && errors.Is(f.Err, ErrInvalidValue):
+		case strings.HasPrefix(f.Path, "$.credentialSubject") && strings.HasSuffix(f.Path, ".id") &&
+			strings.Count(f.Path, ".") == 2 && errors.Is(f.Err, ErrRequired):
+			// $.credentialSubject.id or $.credentialSubject[i].id: the
+			// achievement subject's (validate asks for an id or an
+			// identifier there).
+		default:
 			return false
 		}
 	}
