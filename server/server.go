@@ -32,6 +32,13 @@ type Config struct {
 	// zero badge.VerifierOptions with Options' status checker, processor,
 	// clock and proof verifier).
 	Verifier *badge.Verifier
+	// Policy is the verification profile of the Open Badges verify
+	// endpoint and the page (badge.VerifierOptions.Policy; "" is strict).
+	// With Verifier nil, the verifier is built with it; with Verifier set,
+	// it must be "" or the Verifier's own (badge.ErrConflictingOptions
+	// otherwise). The VC-API endpoints are not Open Badges verification
+	// and do not use it.
+	Policy badge.Policy
 	// Profile is the issuer Profile (JSON-LD) served at ProfilePath
 	// ("" = DefaultProfilePath).
 	Profile     []byte
@@ -59,7 +66,11 @@ func New(c Config) (http.Handler, error) {
 	mux.Handle("/index.html", page)
 	mux.Handle("/app.js", page)
 	mux.Handle("/style.css", page)
-	bv, err := NewBadgeVerifyHandler(c.Verifier, o)
+	v, err := c.badgeVerifier()
+	if err != nil {
+		return nil, err
+	}
+	bv, err := NewBadgeVerifyHandler(v, o)
 	if err != nil {
 		return nil, err
 	}
@@ -113,4 +124,23 @@ func New(c Config) (http.Handler, error) {
 		writeProblem(w, newProblem(http.StatusNotFound, ProblemNotFound, "Not found", "nothing is served at %q", r.URL.Path))
 	})
 	return mux, nil
+}
+
+// badgeVerifier returns the verifier of the Open Badges endpoint: c's, or
+// one built with c.Policy (nil when neither is set: the handler's
+// default).
+func (c *Config) badgeVerifier() (*badge.Verifier, error) {
+	if c.Verifier != nil {
+		if c.Policy != "" && c.Verifier.Policy().Name() != c.Policy.Name() {
+			return nil, &badge.OptionsError{Policy: c.Policy, Option: "Config.Verifier",
+				Reason: fmt.Sprintf("the Verifier's profile is %s", c.Verifier.Policy().Name())}
+		}
+		return c.Verifier, nil
+	}
+	if c.Policy == "" {
+		return nil, nil
+	}
+	o := &c.Options
+	return badge.NewVerifier(badge.VerifierOptions{Policy: c.Policy, MaxInputBytes: o.maxBody(),
+		Status: o.Status, Processor: o.Processor, Now: o.Now, ClockSkew: o.ClockSkew, Proofs: o.Proofs})
 }
