@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
 		"       [--status-list URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
-		"       [--allow-eddsa-2022] [--timeout D] [--max-fetches N] FILE|-\n\n"+
+		"       [--allow-eddsa-2022] [--profile NAME] [--timeout D] [--max-fetches N] FILE|-\n\n"+
 		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG,\n"+
 		"and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
 		"services are fetched over HTTPS unless --offline, within a budget: at most --max-fetches\n"+
@@ -30,6 +31,8 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
 	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
 	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests (keys, status lists, refresh) the verification may make")
+	var policy badge.Policy // "" = strict, with the relaxations the flags ask for one by one
+	fs.TextVar(&policy, "profile", badge.Policy(""), "verification profile: strict, interop or 1edtech-validator (see README); every relaxation it applies is reported as a warning")
 	var fetch fetchFlags
 	fetch.register(fs)
 	if done, code := parseFlags(e, fs, args); done {
@@ -72,12 +75,16 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		pv.AllowedCryptosuites = append(proof.DefaultCryptosuites(), proof.EdDSA2022)
 	}
 	fetch.resolveKeys(pv)
-	opts := badge.VerifierOptions{Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus,
+	opts := badge.VerifierOptions{Policy: policy, Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus,
 		Budget: badge.Budget{MaxTime: *timeout, MaxFetches: *maxFetches}}
 	if !*skipStatus {
 		checker, err := fetch.statusChecker(pv, clock)
 		if err != nil {
 			return failf(e, "verify", "%v", err)
+		}
+		if policy != "" {
+			// Lists are verified with the profile's proof verifier.
+			checker.Proofs = nil
 		}
 		opts.Status = checker
 	}
@@ -85,6 +92,9 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		opts.Refresher = &status.Refresher{}
 	}
 	v, err := badge.NewVerifier(opts)
+	if errors.Is(err, badge.ErrConflictingOptions) || errors.Is(err, badge.ErrUnknownPolicy) {
+		return usageErrorf(e, "verify", "%v", err) // e.g. --profile strict --insecure-fragment-keys
+	}
 	if err != nil {
 		return failf(e, "verify", "%v", err)
 	}
