@@ -856,7 +856,8 @@ func (v *Verifier) checkIssuerBinding(c *vc.Credential, jwt bool, proofs []proof
 // of vm from its fragment (an http(s) URL with a multibase fragment).
 func isFragmentKey(vm string) bool {
 	base, frag, ok := strings.Cut(vm, "#")
-	return ok && strings.HasPrefix(frag, "z") && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://"))
+	return ok && strings.HasPrefix(frag, "z") && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://") ||
+		strings.HasPrefix(base, "urn:uuid:"))
 }
 
 // relaxConformance turns an Open Badges conformance failure of the type,

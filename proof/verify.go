@@ -110,8 +110,9 @@ type Verifier struct {
 	// By default it holds when at least one proof of an allowed suite
 	// verifies and none of an allowed suite fails.
 	RequireAllProofs bool
-	// InsecureFragmentKeys enables the 1EdTech reading of an HTTP(S)
-	// verification method "https://host/path#z6Mk…": the fragment is taken
+	// InsecureFragmentKeys enables the 1EdTech reading of an HTTP(S) or
+	// urn:uuid verification method "https://host/path#z6Mk…" or
+	// "urn:uuid:…#z6Mk…": the fragment is taken
 	// as the key's publicKeyMultibase, offline, and the part before '#' as
 	// its controller (which issuer binding compares with the issuer). Off
 	// by default: the key is then asserted only by the URL that names it,
@@ -443,8 +444,8 @@ type resolvedKey struct {
 // controller lists it under rel.
 func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relationship) (*resolvedKey, error) {
 	base, frag, hasFrag := strings.Cut(vmURL, "#")
-	if v.InsecureFragmentKeys && hasFrag && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://")) &&
-		strings.HasPrefix(frag, "z") {
+	if v.InsecureFragmentKeys && hasFrag && (strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://") ||
+		strings.HasPrefix(base, "urn:uuid:")) && strings.HasPrefix(frag, "z") {
 		pub, err := did.DecodeMultikey(frag)
 		if err != nil {
 			return nil, errorf(ErrKeyNotFound, err, "fragment of %q is not a Multikey", vmURL)
