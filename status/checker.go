@@ -40,7 +40,10 @@ const (
 // credentialStatus if it has one, decodes it within Limits and reads the
 // entry. A list is cached, after verification, for its ttl (CacheTTL when
 // it has none), never past its validUntil and never longer than
-// MaxCacheTTL.
+// MaxCacheTTL. A cached list is revalidated with its publisher (ETag,
+// If-None-Match) after RevalidateAfter, a valid answer may be bounded in
+// age with MaxValidAge, and [Checker.Forget] drops a cached list at once
+// (a publisher that revokes a credential can tell its own verifiers).
 //
 // Rollback: the checker keeps, per list URL, the version of the newest
 // list it accepted (a high-water mark): the list's validFrom (issuanceDate
@@ -103,6 +106,35 @@ type Checker struct {
 	// MaxCacheEntries and MaxCacheBytes bound the cache (0 = defaults).
 	MaxCacheEntries int
 	MaxCacheBytes   int64
+	// RevalidateAfter is how long a cached list is used before the
+	// checker asks its publisher again whether it changed (0 =
+	// DefaultRevalidateAfter, 30 s; negative = never: a list is used
+	// until its cache lifetime ends). It needs a Fetcher that is a
+	// [ConditionalFetcher], as the default [HTTPFetcher] is; with another
+	// Fetcher lists are not revalidated. The checker sends the list's
+	// ETag in If-None-Match: a 304 keeps the cached list (the request
+	// counts as a fetch of the verification's budget all the same); a
+	// changed list replaces it only after every check a new list gets
+	// (proofs, issuer, id binding, validity window, rollback, its own
+	// status). A list that carries its own credentialStatus is fetched
+	// again in full, so that status is checked again too. If the
+	// revalidation fails (the publisher cannot be reached, or what it
+	// now serves does not verify), the cached list is still used until
+	// its cache lifetime ends and asked about again after
+	// RevalidateAfter, unless MaxValidAge forbids it. The cache lifetime
+	// (CacheTTL, the list's ttl, validUntil) counts from the list's
+	// first fetch and is not extended by a 304.
+	RevalidateAfter time.Duration
+	// MaxValidAge bounds how long ago the list behind a valid answer
+	// (neither revoked nor suspended) was fetched or confirmed unchanged
+	// by its publisher (0 = no bound beyond the cache lifetime and
+	// RevalidateAfter; negative = the list must be fetched or
+	// revalidated by the check itself). When the cached list is older,
+	// the checker asks the publisher again (conditionally when the
+	// Fetcher can) before answering, and if that fails the status is
+	// unknown. Revoked and suspended answers are served from the cache as
+	// long as it holds the list. It works with any Fetcher.
+	MaxValidAge time.Duration
 	// MaxHighWaterMarks bounds how many list URLs the checker remembers
 	// the newest accepted list version of, for rollback protection (0 =
 	// DefaultMaxHighWaterMarks, 10,000; about 200 bytes each whatever the
@@ -141,6 +173,7 @@ type Checker struct {
 	cache    map[string]*cachedList
 	bytes    int64
 	inflight map[string]*loadCall
+	gen      uint64 // counts Forget and ForgetAll calls
 	marks    *highWater
 }
 
@@ -173,8 +206,17 @@ type cachedList struct {
 	entries    int         // entries of one bit
 	minEntries int         // the minimum it was measured against
 	notes      []Relaxation
+	deps       []string // the lists consulted for its own status
 	expires    time.Time
 	size       int64
+
+	// Set by the cache (see cache.go). A cachedList is never changed once
+	// cached: a revalidation stores a copy.
+	url       string    // the URL it was fetched from
+	etag      string    // the publisher's entity tag ("" = none)
+	digest    [32]byte  // SHA-256 of the fetched bytes
+	validated time.Time // last fetched, or confirmed unchanged
+	checked   time.Time // last revalidation attempt
 }
 
 // nesting is the state of checking a list's own status: the depth (1) and
@@ -183,15 +225,24 @@ type cachedList struct {
 type nesting struct {
 	depth   int
 	expires time.Time
+	urls    []string // the lists consulted
 }
 
-func (n *nesting) note(t time.Time) {
-	if n != nil && t.Before(n.expires) {
+// note records that the list at url, cached until t, was consulted.
+func (n *nesting) note(url string, t time.Time) {
+	if n == nil {
+		return
+	}
+	if t.Before(n.expires) {
 		n.expires = t
+	}
+	if !slices.Contains(n.urls, url) {
+		n.urls = append(n.urls, url)
 	}
 }
 
 type loadCall struct {
+	url  string
 	done chan struct{}
 	list *cachedList
 	err  error
@@ -364,11 +415,14 @@ func unknown(res *vc.StatusResult, err error) (*vc.StatusResult, error) {
 // rules relaxed to trust the list.
 func (ch *Checker) checkList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, []Relaxation, error) {
 	var notes []Relaxation
-	res, err := ch.readList(ctx, c, entry, res, n, &notes)
+	res, err := ch.readList(ctx, c, entry, res, n, &notes, 0)
 	return res, notes, err
 }
 
-func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation) (*vc.StatusResult, error) {
+// readList reads the entry's list; maxAge is passed to [Checker.list]:
+// zero at first, MaxValidAge when the answer is valid but the cached list
+// was validated too long ago ([Checker.tooOld]), when it is read again.
+func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation, maxAge time.Duration) (*vc.StatusResult, error) {
 	purpose, _ := entry["statusPurpose"].(string)
 	res.Purpose = purpose
 	res.ListURL, _ = entry["statusListCredential"].(string)
@@ -408,7 +462,7 @@ func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[str
 		return bad("a message entry needs statusMessage")
 	}
 
-	list, err := ch.list(ctx, res.Type, res.ListURL, n)
+	list, fresh, err := ch.list(ctx, res.Type, res.ListURL, n, maxAge)
 	if err != nil {
 		return unknown(res, err)
 	}
@@ -425,7 +479,7 @@ func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[str
 	if err := ch.admit(res.Type, res.ListURL, list); err != nil {
 		return unknown(res, err)
 	}
-	n.note(list.expires)
+	n.note(res.ListURL, list.expires)
 	bits := list.bits
 	if size > 1 {
 		bits = &Bitstring{bits: bits.bits, size: int(size), n: len(bits.bits) * 8 / int(size)}
@@ -456,6 +510,12 @@ func (ch *Checker) readList(ctx context.Context, c *vc.Credential, entry map[str
 		res.Outcome = vc.StatusMessage
 		return res, nil
 	case v == 0 || purpose == PurposeRefresh:
+		if maxAge == 0 && ch.tooOld(list, fresh) {
+			// A valid answer from a list validated too long ago: ask the
+			// publisher again, and fail if that fails.
+			*res, *notes = vc.StatusResult{Type: res.Type, Index: -1}, nil
+			return ch.readList(ctx, c, entry, res, n, notes, ch.MaxValidAge)
+		}
 		res.Outcome = vc.StatusValid
 		return res, nil
 	case purpose == PurposeRevocation:
@@ -628,157 +688,9 @@ func (ch *Checker) admit(typ, url string, l *cachedList) error {
 	return nil
 }
 
-// list returns the verified list at url, from the cache or fetched. Only
-// one fetch per key runs at a time; others wait for it. While checking a
-// list's own status (n set) nothing waits for another fetch, so two lists
-// that name each other cannot deadlock.
-func (ch *Checker) list(ctx context.Context, typ, url string, n *nesting) (*cachedList, error) {
-	key := typ + " " + url
-	if pv, ok := ctx.Value(proofsKey{}).(*proof.Verifier); ok {
-		// A list verified by another verifier (other keys, other
-		// allow-lists) is not this one's.
-		key += fmt.Sprintf(" %p", pv)
-	}
-	if r := ch.relax(ctx); r != (relaxations{}) {
-		// A list accepted with a relaxation is not one accepted without.
-		key += " relax=" + r.String()
-	}
-	depth := 0
-	if n != nil {
-		depth = n.depth
-	}
-	ch.mu.Lock()
-	if l, ok := ch.cache[key]; ok {
-		if ch.now().Before(l.expires) && ch.rollbackLocked(url, l) == nil {
-			ch.mu.Unlock()
-			return l, nil
-		}
-		ch.dropLocked(key)
-	}
-	if depth > 0 {
-		ch.mu.Unlock()
-		l, err := ch.load(ctx, typ, url, depth)
-		if err == nil {
-			ch.mu.Lock()
-			ch.storeLocked(key, l)
-			ch.mu.Unlock()
-		}
-		return l, err
-	}
-	if call, ok := ch.inflight[key]; ok {
-		ch.mu.Unlock()
-		select {
-		case <-call.done:
-			return call.list, call.err
-		case <-ctx.Done():
-			return nil, newError(ErrRetrieval, url, ctx.Err(), "waiting for the list")
-		}
-	}
-	call := &loadCall{done: make(chan struct{})}
-	ch.inflight[key] = call
-	ch.mu.Unlock()
-
-	call.list, call.err = ch.load(ctx, typ, url, depth)
-
-	ch.mu.Lock()
-	delete(ch.inflight, key)
-	if call.err == nil {
-		ch.storeLocked(key, call.list)
-	}
-	ch.mu.Unlock()
-	close(call.done)
-	return call.list, call.err
-}
-
-func (ch *Checker) load(ctx context.Context, typ, url string, depth int) (*cachedList, error) {
-	if typ == TypeRevocationList {
-		return ch.loadRevocationList(ctx, url)
-	}
-	return ch.loadStatusList(ctx, typ, url, depth)
-}
-
-func (ch *Checker) storeLocked(key string, l *cachedList) {
-	if ch.CacheTTL < 0 {
-		return
-	}
-	maxEntries, maxBytes := ch.MaxCacheEntries, ch.MaxCacheBytes
-	if maxEntries <= 0 {
-		maxEntries = DefaultMaxCacheEntries
-	}
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxCacheBytes
-	}
-	if l.size > maxBytes {
-		return
-	}
-	now := ch.now()
-	for k, e := range ch.cache {
-		if !now.Before(e.expires) {
-			ch.dropLocked(k)
-		}
-	}
-	for len(ch.cache) >= maxEntries || ch.bytes+l.size > maxBytes {
-		// Evict the entry that would expire first.
-		var victim string
-		var first time.Time
-		for k, e := range ch.cache {
-			if victim == "" || e.expires.Before(first) {
-				victim, first = k, e.expires
-			}
-		}
-		if victim == "" {
-			break
-		}
-		ch.dropLocked(victim)
-	}
-	ch.cache[key] = l
-	ch.bytes += l.size
-}
-
-func (ch *Checker) dropLocked(key string) {
-	if l, ok := ch.cache[key]; ok {
-		ch.bytes -= l.size
-		delete(ch.cache, key)
-	}
-}
-
-// expiry is when a list fetched now stops being cached.
-func (ch *Checker) expiry(now time.Time, ttl time.Duration, validUntil time.Time) time.Time {
-	d := ch.CacheTTL
-	if d == 0 {
-		d = DefaultCacheTTL
-	}
-	if ttl > 0 {
-		d = ttl
-	}
-	maxTTL := ch.MaxCacheTTL
-	if maxTTL <= 0 {
-		maxTTL = DefaultMaxCacheTTL
-	}
-	exp := now.Add(min(d, maxTTL))
-	if !validUntil.IsZero() && validUntil.Before(exp) {
-		exp = validUntil
-	}
-	return exp
-}
-
-// fetch gets the bytes at url, mapping failures to ErrRetrieval.
-func (ch *Checker) fetch(ctx context.Context, url string) ([]byte, error) {
-	body, err := ch.fetcher.Fetch(ctx, url)
-	if err != nil {
-		return nil, newError(ErrRetrieval, url, err, "")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, newError(ErrRetrieval, url, nil, "empty response")
-	}
-	return body, nil
-}
-
-func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth int) (*cachedList, error) {
-	body, err := ch.fetch(ctx, url)
-	if err != nil {
-		return nil, err
-	}
+// loadStatusList verifies and reads the status list credential body
+// fetched from url.
+func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth int, body []byte) (*cachedList, error) {
 	c, created, signer, err := ch.verifyList(ctx, url, body)
 	if err != nil {
 		return nil, err
@@ -832,7 +744,7 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	l.expires = ch.expiry(ch.now(), info.ttl, until)
 	if raw, has := c.Document()["credentialStatus"]; has {
 		l.hasStatus = true
-		if l.expires, l.notes, err = ch.checkListStatus(ctx, c, url, raw, depth, l.expires); err != nil {
+		if l.expires, l.notes, l.deps, err = ch.checkListStatus(ctx, c, url, raw, depth, l.expires); err != nil {
 			return nil, err
 		}
 	}
@@ -859,18 +771,19 @@ func (ch *Checker) bind(url string, l *cachedList, allow bool) error {
 
 // checkListStatus checks the credentialStatus of a status list credential
 // c fetched from url, one level deep, and returns the cache expiry of the
-// list lowered to that of the lists it consulted, and the rules relaxed
-// to trust those lists (reported wherever the list is used).
-func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url string, raw any, depth int, expires time.Time) (time.Time, []Relaxation, error) {
+// list lowered to that of the lists it consulted, the rules relaxed to
+// trust those lists (reported wherever the list is used) and their URLs
+// (forgetting one of them forgets the list too).
+func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url string, raw any, depth int, expires time.Time) (time.Time, []Relaxation, []string, error) {
 	if depth > 0 {
-		return expires, nil, newError(ErrVerification, url, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself")
+		return expires, nil, nil, newError(ErrVerification, url, ErrListStatusDepth, "a list used for another list's status carries credentialStatus itself")
 	}
 	entries, err := statusEntries(raw)
 	if err != nil {
-		return expires, nil, newError(ErrVerification, url, fmt.Errorf("%w: credentialStatus: %w", ErrListStatus, err), "")
+		return expires, nil, nil, newError(ErrVerification, url, fmt.Errorf("%w: credentialStatus: %w", ErrListStatus, err), "")
 	}
 	if len(entries) > maxListStatusEntries {
-		return expires, nil, newError(ErrVerification, url, ErrListStatus, "%d credentialStatus entries, at most %d", len(entries), maxListStatusEntries)
+		return expires, nil, nil, newError(ErrVerification, url, ErrListStatus, "%d credentialStatus entries, at most %d", len(entries), maxListStatusEntries)
 	}
 	n := &nesting{depth: depth + 1, expires: expires}
 	var notes []Relaxation
@@ -879,14 +792,14 @@ func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url st
 		if err != nil {
 			// The cause is kept as text, not wrapped: the list's own
 			// revocation must not read as the credential's (vc.ErrRevoked).
-			return expires, nil, newError(ErrVerification, url, fmt.Errorf("%w: %s", ErrListStatus, err.Error()), "")
+			return expires, nil, nil, newError(ErrVerification, url, fmt.Errorf("%w: %s", ErrListStatus, err.Error()), "")
 		}
 		for _, r := range relaxed {
 			r.Detail = fmt.Sprintf("the status of list %q: %s", url, r.Detail)
 			notes = append(notes, r)
 		}
 	}
-	return n.expires, notes, nil
+	return n.expires, notes, n.urls, nil
 }
 
 // verifyList parses a list credential (JSON with Data Integrity proofs,
@@ -935,11 +848,11 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 // spelling of the id still revokes.
 func (ch *Checker) checkRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting) (*vc.StatusResult, []Relaxation, error) {
 	var notes []Relaxation
-	res, err := ch.readRevocationList(ctx, c, entry, res, n, &notes)
+	res, err := ch.readRevocationList(ctx, c, entry, res, n, &notes, 0)
 	return res, notes, err
 }
 
-func (ch *Checker) readRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation) (*vc.StatusResult, error) {
+func (ch *Checker) readRevocationList(ctx context.Context, c *vc.Credential, entry map[string]any, res *vc.StatusResult, n *nesting, notes *[]Relaxation, maxAge time.Duration) (*vc.StatusResult, error) {
 	u, _ := entry["id"].(string)
 	res.ListURL = strings.TrimSpace(u)
 	res.Purpose = PurposeRevocation
@@ -950,15 +863,19 @@ func (ch *Checker) readRevocationList(ctx context.Context, c *vc.Credential, ent
 	if id == "" {
 		return unknown(res, newError(ErrMalformed, res.ListURL, nil, "the credential has no id to look up"))
 	}
-	list, err := ch.list(ctx, TypeRevocationList, res.ListURL, n)
+	list, fresh, err := ch.list(ctx, TypeRevocationList, res.ListURL, n, maxAge)
 	if err != nil {
 		return unknown(res, err)
 	}
-	n.note(list.expires)
+	n.note(res.ListURL, list.expires)
 	*notes = listNotes(res, list, c.Issuer(), true)
 	if _, revoked := list.revoked[id]; revoked {
 		res.Value, res.Outcome = 1, vc.StatusRevoked
 		return res, &vc.StatusError{Kind: vc.ErrRevoked, Type: res.Type, ListURL: res.ListURL, Index: -1, Message: res.Message}
+	}
+	if maxAge == 0 && ch.tooOld(list, fresh) {
+		*res, *notes = vc.StatusResult{Type: res.Type, Index: -1}, nil
+		return ch.readRevocationList(ctx, c, entry, res, n, notes, ch.MaxValidAge)
 	}
 	res.Outcome = vc.StatusValid
 	return res, nil
@@ -968,11 +885,7 @@ func (ch *Checker) readRevocationList(ctx context.Context, c *vc.Credential, ent
 // undated: whoever controls its URL (or the connection, or a list given
 // offline) decides what it says, and there is no version to guard against
 // rollback. Its id, when it has one, must be the URL.
-func (ch *Checker) loadRevocationList(ctx context.Context, url string) (*cachedList, error) {
-	body, err := ch.fetch(ctx, url)
-	if err != nil {
-		return nil, err
-	}
+func (ch *Checker) loadRevocationList(ctx context.Context, url string, body []byte) (*cachedList, error) {
 	rl, err := ParseRevocationList(body)
 	if err != nil {
 		return nil, withURL(err, url)

@@ -29,6 +29,49 @@ type Fetcher interface {
 	Fetch(ctx context.Context, url string) ([]byte, error)
 }
 
+// ConditionalFetcher is a [Fetcher] that can ask the publisher whether a
+// document changed since it was fetched: an HTTP GET with If-None-Match.
+// The [Checker] uses it, when its Fetcher implements it, to revalidate
+// cached lists (see [Checker.RevalidateAfter]). [HTTPFetcher] implements
+// it.
+type ConditionalFetcher interface {
+	Fetcher
+	// FetchConditional fetches the document at url. With etag "" it is
+	// an ordinary fetch; otherwise it may answer NotModified (the
+	// publisher says the document still has that entity tag) instead of
+	// a body. It never answers NotModified for etag "".
+	FetchConditional(ctx context.Context, url, etag string) (*Fetched, error)
+}
+
+// Fetched is the answer of a [ConditionalFetcher].
+type Fetched struct {
+	// Body is the document (nil when NotModified).
+	Body []byte
+	// ETag is the publisher's entity tag of Body, exactly as sent ("" =
+	// none), or the tag that was confirmed when NotModified.
+	ETag string
+	// NotModified: the document is unchanged since the fetch that gave
+	// the etag asked about.
+	NotModified bool
+}
+
+// maxETagLen bounds the entity tags kept and sent back.
+const maxETagLen = 256
+
+// validETag reports whether t can be kept and sent in If-None-Match: a
+// short run of visible ASCII (an entity tag, weak or strong).
+func validETag(t string) bool {
+	if t == "" || len(t) > maxETagLen {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] <= ' ' || t[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // FetcherFunc adapts a function to [Fetcher].
 type FetcherFunc func(ctx context.Context, url string) ([]byte, error)
 
@@ -67,8 +110,9 @@ func StaticFetcher(docs map[string][]byte) Fetcher {
 // so DNS rebinding cannot bypass it. It does not restrict the content type
 // (status lists are served as application/vc, application/vc+jwt,
 // application/json and more); callers parse the body strictly. It does no
-// caching: the [Checker] caches. It is safe for concurrent use once
-// configured; do not copy or change it after first use.
+// caching: the [Checker] caches, and revalidates its cached lists through
+// [HTTPFetcher.FetchConditional] (If-None-Match). It is safe for
+// concurrent use once configured; do not copy or change it after first use.
 type HTTPFetcher struct {
 	// Client makes the requests (nil = a private client).
 	Client *http.Client
@@ -96,6 +140,19 @@ func (h *HTTPFetcher) init() {
 
 // Fetch implements [Fetcher].
 func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
+	d, err := h.FetchConditional(ctx, rawURL, "")
+	if err != nil {
+		return nil, err
+	}
+	return d.Body, nil
+}
+
+// FetchConditional implements [ConditionalFetcher]: with a non-empty etag
+// it sends If-None-Match and answers NotModified on HTTP 304. An etag
+// that is not a short run of visible ASCII is not sent (the fetch is then
+// unconditional). A 304 is one request like any other: it is charged to
+// the verification's budget as a fetch.
+func (h *HTTPFetcher) FetchConditional(ctx context.Context, rawURL, etag string) (*Fetched, error) {
 	h.once.Do(h.init)
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
@@ -126,6 +183,10 @@ func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) 
 		accept = defaultAccept
 	}
 	req.Header.Set("Accept", accept)
+	conditional := validETag(etag)
+	if conditional {
+		req.Header.Set("If-None-Match", etag)
+	}
 	resp, err := h.client.Do(req)
 	if err != nil {
 		var ue *url.Error
@@ -135,6 +196,9 @@ func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) 
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotModified && conditional {
+		return &Fetched{ETag: etag, NotModified: true}, nil
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
@@ -148,7 +212,11 @@ func (h *HTTPFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) 
 	if int64(len(body)) > maxBytes {
 		return nil, fmt.Errorf("%w: body exceeds %d bytes", ErrTooLarge, maxBytes)
 	}
-	return body, nil
+	d := &Fetched{Body: body}
+	if t := resp.Header.Get("ETag"); validETag(t) {
+		d.ETag = t
+	}
+	return d, nil
 }
 
 // ErrAddressNotAllowed: the address guard refused a destination. It is
