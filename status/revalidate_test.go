@@ -158,8 +158,10 @@ func TestRevocationSeenByARunningVerifier(t *testing.T) {
 			requests: 0,
 		},
 		{
-			name:     "after the default RevalidateAfter the changed list replaces the cached one",
-			after:    func(t *testing.T, f *revocationFixture, ch *status.Checker) { f.now = f.now.Add(status.DefaultRevalidateAfter) },
+			name: "after the default RevalidateAfter the changed list replaces the cached one",
+			after: func(t *testing.T, f *revocationFixture, ch *status.Checker) {
+				f.now = f.now.Add(status.DefaultRevalidateAfter)
+			},
 			want:     vc.StatusRevoked,
 			requests: 1,
 		},
