@@ -230,11 +230,29 @@ func NewJWKSHandler(set *did.JWKSet, ttl time.Duration) (http.Handler, error) {
 // application/vc (application/ld+json for a VC 1.1 list), a compact JWT as
 // application/vc+jwt; Cache-Control comes from the list's ttl when it has
 // one, else from TTL. Lists can be replaced at any time with Put (after
-// re-signing); StatusLists is safe for concurrent use.
+// re-signing); the ETag is a digest of the list, so it changes with it.
+// StatusLists is safe for concurrent use.
 type StatusLists struct {
 	// TTL is the cache lifetime of a list without its own ttl (0 =
 	// [DefaultDocumentTTL]). Set it before the first Put.
 	TTL time.Duration
+	// OnChange, when set, is called after Put has published a list under
+	// a name that had none or a different one, with the name and the
+	// URLs the list is known by: the id of the new list and of the one it
+	// replaced (for a VC-JWT also its jti and vc.id; not verified, so
+	// use them only to drop cached copies). A verifier of the same
+	// process uses it to see a republished list at once:
+	//
+	//	lists.OnChange = func(_ string, urls []string) {
+	//		for _, u := range urls {
+	//			checker.Forget(u)
+	//		}
+	//	}
+	//
+	// It runs on the goroutine that called Put, without StatusLists'
+	// lock held; the new list is already served. Set it before the first
+	// Put.
+	OnChange func(name string, urls []string)
 
 	mu    sync.RWMutex
 	lists map[string]*document
@@ -270,22 +288,76 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 	}
 	d := newDocument(body, contentType, ttl)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.lists == nil {
 		s.lists = make(map[string]*document)
 	}
+	prev := s.lists[name]
 	s.lists[name] = &d
+	s.mu.Unlock()
+	if s.OnChange != nil && (prev == nil || prev.etag != d.etag) {
+		urls := listURLs(d.body)
+		if prev != nil {
+			for _, u := range listURLs(prev.body) {
+				if !slices.Contains(urls, u) {
+					urls = append(urls, u)
+				}
+			}
+		}
+		s.OnChange(name, urls)
+	}
 	return nil
+}
+
+// listURLs returns the ids a published list credential names itself by:
+// its id (JSON), or the id, jti and vc.id of a VC-JWT's payload. They are
+// read without verification, for cache invalidation only.
+func listURLs(body []byte) []string {
+	if len(body) > 0 && body[0] != '{' {
+		parts := strings.Split(string(body), ".")
+		if len(parts) != 3 {
+			return nil
+		}
+		p, err := base64.RawURLEncoding.DecodeString(parts[1])
+		if err != nil {
+			return nil
+		}
+		body = p
+	}
+	var m struct {
+		ID  string `json:"id"`
+		JTI string `json:"jti"`
+		VC  struct {
+			ID string `json:"id"`
+		} `json:"vc"`
+	}
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	var urls []string
+	for _, u := range []string{m.ID, m.JTI, m.VC.ID} {
+		if u != "" && !slices.Contains(urls, u) {
+			urls = append(urls, u)
+		}
+	}
+	return urls
 }
 
 // LoadDir publishes every regular file of dir whose name ends in .json or
 // .jwt, under its name without the extension (dir/1.json is served as
-// .../1).
+// .../1). Every file is read and checked before any is published, so a
+// bad file publishes nothing. Calling it again (on a reload) republishes
+// the files, and [StatusLists.OnChange] hears of those that changed; a
+// list whose file was removed stays published.
 func (s *StatusLists) LoadDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
+	type file struct {
+		name string
+		body []byte
+	}
+	var files []file
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
 		if !e.Type().IsRegular() || (ext != ".json" && ext != ".jwt") {
@@ -295,7 +367,14 @@ func (s *StatusLists) LoadDir(dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.Put(strings.TrimSuffix(e.Name(), ext), b); err != nil {
+		name := strings.TrimSuffix(e.Name(), ext)
+		if err := (&StatusLists{}).Put(name, b); err != nil {
+			return err
+		}
+		files = append(files, file{name, b})
+	}
+	for _, f := range files {
+		if err := s.Put(f.name, f.body); err != nil {
 			return err
 		}
 	}
