@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
@@ -18,6 +21,7 @@ import (
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
 	"github.com/openbadges-go/openbadges/status"
+	"github.com/openbadges-go/openbadges/vc"
 )
 
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n" +
@@ -28,7 +32,9 @@ const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile
 	"(--issuer-profile, else a minimal Profile derived from the key: id = its DID or https URL,\n" +
 	"name = its host), the DID document of a did:web key, the JWK Set of an https key\n" +
 	"(/.well-known/jwks.json), and the status lists of --status-dir at /status/NAME (NAME.json\n" +
-	"or NAME.jwt).\n" +
+	"or NAME.jwt). SIGHUP reloads --status-dir: a list that changed is served at once (its ETag\n" +
+	"changes) and the verify endpoints drop their cached copy of it, so a revocation is seen at the\n" +
+	"next check.\n" +
 	"Without --key it issues as a new ephemeral did:key. It binds to loopback unless --addr\n" +
 	"says otherwise; the issue endpoint has no authentication of its own. SIGINT or SIGTERM\n" +
 	"shuts it down cleanly."
@@ -134,13 +140,6 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "openbadges serve: no --issuer-profile given: publishing a minimal profile of %s at %s\n", controller, path)
 	}
-	if *statusDir != "" {
-		cfg.StatusLists = &server.StatusLists{}
-		if err := cfg.StatusLists.LoadDir(*statusDir); err != nil {
-			return failf(e, name, "--status-dir: %v", err)
-		}
-	}
-
 	// Verification: the same network rules as "openbadges verify".
 	pv := &proof.Verifier{ClockSkew: 5 * time.Minute}
 	opts := badge.VerifierOptions{Proofs: pv, Policy: policy}
@@ -160,6 +159,18 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.Verifier = v
 	cfg.Options = server.Options{Proofs: pv, Status: opts.Status}
+	if *statusDir != "" {
+		cfg.StatusLists = newServeStatusLists(opts.Status)
+		if err := cfg.StatusLists.LoadDir(*statusDir); err != nil {
+			return failf(e, name, "--status-dir: %v", err)
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		rctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go reloadStatusDir(rctx, hup, cfg.StatusLists, *statusDir, e.stderr)
+	}
 	h, err := server.New(cfg)
 	if err != nil {
 		return failf(e, name, "%v", err)
@@ -203,4 +214,40 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return failf(e, name, "%v", err)
 	}
 	return exitOK
+}
+
+// newServeStatusLists returns the status lists of "openbadges serve",
+// wired to its status checker: a list that a reload republishes changed
+// is forgotten by the checker, so the verify endpoints fetch it again at
+// their next check instead of answering from a copy cached up to
+// status.DefaultCacheTTL ago. The checker still fetches it from its URL
+// (the list's id), as it fetches any list.
+func newServeStatusLists(checker vc.StatusChecker) *server.StatusLists {
+	lists := &server.StatusLists{}
+	if ch, ok := checker.(*status.Checker); ok {
+		lists.OnChange = func(_ string, urls []string) {
+			for _, u := range urls {
+				ch.Forget(u)
+			}
+		}
+	}
+	return lists
+}
+
+// reloadStatusDir republishes dir into lists at every signal on hup, until
+// ctx ends. A reload that fails (a file that is not a list) publishes
+// nothing and is reported; the lists already published stay.
+func reloadStatusDir(ctx context.Context, hup <-chan os.Signal, lists *server.StatusLists, dir string, stderr io.Writer) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := lists.LoadDir(dir); err != nil {
+				fmt.Fprintf(stderr, "openbadges serve: reloading --status-dir: %v (the lists already published stay)\n", err)
+				continue
+			}
+			fmt.Fprintf(stderr, "openbadges serve: reloaded --status-dir %s (%d lists)\n", dir, len(lists.Names()))
+		}
+	}
 }
