@@ -125,3 +125,17 @@ func ExampleChecker_rollback() {
 	// revoked
 	// unknown true
 }
+
+// A publisher that revokes a credential makes its own verifier see it at
+// the next check; other verifiers see it after RevalidateAfter (ETag
+// revalidation), and MaxValidAge bounds how old a valid answer may be.
+func ExampleChecker_Forget() {
+	checker := &status.Checker{
+		RevalidateAfter: 10 * time.Second, // ask the publisher (If-None-Match) after 10 s
+		MaxValidAge:     time.Minute,      // a valid answer from a list confirmed at most a minute ago
+	}
+	// ... after re-signing and republishing https://example.edu/status/1:
+	checker.Forget("https://example.edu/status/1")
+	fmt.Println(status.DefaultRevalidateAfter)
+	// Output: 30s
+}
