@@ -51,4 +51,22 @@
 // Errors are *[ResolutionError] values naming the DID or URL, with a
 // DID-Resolution-style [ErrorCode], wrapping the sentinel errors of this
 // package (test with [errors.Is]).
+//
+// # Conventions
+//
+// The module has one convention per kind of constructor and options:
+//   - A configuration struct whose zero value works and that needs no
+//     set-up (a Verifier of package proof, a status.Checker, an Issuer) is
+//     used as a literal; its nil or zero fields say "the safe default".
+//   - A type that validates its configuration or builds state has a NewX
+//     constructor; it returns an error exactly when its input can be wrong
+//     (badge.NewVerifier, did.NewWebDocument), and the value alone when it
+//     cannot fail (vc.NewProcessor, badge.NewAchievement).
+//   - Options that are all optional are passed as the last argument by
+//     pointer, nil meaning every default (NewCredential, NewProcessor, the
+//     server handlers). Options that carry required members or are the
+//     whole configuration validated at construction are passed by value
+//     (badge.NewVerifier, status.NewList, presentation.VerifyPresentation).
+//   - Every http.Handler constructor returns (http.Handler, error).
+//   - Functions that do I/O take a context.Context first.
 package did

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -109,10 +110,17 @@ func etagMatch(header, etag string) bool {
 // Cache-Control "public, max-age" from ttl (0 = [DefaultDocumentTTL]), and
 // CORS headers that let any origin read it. The body is not copied and
 // must not be changed afterwards. The handler ignores the request path, so
-// mount it at the document's own path.
-func NewDocumentHandler(body []byte, contentType string, ttl time.Duration) http.Handler {
+// mount it at the document's own path. An empty or malformed content type,
+// or a negative ttl, is an error.
+func NewDocumentHandler(body []byte, contentType string, ttl time.Duration) (http.Handler, error) {
+	if _, _, err := mime.ParseMediaType(contentType); err != nil {
+		return nil, fmt.Errorf("server: content type %q: %w", contentType, err)
+	}
+	if ttl < 0 {
+		return nil, fmt.Errorf("server: negative ttl %s", ttl)
+	}
 	d := newDocument(body, contentType, ttl)
-	return http.HandlerFunc(d.serve)
+	return http.HandlerFunc(d.serve), nil
 }
 
 // NewProfileHandler serves an issuer Profile (JSON-LD, the document an
@@ -134,7 +142,7 @@ func NewProfileHandler(profile []byte, ttl time.Duration) (http.Handler, error) 
 	if _, has := m["type"]; !has {
 		return nil, fmt.Errorf("%w: issuer profile has no type", ErrInvalidDocument)
 	}
-	return NewDocumentHandler(profile, MediaTypeLDJSON, ttl), nil
+	return NewDocumentHandler(profile, MediaTypeLDJSON, ttl)
 }
 
 // MinimalProfile returns the smallest issuer Profile (Open Badges 3.0) of
@@ -202,7 +210,7 @@ func NewDIDDocumentHandler(doc *did.Document, ttl time.Duration) (http.Handler, 
 			return nil, fmt.Errorf("%w: verification method %q holds a private JWK", ErrInvalidDocument, vm.ID)
 		}
 	}
-	return NewDocumentHandler(b, MediaTypeDIDJSON, ttl), nil
+	return NewDocumentHandler(b, MediaTypeDIDJSON, ttl)
 }
 
 // NewJWKSHandler serves a JWK Set (for /.well-known/jwks.json, where
@@ -221,7 +229,7 @@ func NewJWKSHandler(set *did.JWKSet, ttl time.Duration) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 	}
-	return NewDocumentHandler(b, MediaTypeJWKSet, ttl), nil
+	return NewDocumentHandler(b, MediaTypeJWKSet, ttl)
 }
 
 // StatusLists serves signed status list credentials (W3C Bitstring Status

@@ -2,8 +2,10 @@ package server
 
 import (
 	"embed"
+	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -24,7 +26,13 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 //
 // Opening the page with #sample=BASE64&type=MEDIATYPE verifies the given
 // bytes on load (for links and end-to-end tests).
-func NewPageHandler(verifyURL string) http.Handler {
+//
+// verifyURL must be a relative URL or an absolute path (no scheme, no
+// host: the page posts to its own server), or NewPageHandler fails.
+func NewPageHandler(verifyURL string) (http.Handler, error) {
+	if u, err := url.Parse(verifyURL); err != nil || verifyURL == "" || u.Scheme != "" || u.Host != "" {
+		return nil, fmt.Errorf("server: page verify URL %q must be a relative URL or an absolute path", verifyURL)
+	}
 	read := func(name string) []byte {
 		b, _ := webFiles.ReadFile("web/" + name)
 		return b
@@ -64,5 +72,5 @@ func NewPageHandler(verifyURL string) http.Handler {
 		if r.Method == http.MethodGet {
 			w.Write(d.body)
 		}
-	})
+	}), nil
 }

@@ -61,8 +61,11 @@ type Config struct {
 func New(c Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	o := &c.Options
-	mux.Handle("/{$}", NewPageHandler(PathBadgeVerify[1:]))
-	page := NewPageHandler(PathBadgeVerify[1:])
+	page, err := NewPageHandler(PathBadgeVerify[1:])
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/{$}", page)
 	mux.Handle("/index.html", page)
 	mux.Handle("/app.js", page)
 	mux.Handle("/style.css", page)
@@ -75,8 +78,16 @@ func New(c Config) (http.Handler, error) {
 		return nil, err
 	}
 	mux.Handle(PathBadgeVerify, bv)
-	mux.Handle(PathVerifyCredential, NewVerifyCredentialHandler(o))
-	mux.Handle(PathVerifyPresentation, NewVerifyPresentationHandler(o))
+	vcred, err := NewVerifyCredentialHandler(o)
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle(PathVerifyCredential, vcred)
+	vpres, err := NewVerifyPresentationHandler(o)
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle(PathVerifyPresentation, vpres)
 	if c.Issuer != nil {
 		h, err := NewIssueHandler(c.Issuer, o)
 		if err != nil {

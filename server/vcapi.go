@@ -383,9 +383,9 @@ type verifyHandler struct{ opts *Options }
 // options.checks is absent or lists "status", every credentialStatus entry
 // through Options.Status. The answer is a [VerificationResult]: 200 when
 // verified, 422 otherwise; a malformed request gets a 400 problem.
-func NewVerifyCredentialHandler(o *Options) http.Handler {
+func NewVerifyCredentialHandler(o *Options) (http.Handler, error) {
 	h := &verifyHandler{opts: o}
-	return guard(o, h.serveCredential)
+	return guard(o, h.serveCredential), nil
 }
 
 // NewVerifyPresentationHandler returns the VC-API presentation
@@ -396,9 +396,9 @@ func NewVerifyCredentialHandler(o *Options) http.Handler {
 // holder's key; a presentation without a proof is accepted only when no
 // challenge or domain is asked for (with a warning). Every credential in
 // it is verified as by [NewVerifyCredentialHandler].
-func NewVerifyPresentationHandler(o *Options) http.Handler {
+func NewVerifyPresentationHandler(o *Options) (http.Handler, error) {
 	h := &verifyHandler{opts: o}
-	return guard(o, h.servePresentation)
+	return guard(o, h.servePresentation), nil
 }
 
 func writeResult(w http.ResponseWriter, r *VerificationResult) {
