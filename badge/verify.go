@@ -1069,7 +1069,7 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Verific
 // when the checker takes them, and returns the rules it relaxed.
 func (v *Verifier) checkStatusEntry(ctx context.Context, c *vc.Credential, e map[string]any) (*vc.StatusResult, []status.Relaxation, error) {
 	if w, ok := v.o.Status.(statusWithOptions); ok {
-		return w.CheckStatusOptions(ctx, c, e, status.CheckOptions{Proofs: v.lists,
+		return w.CheckStatusOptions(ctx, c, e, &status.CheckOptions{Proofs: v.lists,
 			AllowShortLists: v.o.AllowShortLists, AllowForeignListSigner: v.o.AllowForeignListSigner, AllowListIDMismatch: v.o.AllowListIDMismatch})
 	}
 	res, err := checkStatusWith(ctx, v.o.Status, c, e, v.lists)
@@ -1254,7 +1254,7 @@ func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, Che
 // verifier and status list relaxations per call, and reports what it
 // relaxed (status.Checker does).
 type statusWithOptions interface {
-	CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, o status.CheckOptions) (*vc.StatusResult, []status.Relaxation, error)
+	CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, o *status.CheckOptions) (*vc.StatusResult, []status.Relaxation, error)
 }
 
 // statusWithProofs is a status checker that verifies lists with the

@@ -84,7 +84,13 @@ func (ch *Checker) relax(ctx context.Context) relaxations {
 // reach it (nil when none was needed); the same notes are appended to the
 // result's Message. A revocation or suspension read from a list is
 // reported as such whatever was relaxed to read it.
-func (ch *Checker) CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, o CheckOptions) (*vc.StatusResult, []Relaxation, error) {
+//
+// o may be nil: CheckStatus with the relaxation notes.
+func (ch *Checker) CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, opts *CheckOptions) (*vc.StatusResult, []Relaxation, error) {
+	var o CheckOptions
+	if opts != nil {
+		o = *opts
+	}
 	ch.once.Do(ch.init)
 	if o.Proofs != nil && ch.Proofs == nil {
 		ctx = context.WithValue(ctx, proofsKey{}, o.Proofs)

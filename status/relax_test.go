@@ -99,7 +99,7 @@ func TestRelaxedListRulesAreRefusedByDefaultAndReportedWhenAllowed(t *testing.T)
 			ch.Fetcher = status.StaticFetcher(map[string][]byte{url: tt.list})
 			ch.Now = clock
 			c := issue(t, issuer, bitEntry(url, tt.index, ""))
-			res, notes, err := ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), tt.opts)
+			res, notes, err := ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), &tt.opts)
 			require.NotNil(t, res)
 			if tt.wantErr == nil {
 				require.NoError(t, err)
@@ -128,12 +128,12 @@ func TestRelaxedListIsNotServedFromCacheToAStrictCall(t *testing.T) {
 	k := testKey(t, 1)
 	ch := &status.Checker{Fetcher: status.StaticFetcher(map[string][]byte{url: signShortList(t, k, url, "", 1000)}), Now: clock}
 	c := issue(t, k, bitEntry(url, 3, ""))
-	_, notes, err := ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), status.CheckOptions{AllowShortLists: true})
+	_, notes, err := ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), &status.CheckOptions{AllowShortLists: true})
 	require.NoError(t, err)
 	require.Len(t, notes, 1)
 	_, err = ch.CheckStatus(context.Background(), c, entryMap(t, c))
 	require.ErrorIs(t, err, status.ErrListLength)
-	_, notes, err = ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), status.CheckOptions{})
+	_, notes, err = ch.CheckStatusOptions(context.Background(), c, entryMap(t, c), &status.CheckOptions{})
 	require.ErrorIs(t, err, status.ErrListLength)
 	assert.Empty(t, notes)
 }
@@ -148,7 +148,7 @@ func TestRelaxationsNeverAcceptAnUnverifiedList(t *testing.T) {
 	ch := &status.Checker{Fetcher: status.StaticFetcher(map[string][]byte{url: tampered}), Now: clock}
 	c := issue(t, k, bitEntry(url, 3, status.PurposeSuspension))
 	_, notes, err := ch.CheckStatusOptions(context.Background(), c, entryMap(t, c),
-		status.CheckOptions{AllowShortLists: true, AllowForeignListSigner: true, AllowListIDMismatch: true})
+		&status.CheckOptions{AllowShortLists: true, AllowForeignListSigner: true, AllowListIDMismatch: true})
 	require.ErrorIs(t, err, vc.ErrStatusUnknown)
 	require.ErrorIs(t, err, status.ErrVerification)
 	assert.Empty(t, notes)
