@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/vc"
@@ -370,7 +371,13 @@ func checkSet(opts map[string]any) (status bool, err error) {
 	return status, nil
 }
 
-type verifyHandler struct{ opts *Options }
+// verifyHandler serves the VC-API verify endpoints. Its proof verifier is
+// built once, so that status lists it verified stay cached for the next
+// request.
+type verifyHandler struct {
+	opts *Options
+	pv   *proof.Verifier
+}
 
 // NewVerifyCredentialHandler returns the VC-API credential verification
 // endpoint (POST /credentials/verify). The request is
@@ -384,7 +391,7 @@ type verifyHandler struct{ opts *Options }
 // through Options.Status. The answer is a [VerificationResult]: 200 when
 // verified, 422 otherwise; a malformed request gets a 400 problem.
 func NewVerifyCredentialHandler(o *Options) (http.Handler, error) {
-	h := &verifyHandler{opts: o}
+	h := &verifyHandler{opts: o, pv: o.proofs()}
 	return guard(o, h.serveCredential), nil
 }
 
@@ -397,7 +404,7 @@ func NewVerifyCredentialHandler(o *Options) (http.Handler, error) {
 // challenge or domain is asked for (with a warning). Every credential in
 // it is verified as by [NewVerifyCredentialHandler].
 func NewVerifyPresentationHandler(o *Options) (http.Handler, error) {
-	h := &verifyHandler{opts: o}
+	h := &verifyHandler{opts: o, pv: o.proofs()}
 	return guard(o, h.servePresentation), nil
 }
 
@@ -429,7 +436,11 @@ func (h *verifyHandler) serveCredential(w http.ResponseWriter, r *http.Request) 
 	if _, ok := v.(map[string]any); !ok {
 		return badRequest("verifiableCredential must be a JSON object")
 	}
-	res := h.verifyCredential(r.Context(), req.raw["verifiableCredential"], v.(map[string]any), withStatus)
+	// One budget for the request (fetches, bytes, time, credentials), as
+	// for every verification of the module.
+	ctx, cancel := badge.WithBudget(r.Context(), badge.Budget{})
+	defer cancel()
+	res := h.verifyCredential(ctx, req.raw["verifiableCredential"], v.(map[string]any), withStatus)
 	if err := r.Context().Err(); err != nil {
 		return err
 	}
@@ -442,7 +453,11 @@ func (h *verifyHandler) serveCredential(w http.ResponseWriter, r *http.Request) 
 func (h *verifyHandler) verifyCredential(ctx context.Context, raw []byte, m map[string]any, withStatus bool) *VerificationResult {
 	res := &VerificationResult{}
 	var c *vc.Credential
-	pv := h.opts.proofs()
+	pv := h.pv
+	if err := budget.From(ctx).Credential(); err != nil {
+		res.fail(ProblemParsing, "Verification budget exceeded", err.Error())
+		return res.finish()
+	}
 	res.ran(CheckProof)
 	if hasType(m["type"], "EnvelopedVerifiableCredential") {
 		token, err := envelopedToken(m)
@@ -508,7 +523,18 @@ func (h *verifyHandler) verifyCredential(ctx context.Context, raw []byte, m map[
 		res.fail(ProblemRange, "Outside the validity period", err.Error())
 	}
 
-	if entries := c.Statuses(); withStatus && len(entries) > 0 {
+	proofOK := true
+	for _, e := range res.Errors {
+		if e.Type == ProblemCryptographic {
+			proofOK = false
+		}
+	}
+	if entries := c.Statuses(); withStatus && len(entries) > 0 && !proofOK {
+		// Nothing is fetched for a credential whose proof did not verify
+		// (it fails already).
+		res.ran(CheckStatus)
+		res.fail(ProblemStatus, "Status not checked", "the credential's proof did not verify, so its status lists were not fetched")
+	} else if withStatus && len(entries) > 0 {
 		res.ran(CheckStatus)
 		var checker vc.StatusChecker
 		if h.opts != nil {
@@ -599,7 +625,9 @@ func (h *verifyHandler) servePresentation(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return badRequest("verifiablePresentation must be a JSON object")
 	}
-	res := h.verifyPresentation(r.Context(), req.raw["verifiablePresentation"], m, challenge, domain, withStatus)
+	ctx, cancel := badge.WithBudget(r.Context(), badge.Budget{})
+	defer cancel()
+	res := h.verifyPresentation(ctx, req.raw["verifiablePresentation"], m, challenge, domain, withStatus)
 	if err := r.Context().Err(); err != nil {
 		return err
 	}
@@ -644,7 +672,7 @@ func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, m ma
 			res.warn(ProblemCryptographic, "Unsigned presentation", "the presentation has no proof: nothing binds it to a holder; only its credentials were verified")
 		}
 	} else {
-		pv := *h.opts.proofs()
+		pv := *h.pv
 		pv.Purpose = proof.PurposeAuthentication
 		pv.Challenge, pv.Domain = challenge, domain
 		pv.InsecureSkipIssuerBinding = true // bound to the holder by VerifyHolderProof
@@ -655,6 +683,11 @@ func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, m ma
 			res.fail(ProblemCryptographic, "Invalid proof", proofDetail(hp.Proofs, hpe.Err))
 		case hp.Err != nil:
 			res.fail(ProblemCryptographic, "Invalid proof", hp.Err.Error())
+		}
+		if hp.Err != nil {
+			// The presentation fails already: its credentials are still
+			// checked for what they say, without any fetch.
+			ctx = budget.With(ctx, budget.From(ctx).WithoutFetches("the presentation's holder proof did not verify"))
 		}
 	}
 
