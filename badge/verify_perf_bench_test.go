@@ -1,0 +1,172 @@
+package badge_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openbadges-go/openbadges/badge"
+)
+
+// The full Open Badges Verify (every check: parse, context, type and
+// model, schema, subject, proof, validity, endorsements) of a realistic
+// badge in every format, and of a rich badge that uses every optional
+// member. Each benchmark reports its time as a ratio to a raw Ed25519
+// verify timed in the same process ("x-ed25519"), as the README does.
+
+// ed25519Baseline is the time of one raw Ed25519 verify of a 64-byte
+// message (what eddsa-rdfc-2022 signs), measured once per process.
+var ed25519Baseline = sync.OnceValue(func() float64 {
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	pub := key.Public().(ed25519.PublicKey)
+	msg := bytes.Repeat([]byte{0x5a}, 64)
+	sig := ed25519.Sign(key, msg)
+	// testing.Benchmark cannot run inside a benchmark: time a fixed
+	// number of verifications, the best of three rounds.
+	best := time.Duration(1 << 62)
+	const n = 2000
+	for range 3 {
+		start := time.Now()
+		for range n {
+			if !ed25519.Verify(pub, msg, sig) {
+				panic("baseline signature does not verify")
+			}
+		}
+		best = min(best, time.Since(start))
+	}
+	return float64(best.Nanoseconds()) / n
+})
+
+func benchVerify(b *testing.B, v *badge.Verifier, data []byte) {
+	base := ed25519Baseline()
+	ctx := context.Background()
+	res, err := v.Verify(ctx, data)
+	require.NoError(b, err, "%v", res)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := v.Verify(ctx, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/base, "x-ed25519")
+}
+
+func perfVerifier(b *testing.B) *badge.Verifier {
+	v, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
+	require.NoError(b, err)
+	return v
+}
+
+// realisticSigned issues the realistic test badge (embedded issuer
+// profile, achievement with type, image, alignment and tags, hashed
+// e-mail recipient) as Data Integrity and as a VC-JWT, and bakes each into
+// a PNG and an SVG.
+func realisticSigned(b *testing.B) map[string][]byte {
+	out := map[string][]byte{}
+	img := image.NewNRGBA(image.Rect(0, 0, 8, 8))
+	img.Set(1, 1, color.NRGBA{R: 200, A: 255})
+	var pngBuf bytes.Buffer
+	require.NoError(b, png.Encode(&pngBuf, img))
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>`
+	for name, f := range map[string]badge.Format{"json": badge.DataIntegrity, "jwt": badge.JWT} {
+		iss := testIssuer(b, f)
+		s, err := iss.Issue(context.Background(), testCredential(b, iss))
+		require.NoError(b, err)
+		out[name] = s.Bytes()
+		var p, sv bytes.Buffer
+		require.NoError(b, badge.Bake(&p, bytes.NewReader(pngBuf.Bytes()), s.Bytes()))
+		require.NoError(b, badge.Bake(&sv, strings.NewReader(svg), s.Bytes()))
+		out[name+".png"], out[name+".svg"] = p.Bytes(), sv.Bytes()
+	}
+	return out
+}
+
+// richSigned issues a badge with every optional member: alignments,
+// results and result descriptions, evidence, an embedded endorsement of
+// the achievement, and credentialSchema naming the achievement credential
+// schema and an extension schema.
+func richSigned(b *testing.B) []byte {
+	ctx := context.Background()
+	iss := testIssuer(b, badge.DataIntegrity)
+	p := iss.Profile("Example University")
+	p.URL = "https://example.edu"
+	p.Email = "badges@example.edu"
+	p.Description = "A university that issues course badges."
+
+	a := testAchievement()
+	a.Alignment = badge.Many(a.Alignment.Values[0],
+		badge.NewAlignment("Data analysis", "https://example.org/frameworks/cs/2.4"),
+		badge.NewAlignment("Software testing", "https://example.org/frameworks/cs/3.1"))
+	a.Tag = badge.Many("go", "programming", "testing", "benchmarks")
+	a.HumanCode = "GO-101"
+	a.FieldOfStudy = "Computer Science"
+	a.Specialization = "Systems programming"
+	a.CreditsAvailable = "3"
+	grade := badge.NewResultDescription("urn:uuid:9b1d7c40-4f3e-4b0e-9c55-1f0c8e0f0a01", "Final grade", badge.ResultTypeLetterGrade)
+	grade.AllowedValue = badge.Many("A", "B", "C", "D", "F")
+	grade.RequiredValue = "C"
+	grade.Alignment = badge.Many(badge.NewAlignment("Programming languages", "https://example.org/frameworks/cs/1.2"))
+	pct := badge.NewResultDescription("urn:uuid:9b1d7c40-4f3e-4b0e-9c55-1f0c8e0f0a02", "Project score", badge.ResultTypePercent)
+	pct.ValueMin, pct.ValueMax = "0", "100"
+	a.ResultDescription = badge.Many(grade, pct)
+
+	// An endorsement of the achievement, signed by another key.
+	ek := testKey(b, 9)
+	eiss := &badge.Issuer{Key: iss.Key, Now: fixedNow, Rand: testRand(11)}
+	eiss.Key.Signer, eiss.Key.VerificationMethod = ek.Signer, ek.ID
+	endorser := eiss.Profile("Example Accreditation Body")
+	e, err := badge.NewEndorsement(endorser, a.ID, "This course meets our programming standards.",
+		&badge.CredentialOptions{Now: fixedNow, Rand: testRand(12)})
+	require.NoError(b, err)
+	se, err := eiss.IssueEndorsement(ctx, e)
+	require.NoError(b, err)
+	require.NoError(b, a.AddEndorsement(se))
+
+	c, err := badge.NewCredential(p, a, badge.RecipientEmail("Learner@Example.com"),
+		&badge.CredentialOptions{Now: fixedNow, Rand: testRand(3)})
+	require.NoError(b, err)
+	c.CredentialSubject.Result = badge.Many(
+		badge.NewResult(grade.ID, "A"),
+		badge.NewResult(pct.ID, "93"))
+	c.Evidence = badge.Many(
+		badge.Evidence{ID: "https://example.edu/projects/1234", Type: badge.Many("Evidence"), Name: "Final project",
+			Description: "A concurrent web crawler with tests and benchmarks.", Genre: "Project", Audience: "Employers"},
+		badge.Evidence{Type: badge.Many("Evidence"), Narrative: "Presented the project to the class."})
+	c.CredentialSchema = badge.Many(
+		badge.CredentialSchema{ID: badge.SchemaAchievementCredential, Type: badge.CredentialSchemaType},
+		badge.CredentialSchema{ID: "https://openbadgespec.org/extensions/licenseExtension/schema_obv3p0.json", Type: badge.CredentialSchemaType})
+	c.Context = badge.Contexts(badge.ContextVC2, badge.ContextOB303, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json")
+	s, err := iss.Issue(ctx, c)
+	require.NoError(b, err)
+	return s.Bytes()
+}
+
+// BenchmarkVerifyFull is the full Verify of the realistic badge: JSON
+// (eddsa-rdfc-2022), VC-JWT (EdDSA), and each baked in a PNG and an SVG.
+func BenchmarkVerifyFull(b *testing.B) {
+	v := perfVerifier(b)
+	signed := realisticSigned(b)
+	for _, name := range []string{"json", "jwt", "json.png", "json.svg", "jwt.png", "jwt.svg"} {
+		b.Run(name, func(b *testing.B) { benchVerify(b, v, signed[name]) })
+	}
+}
+
+// BenchmarkVerifyFullRich is the full Verify of the rich badge.
+func BenchmarkVerifyFullRich(b *testing.B) {
+	benchVerify(b, perfVerifier(b), richSigned(b))
+}
+
+// BenchmarkEd25519Verify is the baseline alone.
+func BenchmarkEd25519Verify(b *testing.B) {
+	b.ReportMetric(ed25519Baseline(), "ns/baseline")
+}
