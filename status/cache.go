@@ -117,9 +117,14 @@ func (ch *Checker) list(ctx context.Context, typ, url string, n *nesting, maxAge
 	ch.mu.Lock()
 	var old *cachedList
 	must := false
+	pv, _ := ctx.Value(proofsKey{}).(*proof.Verifier)
 	if l, ok := ch.cache[key]; ok {
 		now := ch.now()
 		switch {
+		case l.revoked == nil && l.verifiedBy != pv:
+			// Another verifier's list (never the case while the entry
+			// holds its verifier: a second guard on the key).
+			ch.dropLocked(key)
 		case !now.Before(l.expires) || ch.rollbackLocked(url, l) != nil:
 			ch.dropLocked(key)
 		case maxAge < 0 || maxAge > 0 && now.Sub(l.validated) > maxAge:

@@ -191,6 +191,12 @@ func NewLocalChecker(lists map[string][]byte, proofs *proof.Verifier) *Checker {
 
 // cachedList is a fetched and verified list.
 type cachedList struct {
+	// verifiedBy is the proof verifier given by CheckStatusWith (or
+	// CheckStatusOptions) that verified the list, nil for the Checker's
+	// own. It is part of the cache key by address, and holding it here
+	// keeps that address from being reused by another verifier while the
+	// entry lives.
+	verifiedBy *proof.Verifier
 	id         string // the list's own id ("" when it has none)
 	idMismatch bool   // id is not the URL (accepted by AllowListIDMismatch)
 	issuer     string
@@ -701,6 +707,7 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	}
 	relax := ch.relax(ctx)
 	l := &cachedList{id: c.ID(), issuer: c.Issuer(), signer: signer, purposes: info.purposes}
+	l.verifiedBy, _ = ctx.Value(proofsKey{}).(*proof.Verifier)
 	if err := ch.bind(url, l, relax.idMismatch); err != nil {
 		return nil, err
 	}
