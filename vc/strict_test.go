@@ -132,6 +132,16 @@ func TestStrictFormRefusesEverySpellingOfASecurityMember(t *testing.T) {
 			m["refreshService"] = map[string]any{"id": m["id"], "type": "1EdTechCredentialRefresh", "credentialStatus": m["credentialStatus"]}
 			delete(m, "credentialStatus")
 		}, "$.refreshService"},
+		{"a status entry moved into an endorsement of the credential itself", strictBase, func(m map[string]any) {
+			m["endorsement"] = []any{map[string]any{
+				"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+				"id":       "urn:uuid:0b0c6a35-8d8b-4d5a-9b38-7c2d4a9d1e11", "type": []any{"VerifiableCredential", "EndorsementCredential"},
+				"issuer": "did:example:issuer", "validFrom": "2024-01-01T00:00:00Z",
+				"credentialSubject": map[string]any{"id": m["id"], "type": []any{"EndorsementSubject"},
+					"credentialStatus": m["credentialStatus"]},
+			}}
+			m["credentialStatus"] = m["credentialStatus"].(map[string]any)["id"]
+		}, "$.endorsement[0].credentialSubject"},
 		{"issuer as an array", strictBase, func(m map[string]any) { m["issuer"] = []any{m["issuer"], "did:example:other"} }, "$.issuer"},
 		{"inline context alias of credentialStatus", strictBase, func(m map[string]any) {
 			addCtx(map[string]any{"st": cred + "credentialStatus"})(m)

@@ -214,6 +214,8 @@ func (w *walker) strictNode(subj, graph rdf.Term, protected, isRoot bool, es []e
 		return
 	}
 	if subj == w.root && graph.Value == "" {
+		// Also inside embedded documents that share the graph (an
+		// endorsement of the credential itself).
 		if !isRoot {
 			for i := range es {
 				if w.p.strict.byKey[es[i].key] != nil {
@@ -222,6 +224,11 @@ func (w *walker) strictNode(subj, graph rdf.Term, protected, isRoot bool, es []e
 				}
 			}
 		}
+		return
+	}
+	if w.embedded > 0 {
+		// Nodes of embedded documents are checked when those documents
+		// are verified on their own.
 		return
 	}
 	if w.nodes == nil {

@@ -770,7 +770,7 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 	if root {
 		w.root = subj
 	}
-	if w.p.strict != nil && w.embedded == 0 && (len(es) > 1 || len(es) == 1 && idAt < 0) {
+	if w.p.strict != nil && (len(es) > 1 || len(es) == 1 && idAt < 0) {
 		w.strictNode(subj, graph, w.p.strict.noMerge[prop.term], root, es)
 	}
 	typ := rdf.Term{Kind: rdf.IRI, Value: rdfType}
