@@ -711,11 +711,9 @@ func (ch *Checker) loadStatusList(ctx context.Context, typ, url string, depth in
 	if err := ch.bind(url, l, relax.idMismatch); err != nil {
 		return nil, err
 	}
-	from, _, err := c.ValidFrom()
-	if err != nil {
-		return nil, newError(ErrMalformed, url, err, "list validity")
-	}
-	until, _, err := c.ValidUntil()
+	// Every bound the list states counts (validUntil and expirationDate:
+	// the stricter wins), as for any credential.
+	from, until, err := c.Window()
 	if err != nil {
 		return nil, newError(ErrMalformed, url, err, "list validity")
 	}

@@ -101,3 +101,17 @@ func (c *Credential) bound(k1, k2 string, start bool) (time.Time, bool, error) {
 	}
 	return out, found, nil
 }
+
+// Window returns the credential's validity window as [CheckValidity] reads
+// it: the latest start and the earliest end it states under either name
+// (validFrom or issuanceDate; validUntil or expirationDate). The zero time
+// stands for a bound the credential does not state.
+func (c *Credential) Window() (from, until time.Time, err error) {
+	if from, _, err = c.bound("validFrom", "issuanceDate", true); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if until, _, err = c.bound("validUntil", "expirationDate", false); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return from, until, nil
+}

@@ -40,3 +40,16 @@ func TestValidityCountsEveryStatedBound(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowIsWhatCheckValidityReads: the window a status list (or any
+// reader) gets is the strictest one the credential states.
+func TestWindowIsWhatCheckValidityReads(t *testing.T) {
+	c, err := Parse([]byte(`{"@context": ["https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"],
+		"issuanceDate": "2020-01-01T00:00:00Z", "validFrom": "2021-01-01T00:00:00Z",
+		"expirationDate": "2025-06-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z"}`))
+	require.NoError(t, err)
+	from, until, err := c.Window()
+	require.NoError(t, err)
+	require.Equal(t, "2021-01-01T00:00:00Z", from.Format(time.RFC3339))
+	require.Equal(t, "2025-06-01T00:00:00Z", until.Format(time.RFC3339))
+}
