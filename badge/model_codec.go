@@ -1,7 +1,6 @@
 package badge
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -243,12 +242,8 @@ func (d *decoder) decode(data []byte, v reflect.Value, path string) error {
 		}
 		// The input was validated by the strict reader: a string without
 		// escapes is its own content.
-		if t := bytes.TrimSpace(data); len(t) >= 2 && t[len(t)-1] == '"' && bytes.IndexByte(t[1:len(t)-1], '\\') < 0 {
-			v.SetString(string(t[1 : len(t)-1]))
-			break
-		}
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := jsonString(data)
+		if err != nil {
 			return d.errorf(path, "%v", err)
 		}
 		v.SetString(s)
@@ -279,19 +274,17 @@ func (d *decoder) decodeStruct(data []byte, v reflect.Value, path string) error 
 	if firstByte(data) != '{' {
 		return d.errorf(path, "expected an object")
 	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(data, &members); err != nil {
+	members, err := objectMembers(data)
+	if err != nil {
 		return d.errorf(path, "%v", err)
 	}
 	si := infoFor(v.Type())
-	keys := make([]string, 0, len(members))
-	for k := range members {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	// Members in name order, so that the first error reported does not
+	// depend on the order they were written in.
+	slices.SortFunc(members, func(a, b rawMember) int { return strings.Compare(a.key, b.key) })
 	var extra map[string]json.RawMessage
-	for _, k := range keys {
-		raw := members[k]
+	for _, m := range members {
+		k, raw := m.key, m.val
 		p := memberPath(path, k)
 		if i, ok := si.byName[k]; ok {
 			if err := d.decode(raw, v.Field(si.fields[i].index), p); err != nil {
@@ -308,7 +301,7 @@ func (d *decoder) decodeStruct(data []byte, v reflect.Value, path string) error 
 		if extra == nil {
 			extra = map[string]json.RawMessage{}
 		}
-		extra[k] = raw
+		extra[k] = append(json.RawMessage(nil), raw...)
 	}
 	if si.extra >= 0 {
 		v.Field(si.extra).Set(reflect.ValueOf(extra))

@@ -60,15 +60,16 @@ func (o *OneOrMany[T]) UnmarshalJSON(data []byte) error {
 }
 
 func (o *OneOrMany[T]) decodeShape(d *decoder, data []byte, path string) error {
-	var elems []json.RawMessage
+	var elems [][]byte
 	single := false
 	if firstByte(data) == '[' {
-		if err := json.Unmarshal(data, &elems); err != nil {
+		var err error
+		if elems, err = arrayElems(data); err != nil {
 			return d.errorf(path, "%v", err)
 		}
 	} else {
 		single = true
-		elems = []json.RawMessage{data}
+		elems = [][]byte{data}
 	}
 	vals := make([]T, len(elems))
 	for i, e := range elems {
@@ -143,8 +144,8 @@ func (o *IDOrObject[T]) UnmarshalJSON(data []byte) error {
 
 func (o *IDOrObject[T]) decodeShape(d *decoder, data []byte, path string) error {
 	if firstByte(data) == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := jsonString(data)
+		if err != nil {
 			return d.errorf(path, "%v", err)
 		}
 		o.ID, o.Object = s, nil
@@ -199,8 +200,8 @@ func contextURLs(o OneOrMany[ContextEntry]) []string {
 func (c *ContextEntry) decodeShape(d *decoder, data []byte, path string) error {
 	switch firstByte(data) {
 	case '"':
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := jsonString(data)
+		if err != nil {
 			return d.errorf(path, "%v", err)
 		}
 		c.URL, c.Inline = s, nil

@@ -569,11 +569,12 @@ func (v *Verifier) checkType(c *vc.Credential, endorsement bool, r *Verification
 		errs = append(errs, err)
 	}
 	// The model reads the bytes the credential was parsed from (for a
-	// VC-JWT, its payload; the model keeps JWT claims as extra members).
+	// VC-JWT, its payload; the model keeps JWT claims as extra members),
+	// which the strict reader has already accepted.
 	raw := c.Raw()
 	if endorsement {
 		var e EndorsementCredential
-		if err := json.Unmarshal(raw, &e); err != nil {
+		if err := decodeValidated(raw, &e); err != nil {
 			errs = append(errs, err)
 		} else {
 			r.Endorsement = &e
@@ -583,7 +584,7 @@ func (v *Verifier) checkType(c *vc.Credential, endorsement bool, r *Verification
 		}
 	} else {
 		var a AchievementCredential
-		if err := json.Unmarshal(raw, &a); err != nil {
+		if err := decodeValidated(raw, &a); err != nil {
 			errs = append(errs, err)
 		} else {
 			r.Badge = &a
@@ -616,7 +617,9 @@ func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, s
 		}
 		return CheckSchema, Skipped, nil, "the official OB 3.0 schemas describe VC 2.0 credentials; this VC 1.1 credential is checked by the data model checks only"
 	}
-	doc := deepCopy(c.Document()).(map[string]any)
+	// The document is validated as it is; validateCompacted copies it
+	// before it rewrites a single value as an array.
+	doc := c.Document()
 	var urls []string
 	var warn error
 	for _, s := range c.Schemas() {
@@ -640,8 +643,9 @@ func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, s
 			urls = []string{SchemaEndorsementCredential}
 		}
 	}
+	copied := false
 	for _, u := range urls {
-		if err := v.validateCompacted(u, doc); err != nil {
+		if err := v.validateCompacted(u, &doc, &copied); err != nil {
 			return CheckSchema, Failed, err, u
 		}
 	}
@@ -651,18 +655,28 @@ func (v *Verifier) checkSchema(c *vc.Credential) (CheckID, CheckStatus, error, s
 	return CheckSchema, Passed, nil, strings.Join(urls, ", ")
 }
 
-// validateCompacted validates doc against the schema at u, re-reading
-// single values as arrays where the schema asks for an array.
-func (v *Verifier) validateCompacted(u string, doc map[string]any) error {
+// validateCompacted validates *doc against the schema at u, re-reading
+// single values as arrays where the schema asks for an array. The first
+// rewrite replaces *doc with a deep copy (and sets *copied), so the
+// credential's own document is never changed and is copied only when a
+// value has to be rewritten.
+func (v *Verifier) validateCompacted(u string, doc *map[string]any, copied *bool) error {
 	for range 8 {
-		err := v.schema.validate([]string{u}, doc)
+		err := v.schema.validate([]string{u}, *doc)
 		var se *SchemaError
 		if err == nil || !errors.As(err, &se) {
 			return err
 		}
 		changed := false
 		for _, viol := range se.Violations {
-			if strings.HasSuffix(viol.Message, "want array") && wrapAt(doc, viol.InstanceLocation) {
+			if !strings.HasSuffix(viol.Message, "want array") {
+				continue
+			}
+			if !*copied {
+				*doc = deepCopy(*doc).(map[string]any)
+				*copied = true
+			}
+			if wrapAt(*doc, viol.InstanceLocation) {
 				changed = true
 			}
 		}
@@ -670,7 +684,7 @@ func (v *Verifier) validateCompacted(u string, doc map[string]any) error {
 			return err
 		}
 	}
-	return v.schema.validate([]string{u}, doc)
+	return v.schema.validate([]string{u}, *doc)
 }
 
 // wrapAt replaces the value at a JSON Pointer with a one-element array.
