@@ -70,6 +70,12 @@ func TestConfigPolicyRefusesAnUnknownNameOrAnotherVerifiersProfile(t *testing.T)
 	require.NoError(t, err)
 	_, err = server.New(server.Config{Verifier: v, Policy: badge.PolicyInterop})
 	require.ErrorIs(t, err, badge.ErrConflictingOptions)
+	// An unnamed verifier may carry relaxations chosen one by one: it is
+	// not "strict" (second review).
 	_, err = server.New(server.Config{Verifier: v, Policy: badge.PolicyStrict})
-	require.NoError(t, err, "the zero Policy is strict")
+	require.ErrorIs(t, err, badge.ErrConflictingOptions)
+	strict, err := badge.NewVerifier(badge.VerifierOptions{Policy: badge.PolicyStrict})
+	require.NoError(t, err)
+	_, err = server.New(server.Config{Verifier: strict, Policy: badge.PolicyStrict})
+	require.NoError(t, err)
 }

@@ -142,7 +142,9 @@ func New(c Config) (http.Handler, error) {
 // default).
 func (c *Config) badgeVerifier() (*badge.Verifier, error) {
 	if c.Verifier != nil {
-		if c.Policy != "" && c.Verifier.Policy().Name() != c.Policy.Name() {
+		// The Verifier must have been built with that very profile: an
+		// unnamed one (relaxations chosen one by one) is not "strict".
+		if c.Policy != "" && c.Verifier.Policy() != c.Policy {
 			return nil, &badge.OptionsError{Policy: c.Policy, Option: "Config.Verifier",
 				Reason: fmt.Sprintf("the Verifier's profile is %s", c.Verifier.Policy().Name())}
 		}
