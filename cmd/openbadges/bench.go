@@ -459,10 +459,14 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 		issuer *benchIssuer
 	}{{proof.EdDSA, ed}, {proof.ES256, ec}, {proof.RS256, rs}}
 	jwtOpts := &proof.JWTOptions{Processor: proc}
+	var edToken string
 	for _, j := range jwts {
 		token, err := proof.SignJWT(ctx, j.issuer.unsigned, j.issuer.key, j.alg, jwtOpts)
 		if err != nil {
 			return nil, fmt.Errorf("VC-JWT %s: %w", j.alg, err)
+		}
+		if j.alg == proof.EdDSA {
+			edToken = token
 		}
 		in, key, alg := j.issuer.unsigned, j.issuer.key, j.alg
 		cases = append(cases,
@@ -488,5 +492,30 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 		_, err := badge.Unbake(bytes.NewReader(bakedPNG), nil)
 		return err
 	}})
+
+	// The full Open Badges Verify: every check (context, type and model,
+	// schema, subject, proof, validity), the eddsa-rdfc-2022 credential as
+	// JSON and baked in a PNG and an SVG, and the EdDSA VC-JWT.
+	var svg bytes.Buffer
+	const svgImage = `<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>`
+	if err := badge.Bake(&svg, strings.NewReader(svgImage), edSigned.Raw()); err != nil {
+		return nil, err
+	}
+	bv, err := badge.NewVerifier(badge.VerifierOptions{Processor: proc})
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range []struct {
+		label string
+		data  []byte
+	}{
+		{"JSON", edSigned.Raw()}, {"VC-JWT", []byte(edToken)}, {"PNG", bakedPNG}, {"SVG", svg.Bytes()},
+	} {
+		data := in.data
+		cases = append(cases, benchCase{name: "full Verify " + in.label, op: func(ctx context.Context) error {
+			_, err := bv.Verify(ctx, data)
+			return err
+		}})
+	}
 	return cases, nil
 }

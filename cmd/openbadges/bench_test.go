@@ -36,6 +36,7 @@ func TestBenchJSON(t *testing.T) {
 		"issue Ed25519Signature2020", "verify Ed25519Signature2020", "verify eddsa-rdfc-2022, parallel",
 		"issue VC-JWT EdDSA", "verify VC-JWT EdDSA", "issue VC-JWT ES256", "verify VC-JWT ES256",
 		"issue VC-JWT RS256", "verify VC-JWT RS256", "unbake PNG",
+		"full Verify JSON", "full Verify VC-JWT", "full Verify PNG", "full Verify SVG",
 	} {
 		assert.True(t, names[want], "missing %q", want)
 	}
