@@ -1094,9 +1094,10 @@ func (v *Verifier) checkStatusEntry(ctx context.Context, c *vc.Credential, e map
 // and endorsementJwt strings) recursively, to a bounded depth.
 func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r *VerificationResult, depth int, add func(CheckID, CheckStatus, error, string)) {
 	type found struct {
-		path string
-		data []byte
-		val  map[string]any
+		path   string
+		target string // the id of the object the endorsement is attached to
+		data   []byte
+		val    map[string]any
 	}
 	// Every endorsement in the document counts, wherever it is written:
 	// Open Badges embeds them in the credential, its issuer, the
@@ -1121,15 +1122,17 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 			for _, k := range keys {
 				switch k {
 				case "endorsement":
+					target, _ := x["id"].(string)
 					for i, e := range listOf(x[k]) {
 						if em, ok := e.(map[string]any); ok {
-							all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), val: em})
+							all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), target: target, val: em})
 						}
 					}
 				case "endorsementJwt":
+					target, _ := x["id"].(string)
 					for i, e := range listOf(x[k]) {
 						if s, ok := e.(string); ok {
-							all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), data: []byte(s)})
+							all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), target: target, data: []byte(s)})
 						}
 					}
 				case "proof", "verifiableCredential", "@context":
@@ -1178,6 +1181,29 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 		if er.Credential != nil && !er.Credential.HasType("EndorsementCredential") {
 			er.Checks = append(er.Checks, Check{ID: CheckType, Status: Failed, Err: fmt.Errorf("%w: an endorsement must be an EndorsementCredential", ErrType)})
 			er.Verified = false
+		}
+		if er.Credential != nil {
+			// An endorsement counts for what it endorses only: its subject
+			// must be the object it is attached to (a genuine endorsement
+			// of another issuer must not lend its weight here).
+			subj := ""
+			if cs, ok := er.Credential.Document()["credentialSubject"].(map[string]any); ok {
+				subj, _ = cs["id"].(string)
+			}
+			if subj == "" || subj != f.target {
+				bad := Check{ID: CheckSubject, Status: Failed,
+					Err: fmt.Errorf("%w: the endorsement is about %q but is attached to %q", ErrEndorsement, subj, f.target)}
+				replaced := false
+				for i := range er.Checks {
+					if er.Checks[i].ID == CheckSubject {
+						er.Checks[i], replaced = bad, true
+					}
+				}
+				if !replaced {
+					er.Checks = append(er.Checks, bad)
+				}
+				er.Verified = false
+			}
 		}
 		r.Endorsements = append(r.Endorsements, &EndorsementResult{Path: f.path, Result: er})
 		if !er.Verified {

@@ -269,8 +269,9 @@ func signedByForger(t testing.TB, doc map[string]any) map[string]any {
 
 // signedEndorsements returns endorsements validly signed by the forger,
 // widths[0] of them, each embedding widths[1:] more in its issuer profile,
-// and each with statuses status entries on hosts of their own.
-func signedEndorsements(t testing.TB, widths []int, statuses int, path string) []any {
+// and each with statuses status entries on hosts of their own. Each
+// endorses subject, the object it is embedded in.
+func signedEndorsements(t testing.TB, widths []int, statuses int, path, subject string) []any {
 	t.Helper()
 	k := fanOutKey(t)
 	out := make([]any, widths[0])
@@ -278,7 +279,7 @@ func signedEndorsements(t testing.TB, widths []int, statuses int, path string) [
 		p := fmt.Sprintf("%s-%d", path, i)
 		issuer := map[string]any{"id": k.Controller, "type": []any{"Profile"}, "name": "Endorser"}
 		if len(widths) > 1 {
-			issuer["endorsement"] = signedEndorsements(t, widths[1:], statuses, p)
+			issuer["endorsement"] = signedEndorsements(t, widths[1:], statuses, p, k.Controller)
 		}
 		e := map[string]any{
 			"@context":  []any{"https://www.w3.org/ns/credentials/v2", ContextOB303},
@@ -288,7 +289,7 @@ func signedEndorsements(t testing.TB, widths []int, statuses int, path string) [
 			"validFrom": "2026-01-01T00:00:00Z",
 			"name":      "Endorsement " + p,
 			"credentialSubject": map[string]any{
-				"id": "https://college.example.edu/achievements/fan-out", "type": []any{"EndorsementSubject"}, "endorsementComment": "Fine.",
+				"id": subject, "type": []any{"EndorsementSubject"}, "endorsementComment": "Fine.",
 			},
 		}
 		if statuses > 0 {
@@ -323,7 +324,7 @@ func fanOutCredential(t testing.TB, widths []int, statuses int) []byte {
 			"achievement": map[string]any{
 				"id": "https://college.example.edu/achievements/fan-out", "type": []any{"Achievement"},
 				"name": "Fan-out", "description": "Fan-out.", "criteria": map[string]any{"narrative": "None."},
-				"endorsement": signedEndorsements(t, widths, statuses, ""),
+				"endorsement": signedEndorsements(t, widths, statuses, "", "https://college.example.edu/achievements/fan-out"),
 			},
 		},
 	}
