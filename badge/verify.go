@@ -992,8 +992,8 @@ func (v *Verifier) tryRefresh(ctx context.Context, c *vc.Credential, r *Verifica
 		add(CheckRefresh, Failed, fmt.Errorf("%w: verifying the refreshed credential: %w", vc.ErrRefresh, err), "")
 		return nil
 	}
-	if nr.Credential == nil || nr.Credential.ID() != c.ID() {
-		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential has a different id", vc.ErrRefresh), "verifying the credential as given")
+	if nr.Credential == nil || nr.Credential.ID() != c.ID() || nr.Credential.Issuer() != c.Issuer() {
+		add(CheckRefresh, Warning, fmt.Errorf("%w: the refreshed credential has a different id or issuer", vc.ErrRefresh), "verifying the credential as given")
 		return nil
 	}
 	if !proofVerified(nr) {
