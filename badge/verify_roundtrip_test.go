@@ -201,6 +201,21 @@ func TestRefreshIsUsedOnceAndNeverFailsVerification(t *testing.T) {
 	assert.False(t, res.Refreshed)
 	assert.Equal(t, Warning, res.Check(CheckRefresh).Status)
 
+	// A refreshed copy with the same id by another issuer is ignored.
+	otherSeed := sha256.Sum256([]byte("someone else"))
+	otherKey, err := did.NewEd25519KeyFromSeed(otherSeed[:])
+	require.NoError(t, err)
+	other := withoutMember(c.Document(), "proof")
+	other["issuer"] = map[string]any{"id": otherKey.Controller, "type": []any{"Profile"}, "name": "Someone Else"}
+	oraw, err := jsonMarshal(other)
+	require.NoError(t, err)
+	foreign, err := (&Issuer{Key: proof.Key{Signer: otherKey.Signer, VerificationMethod: otherKey.ID}, Now: clock}).IssueJSON(context.Background(), oraw)
+	require.NoError(t, err)
+	res, err = mk(mapRefresher{data: foreign.JSON}).Verify(context.Background(), withRefresh.JSON)
+	require.NoError(t, err, report(res))
+	assert.False(t, res.Refreshed, "another issuer's credential never replaces this one")
+	assert.Equal(t, Warning, res.Check(CheckRefresh).Status)
+
 	// No refresher: skipped.
 	res, err = mk(nil).Verify(context.Background(), withRefresh.JSON)
 	require.NoError(t, err)
