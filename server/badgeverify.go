@@ -1,16 +1,21 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/clr"
+	"github.com/openbadges-go/openbadges/vc"
 )
 
 type badgeVerifyHandler struct {
 	v    *badge.Verifier
+	clr  *clr.Verifier // CLR 2.0 records, with v for their credentials
 	opts *Options
 }
 
@@ -40,7 +45,15 @@ func NewBadgeVerifyHandler(v *badge.Verifier, o *Options) (http.Handler, error) 
 			return nil, err
 		}
 	}
-	h := &badgeVerifyHandler{v: v, opts: o}
+	co := clr.VerifierOptions{Badges: v, Proofs: o.proofs(), MaxInputBytes: o.maxBody()}
+	if o != nil {
+		co.Status, co.Processor, co.Now, co.ClockSkew = o.Status, o.Processor, o.Now, o.ClockSkew
+	}
+	cv, err := clr.NewVerifier(co)
+	if err != nil {
+		return nil, err
+	}
+	h := &badgeVerifyHandler{v: v, clr: cv, opts: o}
 	return guard(o, h.serve), nil
 }
 
@@ -69,6 +82,9 @@ func (h *badgeVerifyHandler) serve(w http.ResponseWriter, r *http.Request) error
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return badRequest("the request holds no credential: send JSON, a JWT, or a baked PNG or SVG")
+	}
+	if isCLR(data) {
+		return h.serveCLR(w, r, data)
 	}
 	res, err := h.v.Verify(r.Context(), data)
 	if res == nil {
@@ -167,4 +183,41 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// isCLR reports whether data is a JSON ClrCredential.
+func isCLR(data []byte) bool {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	c, err := vc.Parse(trimmed)
+	return err == nil && c.HasType("ClrCredential")
+}
+
+// serveCLR verifies a CLR 2.0 record and every credential in it; the
+// answer is the clr.Result as JSON with the record added as "credential",
+// 200 when verified, 422 otherwise.
+func (h *badgeVerifyHandler) serveCLR(w http.ResponseWriter, r *http.Request, data []byte) error {
+	res, _ := h.clr.Verify(r.Context(), data)
+	if err := r.Context().Err(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(res)
+	if err != nil || len(body) < 2 || body[0] != '{' {
+		return &Problem{Type: ProblemInternal, Title: "Internal error", Status: http.StatusInternalServerError}
+	}
+	if res.Credential != nil && len(res.Credential.Raw()) > 0 {
+		merged := make([]byte, 0, len(body)+len(res.Credential.Raw())+16)
+		merged = append(merged, `{"credential":`...)
+		merged = append(merged, res.Credential.Raw()...)
+		merged = append(merged, ',')
+		body = append(merged, body[1:]...)
+	}
+	status := http.StatusOK
+	if !res.Verified {
+		status = http.StatusUnprocessableEntity
+	}
+	writeBytes(w, status, "application/json", body)
+	return nil
 }
