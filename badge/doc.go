@@ -42,6 +42,27 @@
 // InsecureFragmentKeys (a key read from an https URL fragment) and
 // InsecureEmbeddedJWK (a JWT's own jwk header key).
 //
+// # Profiles
+//
+// VerifierOptions.Policy picks a named profile: [PolicyStrict] (the
+// default rules), [PolicyInterop] (Open Badges conformance failures, short,
+// foreign-signed or mirrored status lists and broken endorsements become
+// warnings; never the signature, issuer binding, validity or a revocation)
+// or [Policy1EdTechValidator] (the 1EdTech validator's verdicts, with its
+// insecure key rules). Every relaxation applied is a Warning on the check
+// it relaxed, whose error is a [*RelaxedError]; [Policy.Rules] lists them;
+// NewVerifier refuses contradictory options ([ErrConflictingOptions]).
+//
+// # What is checked is what was signed
+//
+// The JSON members the checks read are the statements the proof signs:
+// every document is processed in the strict compact form of package vc (no
+// member under an IRI, an alias, an inline context or @nest; the security
+// members read back from the signed graph). Every verification runs within
+// a [Budget] of fetches, bytes, time and credentials, and nothing is
+// fetched for status, refresh or endorsements unless the credential's own
+// proof verified.
+//
 // # What is not checked
 //
 // Verification says who issued a credential and that it is unchanged,
