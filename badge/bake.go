@@ -28,6 +28,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/openbadges-go/openbadges/proof"
 )
 
 // Default limits used by [Bake] and by [Unbake] when the matching
@@ -239,24 +241,7 @@ func classifyCredential(b []byte) (CredentialEncoding, error) {
 
 // isCompactJWS reports whether b is three non-empty base64url segments
 // separated by dots (RFC 7515 §7.1, unpadded).
-func isCompactJWS(b []byte) bool {
-	segments, length := 1, 0
-	for _, c := range b {
-		switch {
-		case c == '.':
-			if length == 0 {
-				return false
-			}
-			segments++
-			length = 0
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
-			length++
-		default:
-			return false
-		}
-	}
-	return segments == 3 && length > 0
-}
+func isCompactJWS(b []byte) bool { return proof.IsCompactJWS(b) }
 
 // prepareCredential trims, bounds and classifies a credential to bake.
 func prepareCredential(credential []byte) ([]byte, CredentialEncoding, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/proof"
 )
 
 // Media types of the documents an issuer publishes.
@@ -291,7 +292,7 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 				}
 			}
 		}
-	} else if strings.Count(string(body), ".") != 2 || strings.ContainsAny(string(body), " \t\r\n{") {
+	} else if !proof.IsCompactJWS(body) {
 		return fmt.Errorf("%w: status list %q is neither JSON nor a compact JWT", ErrInvalidDocument, name)
 	}
 	d := newDocument(body, contentType, ttl)

@@ -815,7 +815,7 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 	trimmed := bytes.TrimSpace(body)
 	if trimmed[0] != '{' {
 		tok := string(trimmed)
-		if strings.Count(tok, ".") != 2 || strings.ContainsAny(tok, " \t\r\n") {
+		if !proof.IsCompactJWS([]byte(tok)) {
 			return nil, created, "", newError(ErrMalformed, url, nil, "list is neither a JSON credential nor a VC-JWT")
 		}
 		c, pr, err := ch.verifier(ctx).VerifyJWT(ctx, tok)

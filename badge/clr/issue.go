@@ -89,7 +89,7 @@ func (c *ClrCredential) AddCredential(signed []byte) error {
 			return fmt.Errorf("%w: credential is not valid JSON", ErrMalformed)
 		}
 		c.CredentialSubject.VerifiableCredential = append(c.CredentialSubject.VerifiableCredential, json.RawMessage(t))
-	case strings.Count(t, ".") == 2 && !strings.ContainsAny(t, " \"\\"):
+	case proof.IsCompactJWS([]byte(t)):
 		b, _ := json.Marshal(t)
 		c.CredentialSubject.VerifiableCredential = append(c.CredentialSubject.VerifiableCredential, b)
 	default:

@@ -396,17 +396,7 @@ func (v *Verifier) parse(data []byte, r *Result) (*vc.Credential, string, error)
 	return nil, "", badge.ErrUnrecognizedInput
 }
 
-func isCompactJWS(b []byte) bool {
-	if bytes.Count(b, []byte(".")) != 2 {
-		return false
-	}
-	for _, c := range b {
-		if !(c == '.' || c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
+func isCompactJWS(b []byte) bool { return proof.IsCompactJWS(b) }
 
 // payloadCredential reads the credential of a VC-JWT without checking the
 // signature (the proof check does): the "vc" claim (VC 1.1) or the payload

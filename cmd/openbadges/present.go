@@ -70,7 +70,7 @@ func runPresent(ctx context.Context, e *env, args []string) int {
 // credential baked into a PNG or SVG image.
 func credentialBytes(data []byte) ([]byte, error) {
 	t := bytes.TrimSpace(data)
-	if len(t) > 0 && (t[0] == '{' || bytes.Count(t, []byte(".")) == 2 && !bytes.ContainsAny(t, " <\n")) {
+	if len(t) > 0 && (t[0] == '{' || proof.IsCompactJWS(t)) {
 		return t, nil
 	}
 	b, err := badge.Unbake(bytes.NewReader(data), nil)
