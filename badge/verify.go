@@ -1086,7 +1086,7 @@ func (v *Verifier) checkStatusEntry(ctx context.Context, c *vc.Credential, e map
 		return w.CheckStatusOptions(ctx, c, e, &status.CheckOptions{Proofs: v.lists,
 			AllowShortLists: v.o.AllowShortLists, AllowForeignListSigner: v.o.AllowForeignListSigner, AllowListIDMismatch: v.o.AllowListIDMismatch})
 	}
-	res, err := checkStatusWith(ctx, v.o.Status, c, e, v.lists)
+	res, err := status.CheckWith(ctx, v.o.Status, c, e, v.lists)
 	return res, nil, err
 }
 
@@ -1295,20 +1295,4 @@ func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, Che
 // relaxed (status.Checker does).
 type statusWithOptions interface {
 	CheckStatusOptions(ctx context.Context, c *vc.Credential, entry map[string]any, o *status.CheckOptions) (*vc.StatusResult, []status.Relaxation, error)
-}
-
-// statusWithProofs is a status checker that verifies lists with the
-// verifier of the credential being checked (status.Checker does).
-type statusWithProofs interface {
-	CheckStatusWith(ctx context.Context, c *vc.Credential, entry map[string]any, pv *proof.Verifier) (*vc.StatusResult, error)
-}
-
-// checkStatusWith checks one entry, handing the checker this verifier's
-// proof verifier when it takes one, so that a status list is verified
-// with the same key resolution, clock and allow-lists as the credential.
-func checkStatusWith(ctx context.Context, sc vc.StatusChecker, c *vc.Credential, e map[string]any, pv *proof.Verifier) (*vc.StatusResult, error) {
-	if w, ok := sc.(statusWithProofs); ok {
-		return w.CheckStatusWith(ctx, c, e, pv)
-	}
-	return sc.CheckStatus(ctx, c, e)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -544,15 +545,8 @@ func (h *verifyHandler) verifyCredential(ctx context.Context, raw []byte, m map[
 			res.fail(ProblemStatus, "Status not checked", "the credential has a credentialStatus and this verifier has no status checker")
 		} else {
 			for i, e := range entries {
-				var err error
-				if w, ok := checker.(interface {
-					CheckStatusWith(context.Context, *vc.Credential, map[string]any, *proof.Verifier) (*vc.StatusResult, error)
-				}); ok {
-					// The list is verified with this handler's keys.
-					_, err = w.CheckStatusWith(ctx, c, e, pv)
-				} else {
-					_, err = checker.CheckStatus(ctx, c, e)
-				}
+				// The list is verified with this handler's keys.
+				_, err := status.CheckWith(ctx, checker, c, e, pv)
 				if err != nil {
 					res.fail(ProblemStatus, "Status check failed", fmt.Sprintf("credentialStatus %d: %v", i, err))
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -533,7 +534,7 @@ func (v *Verifier) checkStatus(ctx context.Context, c *vc.Credential, r *Result,
 			errs = append(errs, err)
 			break
 		}
-		res, err := checkStatusWith(ctx, v.o.Status, c, e, v.proofs)
+		res, err := status.CheckWith(ctx, v.o.Status, c, e, v.proofs)
 		if res != nil {
 			r.Status = append(r.Status, *res)
 		}
@@ -645,22 +646,6 @@ func (v *Verifier) checkAssociations(r *Result, ids []string, add func(badge.Che
 	default:
 		add(CheckAssociations, badge.Failed, err, "")
 	}
-}
-
-// statusWithProofs is a status checker that verifies lists with the
-// verifier of the credential being checked (status.Checker does).
-type statusWithProofs interface {
-	CheckStatusWith(ctx context.Context, c *vc.Credential, entry map[string]any, pv *proof.Verifier) (*vc.StatusResult, error)
-}
-
-// checkStatusWith checks one entry, handing the checker this verifier's
-// proof verifier when it takes one, so that a status list is verified
-// with the same key resolution, clock and allow-lists as the credential.
-func checkStatusWith(ctx context.Context, sc vc.StatusChecker, c *vc.Credential, e map[string]any, pv *proof.Verifier) (*vc.StatusResult, error) {
-	if w, ok := sc.(statusWithProofs); ok {
-		return w.CheckStatusWith(ctx, c, e, pv)
-	}
-	return sc.CheckStatus(ctx, c, e)
 }
 
 // ErrSubjectMismatch: a nested credential is not about the record's
