@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
-	"github.com/openbadges-go/openbadges/vc"
 )
 
 type badgeVerifyHandler struct {
@@ -83,7 +81,7 @@ func (h *badgeVerifyHandler) serve(w http.ResponseWriter, r *http.Request) error
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return badRequest("the request holds no credential: send JSON, a JWT, or a baked PNG or SVG")
 	}
-	if isCLR(data) {
+	if clr.IsRecord(data) {
 		return h.serveCLR(w, r, data)
 	}
 	res, err := h.v.Verify(r.Context(), data)
@@ -183,16 +181,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// isCLR reports whether data is a JSON ClrCredential.
-func isCLR(data []byte) bool {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return false
-	}
-	c, err := vc.Parse(trimmed)
-	return err == nil && c.HasType("ClrCredential")
 }
 
 // serveCLR verifies a CLR 2.0 record and every credential in it; the

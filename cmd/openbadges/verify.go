@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/status"
-	"github.com/openbadges-go/openbadges/vc"
 )
 
 func runVerify(ctx context.Context, e *env, args []string) int {
@@ -101,7 +99,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, "verify", "%v", err)
 	}
-	if isCLR(data) {
+	if clr.IsRecord(data) {
 		// A CLR 2.0 record: its own pipeline, with this verifier for every
 		// credential inside it.
 		cv, err := clr.NewVerifier(clr.VerifierOptions{Badges: v, Proofs: pv, Status: opts.Status,
@@ -110,29 +108,23 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 			return failf(e, "verify", "%v", err)
 		}
 		cres, cerr := cv.Verify(ctx, data)
-		if *asJSON {
-			out, err := json.MarshalIndent(cres, "", "  ")
-			if err != nil {
-				return failf(e, "verify", "%v", err)
-			}
-			e.stdout.Write(append(out, '\n'))
-		} else {
-			printCLRReport(e, fs.Arg(0), cres)
-		}
-		if cerr != nil {
-			return exitInvalid
-		}
-		return exitOK
+		return writeVerdict(e, *asJSON, cres, func() { printCLRReport(e, fs.Arg(0), cres) }, cerr)
 	}
 	res, verr := v.VerifyWith(ctx, data, &badge.VerifyOptions{Recipient: want})
-	if *asJSON {
+	return writeVerdict(e, *asJSON, res, func() { printReport(e, fs.Arg(0), res) }, verr)
+}
+
+// writeVerdict prints a verification result, as JSON or with print, and
+// returns the exit status: 0 when verr is nil, 1 otherwise.
+func writeVerdict(e *env, asJSON bool, res any, print func(), verr error) int {
+	if asJSON {
 		out, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
 			return failf(e, "verify", "%v", err)
 		}
 		e.stdout.Write(append(out, '\n'))
 	} else {
-		printReport(e, fs.Arg(0), res)
+		print()
 	}
 	if verr != nil {
 		return exitInvalid
@@ -178,17 +170,6 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// isCLR reports whether data is a JSON ClrCredential (a CLR in another
-// format is found by the badge pipeline's type check and reported there).
-func isCLR(data []byte) bool {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return false
-	}
-	c, err := vc.Parse(trimmed)
-	return err == nil && c.HasType("ClrCredential")
 }
 
 // printCLRReport writes the human report of a CLR: its checks, then each

@@ -1,0 +1,21 @@
+package clr
+
+import (
+	"bytes"
+
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// IsRecord reports whether data is a ClrCredential given as JSON, so that
+// a front door (openbadges verify, POST /verify) can send it to this
+// package's [Verifier] rather than to the badge pipeline. Input that does
+// not even mention the type is answered without parsing it, so the check
+// costs nothing on the badge path.
+func IsRecord(data []byte) bool {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !bytes.Contains(trimmed, []byte(`"ClrCredential"`)) {
+		return false
+	}
+	c, err := vc.Parse(trimmed)
+	return err == nil && c.HasType("ClrCredential")
+}
