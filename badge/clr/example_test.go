@@ -56,3 +56,13 @@ func Example() {
 	// verified: true credentials: 1
 	// passed
 }
+
+func ExampleIsRecord() {
+	fmt.Println(clr.IsRecord([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","ClrCredential"]}`)))
+	fmt.Println(clr.IsRecord([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","ClrCredential","OpenBadgeCredential"]}`)))
+	fmt.Println(clr.IsRecord([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","OpenBadgeCredential"]}`)))
+	// Output:
+	// true
+	// false
+	// false
+}

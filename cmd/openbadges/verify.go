@@ -100,6 +100,9 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		return failf(e, "verify", "%v", err)
 	}
 	if clr.IsRecord(data) {
+		if want != nil {
+			return usageErrorf(e, "verify", "--recipient applies to a badge; a CLR is checked to be about its own subject")
+		}
 		// A CLR 2.0 record: its own pipeline, with this verifier for every
 		// credential inside it.
 		cv, err := clr.NewVerifier(clr.VerifierOptions{Badges: v, Proofs: pv, Status: opts.Status,

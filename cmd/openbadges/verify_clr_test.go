@@ -22,4 +22,11 @@ func TestVerifyRecognisesACLR(t *testing.T) {
 		"../../badge/clr/testdata/complex.json")
 	assert.Equal(t, exitInvalid, code, out)
 	assert.Contains(t, out, `"verified": false`)
+
+	// The CLR pipeline has no recipient check: asking for one is an error,
+	// never silently dropped.
+	code, _, errOut := runCLI(t, "", "verify", "--offline", "--recipient", "id:did:example:x",
+		"../../badge/clr/testdata/complex.json")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--recipient")
 }
