@@ -71,8 +71,8 @@ type ClrSubject struct {
 
 // IsZero reports whether s is empty (for omitzero).
 func (s ClrSubject) IsZero() bool {
-	return s.ID == "" && s.Type.IsZero() && s.Identifier.IsZero() && s.VerifiableCredential == nil &&
-		s.Achievement == nil && s.Association == nil && len(s.Extra) == 0
+	return s.ID == "" && s.Type.IsZero() && s.Identifier.IsZero() && len(s.VerifiableCredential) == 0 &&
+		len(s.Achievement) == 0 && len(s.Association) == 0 && len(s.Extra) == 0
 }
 
 // Association relates a source achievement to a target achievement, both
