@@ -98,6 +98,9 @@ type VerificationResult struct {
 	Verified bool
 	// Input is how the credential arrived.
 	Input InputFormat
+	// Family is the family the document was verified as (by its type):
+	// FamilyOpenBadge, FamilyEndorsement, FamilyCLR, FamilyPresentation.
+	Family Family
 	// Credential is the credential that was checked (after unbaking and JWT
 	// decoding); nil when the parse check failed. When a refresh was used,
 	// it is the refreshed credential.
@@ -106,6 +109,13 @@ type VerificationResult struct {
 	Badge *AchievementCredential
 	// Endorsement is set instead of Badge for an EndorsementCredential.
 	Endorsement *EndorsementCredential
+	// View is the family's model view of the document, when it decodes:
+	// *AchievementCredential, *EndorsementCredential, *clr.ClrCredential,
+	// *presentation.Presentation.
+	View any
+	// Holder is a presentation's holder: its holder member, or the
+	// controller of the key of its verified proof.
+	Holder string
 	// Issuer is the issuer id.
 	Issuer string
 	// Proofs lists each proof's outcome (one entry for a VC-JWT).
@@ -118,6 +128,9 @@ type VerificationResult struct {
 	Original  *VerificationResult
 	// Endorsements holds the result of each embedded endorsement.
 	Endorsements []*EndorsementResult
+	// Nested holds the result of each credential the document holds (a
+	// record's or a presentation's), in order.
+	Nested []*NestedResult
 	// Checks lists every check in execution order.
 	Checks []Check
 }
@@ -126,6 +139,26 @@ type VerificationResult struct {
 type EndorsementResult struct {
 	Path   string // where it was found, e.g. "$.credentialSubject.achievement.endorsement[0]"
 	Result *VerificationResult
+}
+
+// NestedResult is the verification of one credential held by a record or
+// a presentation.
+type NestedResult struct {
+	// Path is where it was found, e.g. "$.verifiableCredential[0]" or
+	// "$.credentialSubject.verifiableCredential[2]".
+	Path string
+	// Index is its position in its list; Format how it was embedded
+	// ("json", "jwt", "enveloped").
+	Index  int
+	Format string
+	// Result is the kernel's own result for it.
+	Result *VerificationResult
+	// Err is nil when it verified.
+	Err error
+	// Bound is true when it is about the holder of the presentation (the
+	// subject of the record) that holds it; Binding says why not.
+	Bound   bool
+	Binding error
 }
 
 // Check returns the named check, or nil.
@@ -158,10 +191,19 @@ func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 		Path   string              `json:"path"`
 		Result *VerificationResult `json:"result"`
 	}
+	type nested struct {
+		Path    string              `json:"path"`
+		Format  string              `json:"format,omitempty"`
+		Bound   bool                `json:"bound"`
+		Binding string              `json:"binding,omitempty"`
+		Result  *VerificationResult `json:"result"`
+	}
 	out := struct {
 		MediaType    string              `json:"mediaType"`
 		Verified     bool                `json:"verified"`
+		Family       Family              `json:"family,omitempty"`
 		Input        InputFormat         `json:"input,omitempty"`
+		Holder       string              `json:"holder,omitempty"`
 		ID           string              `json:"id,omitempty"`
 		Types        []string            `json:"types,omitempty"`
 		Issuer       string              `json:"issuer,omitempty"`
@@ -170,8 +212,9 @@ func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 		Proofs       []proofJSON         `json:"proofs,omitempty"`
 		Status       []vc.StatusResult   `json:"status,omitempty"`
 		Endorsements []endorsement       `json:"endorsements,omitempty"`
+		Nested       []nested            `json:"credentials,omitempty"`
 		Original     *VerificationResult `json:"original,omitempty"`
-	}{MediaType: ResultMediaType, Verified: r.Verified, Input: r.Input, Issuer: r.Issuer, Refreshed: r.Refreshed, Checks: r.Checks, Status: r.Status, Original: r.Original}
+	}{MediaType: ResultMediaType, Verified: r.Verified, Family: r.Family, Input: r.Input, Holder: r.Holder, Issuer: r.Issuer, Refreshed: r.Refreshed, Checks: r.Checks, Status: r.Status, Original: r.Original}
 	if r.Checks == nil {
 		out.Checks = []Check{}
 	}
@@ -184,6 +227,13 @@ func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 	}
 	for _, e := range r.Endorsements {
 		out.Endorsements = append(out.Endorsements, endorsement{e.Path, e.Result})
+	}
+	for _, n := range r.Nested {
+		j := nested{Path: n.Path, Format: n.Format, Bound: n.Bound, Result: n.Result}
+		if n.Binding != nil {
+			j.Binding = n.Binding.Error()
+		}
+		out.Nested = append(out.Nested, j)
 	}
 	return json.Marshal(out)
 }
