@@ -3,11 +3,14 @@ package badge
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -98,6 +101,9 @@ func SchemaURLs() []string {
 // immutable afterwards and safe for concurrent use.
 type SchemaValidator struct {
 	schemas map[string]*jsonschema.Schema // every known URL -> compiled schema
+	// fast holds the fast-path translation of each schema (nil where
+	// the schema uses a keyword the fast path does not mirror).
+	fast map[string]*fastSchema
 }
 
 // embeddedLoader serves the embedded files by URL and refuses anything else;
@@ -130,14 +136,16 @@ func NewSchemaValidator() (*SchemaValidator, error) {
 	c := jsonschema.NewCompiler()
 	c.UseLoader(loader)
 	c.AssertFormat()
-	v := &SchemaValidator{schemas: map[string]*jsonschema.Schema{}}
+	v := &SchemaValidator{schemas: map[string]*jsonschema.Schema{}, fast: map[string]*fastSchema{}}
 	for _, e := range table {
 		sch, err := c.Compile(e.urls[0])
 		if err != nil {
 			return nil, fmt.Errorf("badge: compiling embedded schema %s: %w", e.file, err)
 		}
+		fast := compileFast(sch)
 		for _, u := range e.urls {
 			v.schemas[u] = sch
+			v.fast[u] = fast
 		}
 	}
 	return v, nil
@@ -154,7 +162,7 @@ func (v *SchemaValidator) Validate(url string, doc []byte) error {
 	if err != nil {
 		return err
 	}
-	return v.validate([]string{url}, inst)
+	return v.validateAll([]string{url}, inst)
 }
 
 // ValidateCredential validates a credential against every schema its
@@ -183,7 +191,7 @@ func (v *SchemaValidator) ValidateCredential(doc []byte) error {
 			urls = []string{SchemaEndorsementCredential}
 		}
 	}
-	return v.validate(urls, inst)
+	return v.validateAll(urls, inst)
 }
 
 func parseInstance(doc []byte) (any, error) {
@@ -194,7 +202,72 @@ func parseInstance(doc []byte) (any, error) {
 	return inst, nil
 }
 
+// validate validates inst against the schemas at urls for the verifier's
+// compaction-tolerant loop, which wraps each single value the schema wants
+// as an array and validates again. Its result is validateAll's, except
+// that when some violations are such single values it may list only
+// those (the same entries the full list has): the loop's next step is the
+// same either way, and the full list of a document that stays invalid
+// comes from a later call.
 func (v *SchemaValidator) validate(urls []string, inst any) error {
+	if err, ok := v.validateFast(urls, inst, true); ok {
+		return err
+	}
+	return v.validateLibrary(urls, inst)
+}
+
+// validateAll validates inst against the schemas at urls and returns nil,
+// a [*SchemaError] with every violation, or an [*UnknownSchemaError].
+func (v *SchemaValidator) validateAll(urls []string, inst any) error {
+	if err, ok := v.validateFast(urls, inst, false); ok {
+		return err
+	}
+	return v.validateLibrary(urls, inst)
+}
+
+// validateFast answers from the fast path when it can (ok): an unknown
+// schema, a valid document, or, with wantArray, the violations that are
+// single values where an array is wanted.
+func (v *SchemaValidator) validateFast(urls []string, inst any, wantArray bool) (err error, ok bool) {
+	for _, u := range urls {
+		if _, known := v.schemas[u]; !known {
+			return &UnknownSchemaError{URL: u}, true
+		}
+	}
+	var buf [16]fastPathTok
+	r := fastRun{path: buf[:0]}
+	valid := true
+	var viols []SchemaViolation
+	for _, u := range urls {
+		f := v.fast[u]
+		if f == nil {
+			return nil, false
+		}
+		mark := len(r.wantArray)
+		if !f.eval(inst, &r, true) {
+			valid = false
+		}
+		if r.bail {
+			return nil, false
+		}
+		for i := mark; i < len(r.wantArray); i++ {
+			r.wantArray[i].Schema = u
+		}
+	}
+	if valid {
+		return nil, true
+	}
+	if !wantArray || !slices.ContainsFunc(r.wantArray, func(x SchemaViolation) bool { return x.InstanceLocation != "" }) {
+		return nil, false
+	}
+	viols = r.wantArray
+	sortViolations(&viols)
+	return &SchemaError{Violations: viols}, true
+}
+
+// validateLibrary validates with the JSON Schema library: every violation,
+// with its keyword location and message.
+func (v *SchemaValidator) validateLibrary(urls []string, inst any) error {
 	var viols []SchemaViolation
 	for _, u := range urls {
 		sch, ok := v.schemas[u]
@@ -214,7 +287,14 @@ func (v *SchemaValidator) validate(urls []string, inst any) error {
 	if len(viols) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(viols, func(a, b SchemaViolation) int {
+	sortViolations(&viols)
+	return &SchemaError{Violations: viols}
+}
+
+// sortViolations sorts by schema, instance location and keyword location,
+// and drops duplicates.
+func sortViolations(viols *[]SchemaViolation) {
+	slices.SortStableFunc(*viols, func(a, b SchemaViolation) int {
 		if n := strings.Compare(a.Schema, b.Schema); n != 0 {
 			return n
 		}
@@ -223,8 +303,7 @@ func (v *SchemaValidator) validate(urls []string, inst any) error {
 		}
 		return strings.Compare(a.KeywordLocation, b.KeywordLocation)
 	})
-	viols = slices.CompactFunc(viols, func(a, b SchemaViolation) bool { return a == b })
-	return &SchemaError{Violations: viols}
+	*viols = slices.CompactFunc(*viols, func(a, b SchemaViolation) bool { return a == b })
 }
 
 // collectViolations appends the leaves of the error tree.
@@ -353,3 +432,549 @@ func (e *UnknownSchemaError) Error() string {
 
 // Is matches ErrUnknownSchema.
 func (e *UnknownSchemaError) Is(target error) bool { return target == ErrUnknownSchema }
+
+// The fast path. Validating with the JSON Schema library allocates a few
+// hundred times per credential (a scope and an evaluation record per
+// subschema visited), a fifth of a full Verify. The embedded schemas use a
+// small set of keywords, so each compiled schema is also translated into a
+// fastSchema tree that answers, without allocating, the two questions a
+// verification asks: is the document valid, and, when it is not, where
+// is a single value written where the schema wants an array (a JSON-LD
+// compacted one-element array)? It mirrors the library's evaluation order
+// and error tree exactly; whatever it does not mirror (a keyword outside
+// the set, a value of an unexpected Go type, an enum compared with a
+// number or a container) sends the document to the library. Every other
+// violation report comes from the library. TestFastSchemaAgrees compares
+// both over every test credential and thousands of mutations.
+
+// JSON types, as a bit set.
+const (
+	fastNull uint8 = 1 << iota
+	fastBool
+	fastNumber
+	fastInteger
+	fastString
+	fastArray
+	fastObject
+)
+
+// fastSchema is one compiled subschema of the supported subset.
+type fastSchema struct {
+	loc       string // the library's Location (absolute keyword location)
+	boolean   int8   // 0: not a boolean schema; 1: true; -1: false
+	types     uint8  // 0: no type keyword
+	enum      []any
+	enumTypes uint8
+	format    func(any) error
+	ref       *fastSchema
+	refOnly   bool // before draft 2019-09 $ref ignores its siblings
+
+	required  []string
+	props     map[string]*fastSchema
+	addl      *fastSchema
+	addlFalse bool
+
+	minItems, maxItems int // -1: absent
+	items              *fastSchema
+	itemList           []*fastSchema
+	addlItems          *fastSchema
+	addlItemsFalse     bool
+	contains           *fastSchema
+
+	minLength, maxLength int // -1: absent
+	pattern              jsonschema.Regexp
+
+	allOf, anyOf, oneOf []*fastSchema
+	not                 *fastSchema
+}
+
+// compileFast translates a compiled schema and everything it reaches. It
+// returns nil when any of it uses a keyword outside the subset, or when a
+// $ref, allOf, anyOf, oneOf or not chain leads back to itself on the same
+// value (the library reports such a cycle as an error).
+func compileFast(s *jsonschema.Schema) *fastSchema {
+	seen := map[*jsonschema.Schema]*fastSchema{}
+	var ok = true
+	var conv func(s *jsonschema.Schema) *fastSchema
+	conv = func(s *jsonschema.Schema) *fastSchema {
+		if s == nil {
+			return nil
+		}
+		if f, done := seen[s]; done {
+			return f
+		}
+		f := &fastSchema{loc: s.Location, minItems: -1, maxItems: -1, minLength: -1, maxLength: -1}
+		seen[s] = f
+		if s.RecursiveRef != nil || s.DynamicRef != nil || s.Const != nil || s.If != nil || s.Then != nil || s.Else != nil ||
+			s.MaxProperties != nil || s.MinProperties != nil || s.PropertyNames != nil || len(s.PatternProperties) > 0 ||
+			len(s.Dependencies) > 0 || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
+			s.UnevaluatedProperties != nil || s.UniqueItems || s.MinContains != nil || s.MaxContains != nil ||
+			s.PrefixItems != nil || s.Items2020 != nil || s.UnevaluatedItems != nil ||
+			s.ContentEncoding != nil || s.ContentMediaType != nil || s.ContentSchema != nil ||
+			s.Maximum != nil || s.Minimum != nil || s.ExclusiveMaximum != nil || s.ExclusiveMinimum != nil || s.MultipleOf != nil ||
+			len(s.Extensions) > 0 || s.DraftVersion >= 2020 {
+			ok = false
+			return f
+		}
+		if s.Bool != nil {
+			f.boolean = -1
+			if *s.Bool {
+				f.boolean = 1
+			}
+			return f
+		}
+		if s.Types != nil {
+			for _, t := range s.Types.ToStrings() {
+				f.types |= fastTypeNamed(t)
+			}
+		}
+		if s.Enum != nil {
+			f.enum = s.Enum.Values
+			for _, e := range f.enum {
+				t, known := fastTypeOf(e)
+				if !known {
+					ok = false
+				}
+				f.enumTypes |= t
+			}
+		}
+		if s.Format != nil {
+			f.format = s.Format.Validate
+		}
+		f.ref = conv(s.Ref)
+		f.refOnly = s.Ref != nil && s.DraftVersion < 2019
+		f.required = s.Required
+		if len(s.Properties) > 0 {
+			f.props = make(map[string]*fastSchema, len(s.Properties))
+			for k, p := range s.Properties {
+				f.props[k] = conv(p)
+			}
+		}
+		switch a := s.AdditionalProperties.(type) {
+		case nil:
+		case bool:
+			f.addlFalse = !a
+		case *jsonschema.Schema:
+			f.addl = conv(a)
+		default:
+			ok = false
+		}
+		if s.MinItems != nil {
+			f.minItems = *s.MinItems
+		}
+		if s.MaxItems != nil {
+			f.maxItems = *s.MaxItems
+		}
+		switch it := s.Items.(type) {
+		case nil:
+		case *jsonschema.Schema:
+			f.items = conv(it)
+		case []*jsonschema.Schema:
+			f.itemList = make([]*fastSchema, len(it))
+			for i, e := range it {
+				f.itemList[i] = conv(e)
+			}
+		default:
+			ok = false
+		}
+		switch a := s.AdditionalItems.(type) {
+		case nil:
+		case bool:
+			f.addlItemsFalse = !a
+		case *jsonschema.Schema:
+			f.addlItems = conv(a)
+		default:
+			ok = false
+		}
+		f.contains = conv(s.Contains)
+		if s.MinLength != nil {
+			f.minLength = *s.MinLength
+		}
+		if s.MaxLength != nil {
+			f.maxLength = *s.MaxLength
+		}
+		f.pattern = s.Pattern
+		for _, x := range s.AllOf {
+			f.allOf = append(f.allOf, conv(x))
+		}
+		for _, x := range s.AnyOf {
+			f.anyOf = append(f.anyOf, conv(x))
+		}
+		for _, x := range s.OneOf {
+			f.oneOf = append(f.oneOf, conv(x))
+		}
+		f.not = conv(s.Not)
+		return f
+	}
+	root := conv(s)
+	if !ok || fastCycle(root) {
+		return nil
+	}
+	return root
+}
+
+// fastCycle reports whether a subschema reaches itself through keywords
+// that apply to the same value ($ref, allOf, anyOf, oneOf, not).
+func fastCycle(root *fastSchema) bool {
+	const (
+		unvisited = iota
+		onStack
+		finished
+	)
+	state := map[*fastSchema]int{}
+	var visit func(f *fastSchema) bool
+	var all func(f *fastSchema) bool
+	visit = func(f *fastSchema) bool {
+		if f == nil {
+			return false
+		}
+		switch state[f] {
+		case onStack:
+			return true
+		case finished:
+			return false
+		}
+		state[f] = onStack
+		same := append([]*fastSchema{f.ref, f.not}, f.allOf...)
+		same = append(same, f.anyOf...)
+		same = append(same, f.oneOf...)
+		for _, g := range same {
+			if visit(g) {
+				return true
+			}
+		}
+		state[f] = finished
+		return false
+	}
+	// Every subschema, including those reached through properties and
+	// items, is a starting point.
+	reached := map[*fastSchema]bool{}
+	all = func(f *fastSchema) bool {
+		if f == nil || reached[f] {
+			return false
+		}
+		reached[f] = true
+		if visit(f) {
+			return true
+		}
+		next := []*fastSchema{f.ref, f.not, f.addl, f.items, f.addlItems, f.contains}
+		next = append(next, f.itemList...)
+		next = append(next, f.allOf...)
+		next = append(next, f.anyOf...)
+		next = append(next, f.oneOf...)
+		for _, p := range f.props {
+			next = append(next, p)
+		}
+		for _, g := range next {
+			if all(g) {
+				return true
+			}
+		}
+		return false
+	}
+	return all(root)
+}
+
+func fastTypeNamed(t string) uint8 {
+	switch t {
+	case "null":
+		return fastNull
+	case "boolean":
+		return fastBool
+	case "number":
+		return fastNumber
+	case "integer":
+		return fastInteger
+	case "string":
+		return fastString
+	case "array":
+		return fastArray
+	case "object":
+		return fastObject
+	}
+	return 0
+}
+
+// fastTypeOf is the library's typeOf for the values the strict reader
+// produces; known is false for anything else.
+func fastTypeOf(v any) (t uint8, known bool) {
+	switch v.(type) {
+	case nil:
+		return fastNull, true
+	case bool:
+		return fastBool, true
+	case json.Number:
+		return fastNumber, true
+	case string:
+		return fastString, true
+	case []any:
+		return fastArray, true
+	case map[string]any:
+		return fastObject, true
+	}
+	return 0, false
+}
+
+func fastTypeName(t uint8) string {
+	switch t {
+	case fastNull:
+		return "null"
+	case fastBool:
+		return "boolean"
+	case fastNumber:
+		return "number"
+	case fastString:
+		return "string"
+	case fastArray:
+		return "array"
+	case fastObject:
+		return "object"
+	}
+	return ""
+}
+
+// fastPathTok is one step of the instance location: an object member or
+// an array index.
+type fastPathTok struct {
+	key string
+	idx int // -1 for a member
+}
+
+// fastRun is the state of one evaluation.
+type fastRun struct {
+	path []fastPathTok
+	// wantArray lists, as in the library's error tree, the type
+	// violations whose only allowed type is array.
+	wantArray []SchemaViolation
+	// bail: the evaluation met something it does not mirror; the result
+	// must come from the library.
+	bail bool
+}
+
+func (r *fastRun) pointer() string {
+	var b strings.Builder
+	for _, t := range r.path {
+		b.WriteByte('/')
+		if t.idx >= 0 {
+			b.WriteString(strconv.Itoa(t.idx))
+			continue
+		}
+		k := strings.ReplaceAll(t.key, "~", "~0")
+		b.WriteString(strings.ReplaceAll(k, "/", "~1"))
+	}
+	return b.String()
+}
+
+// eval reports whether v is valid against f. collect says whether the
+// library would keep this evaluation's errors in its tree (false where it
+// only asks whether a subschema matches: not, and oneOf after a match); a
+// want-array violation found while collecting is appended to r.wantArray.
+func (f *fastSchema) eval(v any, r *fastRun, collect bool) bool {
+	if r.bail {
+		return false
+	}
+	if f.boolean != 0 {
+		return f.boolean > 0
+	}
+	t, known := fastTypeOf(v)
+	if !known {
+		r.bail = true
+		return false
+	}
+	if f.types != 0 {
+		matched := f.types&t != 0
+		if !matched && f.types&fastInteger != 0 && t == fastNumber {
+			rat, ok := new(big.Rat).SetString(string(v.(json.Number)))
+			matched = ok && rat.IsInt()
+		}
+		if !matched {
+			if collect && f.types == fastArray {
+				r.wantArray = append(r.wantArray, SchemaViolation{InstanceLocation: r.pointer(),
+					KeywordLocation: f.loc + "/type", Message: "got " + fastTypeName(t) + ", want array"})
+			}
+			return false
+		}
+	}
+	if f.enum != nil {
+		if f.enumTypes&t == 0 {
+			return false
+		}
+		switch x := v.(type) {
+		case string:
+			if !slices.ContainsFunc(f.enum, func(e any) bool { s, ok := e.(string); return ok && s == x }) {
+				return false
+			}
+		case bool:
+			if !slices.ContainsFunc(f.enum, func(e any) bool { b, ok := e.(bool); return ok && b == x }) {
+				return false
+			}
+		case nil:
+		default:
+			// Numbers and containers: the library's equality.
+			r.bail = true
+			return false
+		}
+	}
+	if f.format != nil && f.format(v) != nil {
+		return false
+	}
+	valid := true
+	if f.ref != nil {
+		valid = f.ref.eval(v, r, collect)
+		if f.refOnly {
+			return valid
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		valid = f.object(x, r, collect) && valid
+	case []any:
+		valid = f.array(x, r, collect) && valid
+	case string:
+		valid = f.str(x) && valid
+	}
+	if !valid && !collect {
+		return false
+	}
+	for _, g := range f.allOf {
+		valid = g.eval(v, r, collect) && valid
+	}
+	if len(f.anyOf) > 0 {
+		mark := len(r.wantArray)
+		matched := false
+		for _, g := range f.anyOf {
+			if g.eval(v, r, collect) {
+				matched = true
+				break
+			}
+		}
+		if matched {
+			r.wantArray = r.wantArray[:mark]
+		} else {
+			valid = false
+		}
+	}
+	if len(f.oneOf) > 0 {
+		mark := len(r.wantArray)
+		matched := 0
+		for _, g := range f.oneOf {
+			if g.eval(v, r, collect && matched == 0) {
+				matched++
+				if matched == 2 {
+					break
+				}
+			}
+		}
+		if matched > 0 {
+			r.wantArray = r.wantArray[:mark]
+		}
+		if matched != 1 {
+			valid = false
+		}
+	}
+	if f.not != nil {
+		mark := len(r.wantArray)
+		if f.not.eval(v, r, false) {
+			valid = false
+		}
+		r.wantArray = r.wantArray[:mark]
+	}
+	return valid
+}
+
+func (f *fastSchema) object(obj map[string]any, r *fastRun, collect bool) bool {
+	valid := true
+	for _, k := range f.required {
+		if _, ok := obj[k]; !ok {
+			valid = false
+		}
+	}
+	if !valid && !collect {
+		return false
+	}
+	for k, val := range obj {
+		p, ok := f.props[k]
+		switch {
+		case ok:
+		case f.addlFalse:
+			valid = false
+			continue
+		case f.addl != nil:
+			p = f.addl
+		default:
+			continue
+		}
+		r.path = append(r.path, fastPathTok{key: k, idx: -1})
+		valid = p.eval(val, r, collect) && valid
+		r.path = r.path[:len(r.path)-1]
+		if !valid && !collect {
+			return false
+		}
+	}
+	return valid
+}
+
+func (f *fastSchema) array(arr []any, r *fastRun, collect bool) bool {
+	valid := true
+	if f.minItems >= 0 && len(arr) < f.minItems {
+		valid = false
+	}
+	if f.maxItems >= 0 && len(arr) > f.maxItems {
+		valid = false
+	}
+	item := func(g *fastSchema, i int) {
+		r.path = append(r.path, fastPathTok{idx: i})
+		valid = g.eval(arr[i], r, collect) && valid
+		r.path = r.path[:len(r.path)-1]
+	}
+	evaluated := 0
+	switch {
+	case f.items != nil:
+		for i := range arr {
+			item(f.items, i)
+		}
+		evaluated = len(arr)
+	case f.itemList != nil:
+		evaluated = min(len(arr), len(f.itemList))
+		for i := range evaluated {
+			item(f.itemList[i], i)
+		}
+	}
+	switch {
+	case f.addlItemsFalse:
+		if evaluated != len(arr) {
+			valid = false
+		}
+	case f.addlItems != nil:
+		for i := evaluated; i < len(arr); i++ {
+			item(f.addlItems, i)
+		}
+	}
+	if f.contains != nil {
+		mark := len(r.wantArray)
+		matched := false
+		for i := range arr {
+			r.path = append(r.path, fastPathTok{idx: i})
+			if f.contains.eval(arr[i], r, collect) {
+				matched = true
+			}
+			r.path = r.path[:len(r.path)-1]
+		}
+		if matched {
+			r.wantArray = r.wantArray[:mark]
+		} else {
+			valid = false
+		}
+	}
+	return valid
+}
+
+func (f *fastSchema) str(s string) bool {
+	if f.minLength >= 0 || f.maxLength >= 0 {
+		n := utf8.RuneCountInString(s)
+		if (f.minLength >= 0 && n < f.minLength) || (f.maxLength >= 0 && n > f.maxLength) {
+			return false
+		}
+	}
+	return f.pattern == nil || f.pattern.MatchString(s)
+}
