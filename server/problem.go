@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // Problem types. The VC data model 2.0 (§7.1) names four families of
@@ -77,12 +78,28 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 }
 
 func writeBytes(w http.ResponseWriter, status int, contentType string, b []byte) {
+	writeParts(w, status, contentType, b)
+}
+
+// writeParts writes the concatenation of parts as the body. The
+// Content-Length it declares spares the connection a chunked encoding and
+// a write.
+func writeParts(w http.ResponseWriter, status int, contentType string, parts ...[]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	w.Write(b)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
 }
 
 // writeProblem writes err as a problem response: a *Problem as it is,

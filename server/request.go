@@ -81,9 +81,20 @@ func guard(o *Options, h apiHandler) http.Handler {
 	})
 }
 
-// readBody reads the whole (already bounded) body.
+// maxBodyPrealloc bounds the buffer readBody sizes from a declared
+// Content-Length before any byte arrived: memory follows the bytes
+// received, not what a client claims it will send.
+const maxBodyPrealloc = 64 << 10
+
+// readBody reads the whole (already bounded) body into one buffer sized
+// from its Content-Length.
 func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(r.Body)
+	size := 512
+	if n := r.ContentLength; n > 0 {
+		// One byte more, so that the read that sees EOF needs no growth.
+		size = int(min(n, maxBodyPrealloc)) + 1
+	}
+	b, err := readAllSized(r.Body, size)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -94,12 +105,40 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// readAllSized is io.ReadAll starting from a buffer of size bytes.
+func readAllSized(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the next capacity
+		}
+	}
+}
+
+// plainMediaTypes are Content-Type values that mediaType answers without
+// parsing: they have no parameters and are their own lower-case form.
+var plainMediaTypes = []string{
+	"application/json", "application/ld+json", "application/vc", "application/vc+ld+json",
+	"application/vc+jwt", "application/jwt", "image/png", "image/svg+xml", "application/octet-stream",
+}
+
 // mediaType returns the request's media type, lower case, without
 // parameters ("" when there is no Content-Type).
 func mediaType(r *http.Request) (string, map[string]string, error) {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return "", nil, nil
+	}
+	if i := slices.Index(plainMediaTypes, ct); i >= 0 {
+		return plainMediaTypes[i], nil, nil
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {

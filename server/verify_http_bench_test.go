@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/did"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/server"
+)
+
+// httpClients is the number of concurrent keep-alive clients of the HTTP
+// benchmark, and of goroutines of its in-process counterpart.
+const httpClients = 16
+
+func benchNow() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) }
+
+// realisticBadge issues the realistic badge of the badge package's
+// benchmarks (embedded issuer profile with url and email, an achievement
+// with type, image, alignment and tags, a hashed e-mail recipient) with
+// eddsa-rdfc-2022.
+func realisticBadge(b testing.TB) []byte {
+	b.Helper()
+	k, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{1}, 32))
+	require.NoError(b, err)
+	var seed [32]byte
+	seed[0] = 2
+	iss := &badge.Issuer{Key: proof.Key{Signer: k.Signer, VerificationMethod: k.ID}, Now: benchNow, Rand: rand.NewChaCha8(seed)}
+	a := badge.NewAchievement("https://example.edu/achievements/go-101", "Go Programming 101",
+		"Writes, tests and benchmarks idiomatic Go.", "Passed the **final project** with a score of 80% or more.")
+	a.AchievementType = badge.AchievementTypeCourse
+	a.Image = badge.NewImage("https://example.edu/achievements/go-101.png", "Go 101 badge")
+	a.Tag = badge.Many("go", "programming")
+	al := badge.NewAlignment("Programming languages", "https://example.org/frameworks/cs/1.2")
+	al.TargetType = badge.AlignmentTargetTypeCFItem
+	al.TargetCode = "CS-1.2"
+	a.Alignment = badge.Many(al)
+	p := iss.Profile("Example University")
+	p.URL = "https://example.edu"
+	p.Email = "badges@example.edu"
+	seed[0] = 3
+	c, err := badge.NewCredential(p, a, badge.RecipientEmail("Learner@Example.com"),
+		&badge.CredentialOptions{Now: benchNow, Rand: rand.NewChaCha8(seed)})
+	require.NoError(b, err)
+	s, err := iss.Issue(context.Background(), c)
+	require.NoError(b, err)
+	return s.Bytes()
+}
+
+// span is what one parallel run took: wall time, the process's CPU time,
+// and the time the runtime's Ps were idle.
+type span struct{ wall, cpu, idle time.Duration }
+
+func (s span) add(o span) span { return span{s.wall + o.wall, s.cpu + o.cpu, s.idle + o.idle} }
+
+// runParallel runs op n times over workers goroutines.
+func runParallel(b *testing.B, n int64, workers int, op func() error) span {
+	idle := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}}
+	metrics.Read(idle)
+	idle0 := idle[0].Value.Float64()
+	cpu0 := processCPU()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Pointer[error]
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for next.Add(1) <= n {
+				if err := op(); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	d := time.Since(start)
+	cpu := processCPU() - cpu0
+	metrics.Read(idle)
+	if p := failed.Load(); p != nil {
+		b.Fatal(*p)
+	}
+	return span{wall: d, cpu: cpu, idle: time.Duration((idle[0].Value.Float64() - idle0) * 1e9)}
+}
+
+// BenchmarkVerifyHTTPvsInProcess compares POST /verify over HTTP (16
+// keep-alive clients, loopback, the same process) with badge.Verifier.Verify
+// called by 16 goroutines, on the realistic badge and the same verifier.
+// Both are timed in alternating rounds of the same run; "http/inproc" is
+// the HTTP throughput as a fraction of the in-process one (issue #15: at
+// least 0.7). ns/op is the time of one HTTP and one in-process
+// verification together.
+func BenchmarkVerifyHTTPvsInProcess(b *testing.B) {
+	ctx := context.Background()
+	data := realisticBadge(b)
+	v, err := badge.NewVerifier(badge.VerifierOptions{Now: benchNow})
+	require.NoError(b, err)
+	h, err := server.NewBadgeVerifyHandler(v, &server.Options{Now: benchNow})
+	require.NoError(b, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	tr := &http.Transport{MaxIdleConns: httpClients, MaxIdleConnsPerHost: httpClients, MaxConnsPerHost: httpClients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
+
+	post := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = &statusError{resp.StatusCode}
+		}
+		return err
+	}
+	inProcess := func() error {
+		_, err := v.Verify(ctx, data)
+		return err
+	}
+	// Warm up both paths (and open the connections).
+	runParallel(b, 4*httpClients, httpClients, post)
+	runParallel(b, 4*httpClients, httpClients, inProcess)
+
+	b.ReportAllocs()
+	b.ResetTimer()
+	const rounds = 4
+	var web, in span
+	n := int64(b.N)
+	for r := range int64(rounds) {
+		k := n / rounds
+		if r < n%rounds {
+			k++
+		}
+		if k == 0 {
+			continue
+		}
+		in = in.add(runParallel(b, k, httpClients, inProcess))
+		web = web.add(runParallel(b, k, httpClients, post))
+	}
+	b.StopTimer()
+	perOp := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) }
+	b.ReportMetric(perOp(web.wall), "http-ns/op")
+	b.ReportMetric(perOp(in.wall), "inproc-ns/op")
+	b.ReportMetric(in.wall.Seconds()/web.wall.Seconds(), "http/inproc")
+	if in.cpu > 0 && web.cpu > 0 {
+		// On a shared machine the wall-time ratio carries the other
+		// processes' load; the CPU-time ratio does not.
+		b.ReportMetric(perOp(web.cpu), "http-cpu-ns/op")
+		b.ReportMetric(perOp(in.cpu), "inproc-cpu-ns/op")
+		b.ReportMetric(in.cpu.Seconds()/web.cpu.Seconds(), "http/inproc-cpu")
+	}
+	b.ReportMetric(perOp(web.idle), "http-idle-ns/op")
+}
+
+type statusError struct{ code int }
+
+func (e *statusError) Error() string { return http.StatusText(e.code) }
