@@ -161,6 +161,16 @@ type NestedResult struct {
 	Binding error
 }
 
+// NestedResults returns the result of each credential the document holds,
+// in order (see Nested).
+func (r *VerificationResult) NestedResults() []*VerificationResult {
+	out := make([]*VerificationResult, 0, len(r.Nested))
+	for _, n := range r.Nested {
+		out = append(out, n.Result)
+	}
+	return out
+}
+
 // Check returns the named check, or nil.
 func (r *VerificationResult) Check(id CheckID) *Check {
 	for i := range r.Checks {

@@ -109,13 +109,15 @@ func TestExportCLRNamesTheHolderByTheIdentifiersOfItsCredentials(t *testing.T) {
 	iss := &clr.Issuer{Key: f.publisher.pk, Now: fixedNow}
 	signed, err := w.ExportCLR(context.Background(), iss, f.publisher.issuer.Profile("Example Registrar"), &clr.Options{Now: fixedNow})
 	require.NoError(t, err)
-	v, err := clr.NewVerifier(clr.VerifierOptions{Now: fixedNow})
+	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
+	require.NoError(t, err)
+	v, err := clr.NewVerifier(clr.VerifierOptions{Badges: bv})
 	require.NoError(t, err)
 	res, err := v.Verify(context.Background(), signed.Bytes())
 	require.NoError(t, err)
-	assert.Len(t, res.Credentials, 5)
-	assert.Equal(t, f.holder.key.Controller, res.CLR.CredentialSubject.ID)
-	assert.Equal(t, want, res.CLR.CredentialSubject.Identifier.Values, "copied as the issuer wrote it (hashed, with its salt)")
+	assert.Len(t, res.Nested, 5)
+	assert.Equal(t, f.holder.key.Controller, clr.Record(res).CredentialSubject.ID)
+	assert.Equal(t, want, clr.Record(res).CredentialSubject.Identifier.Values, "copied as the issuer wrote it (hashed, with its salt)")
 }
 
 func TestSummaryCountsEachCreditOnce(t *testing.T) {

@@ -229,12 +229,14 @@ func TestExportCLR(t *testing.T) {
 			iss := &clr.Issuer{Key: f.publisher.pk, Format: format, Now: fixedNow}
 			signed, err := w.ExportCLR(context.Background(), iss, f.publisher.issuer.Profile("Example Registrar"), &clr.Options{Now: fixedNow})
 			require.NoError(t, err)
-			v, err := clr.NewVerifier(clr.VerifierOptions{Now: fixedNow})
+			bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
+			require.NoError(t, err)
+			v, err := clr.NewVerifier(clr.VerifierOptions{Badges: bv})
 			require.NoError(t, err)
 			res, err := v.Verify(context.Background(), signed.Bytes())
 			require.NoError(t, err)
 			assert.True(t, res.Verified)
-			assert.Len(t, res.Credentials, 4)
+			assert.Len(t, res.Nested, 4)
 		})
 	}
 	empty := f.wallet(t)
@@ -249,18 +251,18 @@ func TestPresentVerifies(t *testing.T) {
 	ctx := context.Background()
 	vp, err := w.Present(ctx, f.holder.pk, &presentation.SignOptions{Challenge: "n-0S6_WzA2Mj", Domain: "jobs.example", Now: fixedNow})
 	require.NoError(t, err)
-	opts := presentation.Options{Challenge: "n-0S6_WzA2Mj", Domain: "jobs.example", Verifier: f.verifier, Proofs: &proof.Verifier{Now: fixedNow}}
+	opts := presentation.Options{Challenge: "n-0S6_WzA2Mj", Domain: "jobs.example", Verifier: f.verifier}
 	res, err := presentation.VerifyPresentation(ctx, vp, opts)
 	require.NoError(t, err)
-	require.Len(t, res.Credentials, 4)
-	for _, c := range res.Credentials {
-		assert.True(t, c.HolderIsSubject)
+	require.Len(t, res.Nested, 4)
+	for _, c := range res.Nested {
+		assert.True(t, c.Bound)
 		assert.True(t, c.Result.Verified)
 	}
 
 	for name, o := range map[string]presentation.Options{
-		"wrong challenge": {Challenge: "other", Domain: "jobs.example", Verifier: f.verifier, Proofs: &proof.Verifier{Now: fixedNow}},
-		"wrong domain":    {Challenge: "n-0S6_WzA2Mj", Domain: "evil.example", Verifier: f.verifier, Proofs: &proof.Verifier{Now: fixedNow}},
+		"wrong challenge": {Challenge: "other", Domain: "jobs.example", Verifier: f.verifier},
+		"wrong domain":    {Challenge: "n-0S6_WzA2Mj", Domain: "evil.example", Verifier: f.verifier},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := presentation.VerifyPresentation(ctx, vp, o)

@@ -68,12 +68,9 @@ func webIssuer(t testing.TB, host string) party {
 func webOptions(t *testing.T, client *http.Client, b badge.Budget) presentation.Options {
 	t.Helper()
 	r := did.Methods{"key": did.KeyResolver{}, "web": &did.WebResolver{Client: client, AllowPrivateAddresses: true}}
-	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow, Resolver: r})
+	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow, Resolver: r, Budget: b})
 	require.NoError(t, err)
-	o := options(t, bv)
-	o.Proofs = &proof.Verifier{Now: fixedNow, Resolver: r}
-	o.Budget = b
-	return o
+	return options(t, bv)
 }
 
 func TestCredentialsOfAnUnauthenticatedPresentationAreVerifiedWithoutFetching(t *testing.T) {
@@ -102,8 +99,8 @@ func TestCredentialsOfAnUnauthenticatedPresentationAreVerifiedWithoutFetching(t 
 	c := res.Check(presentation.CheckCredentials)
 	require.NotNil(t, c)
 	assert.Contains(t, c.Detail, "without fetching")
-	require.Len(t, res.Credentials, 1)
-	assert.ErrorIs(t, res.Credentials[0].Err, badge.ErrBudgetExceeded)
+	require.Len(t, res.Nested, 1)
+	assert.ErrorIs(t, res.Nested[0].Err, badge.ErrBudgetExceeded)
 }
 
 func TestThePresentationsCredentialsShareOneBudget(t *testing.T) {

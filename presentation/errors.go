@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/proof"
 )
 
@@ -55,8 +56,9 @@ var (
 	// identified by identifier entries such as a hashed email): nothing in
 	// it can be compared with the holder's DID.
 	ErrSubjectNotBindable = errors.New("presentation: credential subject has no id to bind to the holder")
-	// ErrNotVerified is matched by every [*VerificationError].
-	ErrNotVerified = errors.New("presentation: not verified")
+	// ErrNotVerified is matched by every [*VerificationError] (the
+	// kernel's badge.ErrNotVerified).
+	ErrNotVerified = badge.ErrNotVerified
 	// ErrInvalidArgument: a misuse of [Sign] (no key, no holder, no
 	// challenge or domain, a key the holder does not control).
 	ErrInvalidArgument = errors.New("presentation: invalid argument")
@@ -153,46 +155,6 @@ func (e *CredentialError) Is(target error) bool { return target == ErrCredential
 
 // Unwrap returns the badge verifier's error.
 func (e *CredentialError) Unwrap() error { return e.Err }
-
-// VerificationError is the error [VerifyPresentation] returns when a check
-// failed. errors.Is reaches the error of every failed check (so
-// errors.Is(err, ErrChallengeMismatch) or errors.Is(err,
-// proof.ErrSignatureInvalid) work) and ErrNotVerified.
-type VerificationError struct {
-	Checks []Check // the failed checks
-}
-
-func (e *VerificationError) Error() string {
-	if len(e.Checks) == 0 {
-		return ErrNotVerified.Error()
-	}
-	first := e.Checks[0]
-	var b strings.Builder
-	fmt.Fprintf(&b, "presentation: not verified: %s check failed", first.ID)
-	if first.Err != nil {
-		fmt.Fprintf(&b, ": %v", first.Err)
-	}
-	if n := len(e.Checks) - 1; n == 1 {
-		b.WriteString(" (and 1 more failed check)")
-	} else if n > 1 {
-		fmt.Fprintf(&b, " (and %d more failed checks)", n)
-	}
-	return b.String()
-}
-
-// Is matches ErrNotVerified.
-func (e *VerificationError) Is(target error) bool { return target == ErrNotVerified }
-
-// Unwrap returns the errors of the failed checks.
-func (e *VerificationError) Unwrap() []error {
-	var out []error
-	for _, c := range e.Checks {
-		if c.Err != nil {
-			out = append(out, c.Err)
-		}
-	}
-	return out
-}
 
 func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))

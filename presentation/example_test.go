@@ -47,7 +47,7 @@ func ExampleVerifyPresentation() {
 	}
 
 	v, _ := badge.NewVerifier(badge.VerifierOptions{Now: now})
-	opts := presentation.Options{Challenge: "1f2d0c9e", Domain: "jobs.example", Verifier: v, Proofs: &proof.Verifier{Now: now}}
+	opts := presentation.Options{Challenge: "1f2d0c9e", Domain: "jobs.example", Verifier: v}
 	res, err := presentation.VerifyPresentation(ctx, vp, opts)
 	fmt.Println(res.Verified, err)
 	for _, ch := range res.Checks {

@@ -59,7 +59,6 @@ func options(t testing.TB, bv *badge.Verifier) presentation.Options {
 	return presentation.Options{
 		Challenge: testChallenge, Domain: testDomain,
 		Verifier: bv,
-		Proofs:   &proof.Verifier{Now: fixedNow},
 	}
 }
 

@@ -105,6 +105,17 @@ func Parse(data []byte, lim *Limits) (*Presentation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	return fromDoc(doc, l)
+}
+
+// fromDoc reads a presentation from its strict parse (doc.Raw() is the
+// input), within l.
+func fromDoc(doc *vc.Credential, l Limits) (*Presentation, error) {
+	l = l.withDefaults()
+	data := doc.Raw()
+	if int64(len(data)) > l.MaxInputBytes {
+		return nil, &LimitError{What: "input bytes", Got: int64(len(data)), Limit: l.MaxInputBytes}
+	}
 	if doc.HasType(TypeEnvelopedVerifiablePresentation) {
 		return nil, fmt.Errorf("%w: enveloped presentations are not supported; send a JSON-LD presentation", ErrMalformed)
 	}

@@ -8,64 +8,90 @@ import (
 	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
 )
 
-// Options configures [VerifyPresentation]. The zero value refuses every
-// presentation: a challenge and a domain are required unless the caller
-// opts out by name.
+// Options configures the presentation family ([Kind]) and
+// [VerifyPresentation]. The zero value refuses every presentation: a
+// challenge and a domain are required unless the caller opts out by name.
 type Options struct {
 	// Challenge and Domain are the values the verifier gave the holder;
-	// every presentation proof must carry them. Required: an empty one
-	// fails its check with ErrChallengeRequired (ErrDomainRequired) unless
-	// InsecureSkipChallenge (InsecureSkipDomain) is set, which reports the
-	// check skipped. Without a challenge a recorded presentation can be
-	// replayed; without a domain one made for another site is accepted.
+	// every presentation proof must carry them (badge.VerifyOptions'
+	// Challenge and Domain, when set, take their place for one call).
+	// Required: an empty one fails its check with ErrChallengeRequired
+	// (ErrDomainRequired) unless InsecureSkipChallenge
+	// (InsecureSkipDomain) is set, which reports the check skipped.
+	// Without a challenge a recorded presentation can be replayed;
+	// without a domain one made for another site is accepted.
 	Challenge, Domain     string
 	InsecureSkipChallenge bool
 	InsecureSkipDomain    bool
 
-	// Verifier verifies each embedded credential (nil: a badge.Verifier
-	// with the zero options and Proofs' resolver, processor and clock,
-	// built per call; build one once for repeated use).
+	// Verifier is the kernel's verifier (nil: badge.NewVerifier with the
+	// zero options). Its key resolution verifies the holder's proof as
+	// well as each embedded credential, and its clock, policy, status
+	// checker and budget apply to all of them.
 	Verifier *badge.Verifier
-	// Proofs verifies the holder's proof (nil: a zero proof.Verifier:
-	// did:key and did:jwk, embedded contexts). It is copied; the copy gets
-	// the authentication purpose and the challenge and domain above.
-	Proofs *proof.Verifier
 
 	// AllowHolderNotSubject turns a credential whose subject is not the
 	// holder (or has no id to compare) into a warning of the holder_binding
 	// check instead of a failure. Off by default: a holder presents only
 	// credentials about themselves. Each credential's binding is reported
-	// in CredentialResult either way.
+	// in the result's Nested entries either way.
 	AllowHolderNotSubject bool
 
 	// Limits bounds the input size and the number of credentials.
 	Limits Limits
-
-	// Budget bounds the fetches, bytes, time and credentials of the whole
-	// verification: the holder proof and every embedded credential, with
-	// their endorsements and refreshes, share it. Zero fields take the
-	// badge.Budget defaults, except MaxCredentials, whose default is
-	// Limits.MaxCredentials plus badge.DefaultBudgetCredentials (for
-	// endorsements and refreshes). A budget already in the context is
-	// shared instead.
-	Budget badge.Budget
 }
 
-// VerifyPresentation verifies a JSON-LD VerifiablePresentation: its
-// structure, the holder's Data Integrity proof (proofPurpose
-// authentication, a key listed under the authentication relationship of
-// the holder's DID document, made by the holder), the challenge and the
-// domain, every embedded credential through the Open Badges pipeline (its
-// own [badge.VerificationResult] is kept), and that the holder is the
-// subject of each credential.
+// Kind is the presentation family for the verification kernel
+// (badge.VerifierOptions.Kinds, badge.Verifier.WithKinds): a JSON-LD
+// VerifiablePresentation is verified for its structure, the holder's Data
+// Integrity proof (proofPurpose authentication, a key listed under the
+// authentication relationship of the holder's DID document, made by the
+// holder, resolved as the verifier resolves every key), the challenge and
+// the domain, every embedded credential through the same kernel (an Open
+// Badge, an endorsement or, when the verifier has its family, a CLR), and
+// that the holder is the subject of each credential.
+//
+// When the holder proof does not verify, the embedded credentials are
+// still verified, but without any fetch: a presentation nobody
+// authenticated cannot make the verifier reach the network for what it
+// carries. A verification of a presentation may verify 1 +
+// Limits.MaxCredentials credentials, and the default budget's credentials
+// more for their endorsements and refreshes, unless the verifier's Budget
+// sets MaxCredentials.
+func Kind(o Options) badge.Kind {
+	o.Limits = o.Limits.withDefaults()
+	return badge.Kind{
+		Family: badge.FamilyPresentation,
+		Match: func(c *vc.Credential) bool {
+			return c.HasType(TypeVerifiablePresentation) || c.HasType(TypeEnvelopedVerifiablePresentation)
+		},
+		Credentials: 1 + o.Limits.MaxCredentials + badge.DefaultBudgetCredentials,
+		Steps: []badge.Step{
+			structureStep(o.Limits),
+			holderProofStep(o),
+			memberStep(CheckChallenge, "challenge", o),
+			memberStep(CheckDomain, "domain", o),
+			credentialsStep,
+			{ID: CheckHolderBinding, Check: func(_ context.Context, r *badge.Run) badge.Check {
+				if Of(r.Result) == nil || len(Of(r.Result).Credentials) == 0 {
+					return badge.Check{Status: badge.Skipped, Detail: "no credential"}
+				}
+				return asCheck(bindHolder(r.Result, o.AllowHolderNotSubject))
+			}},
+		},
+	}
+}
+
+// VerifyPresentation verifies a JSON-LD VerifiablePresentation as the
+// presentation family ([Kind]) with o.Verifier's kernel.
 //
 // It returns a result with every check whether or not verification
 // succeeded, and an error that is nil only when no check failed (a
-// [*VerificationError] otherwise; errors.Is reaches each failed check's
+// badge.VerificationError otherwise; errors.Is reaches each failed check's
 // cause: ErrChallengeMismatch, ErrDomainMismatch, ErrHolderNotSubject,
 // ErrCredential, proof.ErrSignatureInvalid ...). Only a nil ctx returns a
 // nil result.
@@ -73,127 +99,149 @@ type Options struct {
 // Not checked: that the challenge is fresh and used once (the caller
 // issues and retires challenges), and the trust of the credentials'
 // issuers (configure the badge.Verifier's TrustedIssuers).
-//
-// The whole verification runs within o.Budget (or the budget ctx already
-// carries). When the holder proof does not verify, the embedded
-// credentials are still verified, but without any fetch: a presentation
-// nobody authenticated cannot make the verifier reach the network for
-// what it carries.
 func VerifyPresentation(ctx context.Context, data []byte, o Options) (*Result, error) {
 	if ctx == nil {
 		return nil, errors.New("presentation: nil context")
 	}
-	b := o.Budget
-	if b.MaxBytes < 0 || b.MaxTime < 0 || b.MaxCredentials < 0 {
-		r := &Result{Checks: []Check{{ID: CheckParse, Status: badge.Failed, Err: fmt.Errorf("presentation: a Budget limit is negative (%+v)", b)}}}
-		return r, r.err()
-	}
-	if b.MaxCredentials == 0 {
-		b.MaxCredentials = o.Limits.withDefaults().MaxCredentials + badge.DefaultBudgetCredentials
-	}
-	ctx, spent, owner, cancel := budget.Start(ctx, budget.Limits{Fetches: b.MaxFetches, Bytes: b.MaxBytes, Time: b.MaxTime, Credentials: b.MaxCredentials})
-	defer cancel()
-	r := &Result{}
-	add := func(id CheckID, st badge.CheckStatus, err error, detail string) {
-		if err != nil {
-			err = budget.Wrap(ctx, err)
-			if st == badge.Warning && errors.Is(err, badge.ErrBudgetExceeded) {
-				st = badge.Failed
-			}
-		}
-		r.Checks = append(r.Checks, Check{ID: id, Status: st, Err: err, Detail: detail})
-	}
-	defer func() { r.Verified = len(r.Failed()) == 0 }()
-
-	// 1. parse.
-	p, err := Parse(data, &o.Limits)
-	if err != nil {
-		add(CheckParse, badge.Failed, err, "")
-		return r, r.err()
-	}
-	r.Presentation = p
-	add(CheckParse, badge.Passed, nil, fmt.Sprintf("%d credential(s)", len(p.Credentials)))
-
-	// 2. structure.
-	if ps := StructureProblems(p.Doc); len(ps) > 0 {
-		msgs := make([]string, len(ps))
-		for i, pr := range ps {
-			msgs[i] = pr.Path + " " + pr.Detail
-		}
-		add(CheckStructure, badge.Failed, fmt.Errorf("%w: %s", ErrMalformed, strings.Join(msgs, "; ")), "")
-	} else {
-		add(CheckStructure, badge.Passed, nil, "")
-	}
-
-	// 3. holder proof, 4. challenge, 5. domain.
-	pv := holderVerifier(o.Proofs, o.Challenge, o.Domain)
-	hp := VerifyHolderProof(ctx, p, pv)
-	r.Proofs, r.Holder = hp.Proofs, hp.Holder
-	if hp.Err != nil {
-		add(CheckHolderProof, badge.Failed, hp.Err, "")
-	} else {
-		add(CheckHolderProof, badge.Passed, nil, "authenticated as "+hp.Holder)
-	}
-	add(checkMember(p, "challenge", o.Challenge, o.InsecureSkipChallenge))
-	add(checkMember(p, "domain", o.Domain, o.InsecureSkipDomain))
-
-	// 6. credentials.
-	if len(p.Credentials) == 0 {
-		add(CheckCredentials, badge.Skipped, nil, "the presentation carries no credential (authentication only)")
-		add(CheckHolderBinding, badge.Skipped, nil, "no credential")
-		return r, r.err()
-	}
 	bv := o.Verifier
 	if bv == nil {
-		bv, err = badge.NewVerifier(badge.VerifierOptions{Resolver: pv.Resolver, KeySets: pv.KeySets, Processor: pv.Processor, Now: pv.Now})
-		if err != nil {
-			add(CheckCredentials, badge.Failed, err, "")
-			return r, r.err()
+		var err error
+		if bv, err = badge.NewVerifier(badge.VerifierOptions{}); err != nil {
+			r := &Result{Checks: []Check{{ID: CheckParse, Status: badge.Failed, Err: err}}}
+			return r, &badge.VerificationError{Checks: r.Checks}
 		}
 	}
-	cctx, offline := ctx, ""
-	if hp.Err != nil {
-		offline = " (without fetching: the holder proof did not verify)"
-		cctx = budget.With(ctx, spent.WithoutFetches("the presentation's holder proof did not verify"))
-	}
-	var credErrs []error
-	for _, c := range p.Credentials {
-		if err := spent.Err(); err != nil {
-			credErrs = append(credErrs, &CredentialError{Index: c.Index, Err: err})
-			break
-		}
-		res, err := bv.Verify(cctx, c.Raw)
-		cr := &CredentialResult{Index: c.Index, Format: c.Format, Result: res, Err: err}
-		r.Credentials = append(r.Credentials, cr)
-		if err != nil {
-			credErrs = append(credErrs, &CredentialError{Index: c.Index, Err: err})
-		}
-	}
-	verified := 0
-	for _, c := range r.Credentials {
-		if c.Err == nil {
-			verified++
-		}
-	}
-	if len(credErrs) > 0 {
-		add(CheckCredentials, badge.Failed, errors.Join(credErrs...), fmt.Sprintf("%d of %d verified%s", verified, len(p.Credentials), offline))
-	} else {
-		add(CheckCredentials, badge.Passed, nil, fmt.Sprintf("%d of %d verified%s", verified, len(p.Credentials), offline))
-	}
-
-	// 7. holder binding.
-	add(bindHolder(r, o.AllowHolderNotSubject))
-	if err := spent.Err(); owner && err != nil && len(r.Failed()) == 0 {
-		// Fail closed: a plug-in swallowed the error of a spent budget.
-		add(CheckBudget, badge.Failed, err, "the verification reached its budget")
-	}
-	return r, r.err()
+	return bv.WithKinds(Kind(o)).VerifyWith(ctx, data, &badge.VerifyOptions{Families: []badge.Family{badge.FamilyPresentation}})
 }
 
-// CheckBudget is reported, failed, only when the verification spent its
-// budget and no other check failed for it; every other budget failure is
-// reported on the check that hit it (see badge.ErrBudgetExceeded).
-const CheckBudget CheckID = "budget"
+// Of returns the parsed presentation of a result, or nil.
+func Of(r *badge.VerificationResult) *Presentation {
+	if r == nil {
+		return nil
+	}
+	p, _ := r.View.(*Presentation)
+	return p
+}
+
+// CheckBudget is the kernel's (see badge.CheckBudget).
+const CheckBudget = badge.CheckBudget
+
+func asCheck(id CheckID, st badge.CheckStatus, err error, detail string) badge.Check {
+	return badge.Check{ID: id, Status: st, Err: err, Detail: detail}
+}
+
+// structureStep reads the presentation from the kernel's parse (its
+// holder and each credential's own bytes) and applies the VC 2.0
+// presentation rules.
+func structureStep(l Limits) badge.Step {
+	return badge.Step{ID: CheckStructure, Check: func(_ context.Context, r *badge.Run) badge.Check {
+		if r.Token != "" {
+			r.Stop()
+			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: a presentation as a JWT is not supported; send a JSON-LD presentation", ErrMalformed)}
+		}
+		p, err := fromDoc(r.Credential, l)
+		if err != nil {
+			r.Stop()
+			return badge.Check{Status: badge.Failed, Err: err}
+		}
+		r.Result.View = p
+		r.Result.Holder = p.Holder
+		if ps := StructureProblems(p.Doc); len(ps) > 0 {
+			msgs := make([]string, len(ps))
+			for i, pr := range ps {
+				msgs[i] = pr.Path + " " + pr.Detail
+			}
+			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: %s", ErrMalformed, strings.Join(msgs, "; "))}
+		}
+		return badge.Check{Status: badge.Passed, Detail: fmt.Sprintf("%d credential(s)", len(p.Credentials))}
+	}}
+}
+
+// challengeAndDomain returns the values a call asks for.
+func challengeAndDomain(r *badge.Run, o Options) (string, string) {
+	c, d := o.Challenge, o.Domain
+	if r.Options.Challenge != "" {
+		c = r.Options.Challenge
+	}
+	if r.Options.Domain != "" {
+		d = r.Options.Domain
+	}
+	return c, d
+}
+
+// holderProofStep verifies the presentation's proofs with the verifier's
+// proof verifier, for authentication, with the challenge and domain, and
+// requires them to be the holder's.
+func holderProofStep(o Options) badge.Step {
+	return badge.Step{ID: CheckHolderProof, Check: func(ctx context.Context, r *badge.Run) badge.Check {
+		challenge, domain := challengeAndDomain(r, o)
+		p := Of(r.Result)
+		hp := VerifyHolderProof(ctx, p, holderVerifier(r.Verifier.Proofs(), challenge, domain))
+		r.Result.Proofs = hp.Proofs
+		r.Result.Holder = hp.Holder
+		if hp.Err != nil {
+			return badge.Check{Status: badge.Failed, Err: hp.Err}
+		}
+		return badge.Check{Status: badge.Passed, Detail: "authenticated as " + hp.Holder}
+	}}
+}
+
+// memberStep compares the challenge or domain of every proof with the
+// verifier's.
+func memberStep(id CheckID, member string, o Options) badge.Step {
+	return badge.Step{ID: id, Check: func(_ context.Context, r *badge.Run) badge.Check {
+		challenge, domain := challengeAndDomain(r, o)
+		want, skip := challenge, o.InsecureSkipChallenge
+		if member == "domain" {
+			want, skip = domain, o.InsecureSkipDomain
+		}
+		return asCheck(checkMember(Of(r.Result), member, want, skip))
+	}}
+}
+
+// credentialsStep verifies each embedded credential through the kernel.
+var credentialsStep = badge.Step{ID: CheckCredentials, Check: func(ctx context.Context, r *badge.Run) badge.Check {
+	p := Of(r.Result)
+	if len(p.Credentials) == 0 {
+		return badge.Check{Status: badge.Skipped, Detail: "the presentation carries no credential (authentication only)"}
+	}
+	offline := ""
+	if c := r.Result.Check(CheckHolderProof); c == nil || c.Status == badge.Failed {
+		offline = " (without fetching: the holder proof did not verify)"
+		ctx = badge.WithoutFetches(ctx, "the presentation's holder proof did not verify")
+	}
+	var errs []error
+	verified := 0
+	for _, c := range p.Credentials {
+		n := &badge.NestedResult{Path: fmt.Sprintf("$.verifiableCredential[%d]", c.Index), Index: c.Index, Format: string(c.Format)}
+		n.Result = r.Nested(ctx, c.Raw, badge.FamilyOpenBadge, badge.FamilyEndorsement, badge.FamilyCLR)
+		r.Result.Nested = append(r.Result.Nested, n)
+		if !n.Result.Verified {
+			n.Err = &badge.VerificationError{Checks: n.Result.Failed()}
+			errs = append(errs, &CredentialError{Index: c.Index, Err: n.Err})
+			if badgeSpent(n.Result) {
+				break
+			}
+			continue
+		}
+		verified++
+	}
+	detail := fmt.Sprintf("%d of %d verified%s", verified, len(p.Credentials), offline)
+	if len(errs) > 0 {
+		return badge.Check{Status: badge.Failed, Err: errors.Join(errs...), Detail: detail}
+	}
+	return badge.Check{Status: badge.Passed, Detail: detail}
+}}
+
+// badgeSpent reports whether a nested verification failed for the budget.
+func badgeSpent(r *badge.VerificationResult) bool {
+	for _, c := range r.Failed() {
+		if errors.Is(c.Err, badge.ErrBudgetExceeded) {
+			return true
+		}
+	}
+	return false
+}
 
 // holderVerifier copies pv (nil: a zero Verifier) for a presentation
 // proof.
@@ -278,7 +326,7 @@ func checkMember(p *Presentation, member, want string, skip bool) (CheckID, badg
 }
 
 // bindHolder compares the holder with the subjects of every credential.
-func bindHolder(r *Result, allow bool) (CheckID, badge.CheckStatus, error, string) {
+func bindHolder(r *badge.VerificationResult, allow bool) (CheckID, badge.CheckStatus, error, string) {
 	fail := badge.Failed
 	if allow {
 		fail = badge.Warning
@@ -288,7 +336,7 @@ func bindHolder(r *Result, allow bool) (CheckID, badge.CheckStatus, error, strin
 	}
 	var errs []error
 	bound := 0
-	for _, c := range r.Credentials {
+	for _, c := range r.Nested {
 		if c.Result == nil || c.Result.Credential == nil {
 			continue // the credentials check has failed already
 		}
@@ -300,10 +348,10 @@ func bindHolder(r *Result, allow bool) (CheckID, badge.CheckStatus, error, strin
 				be.Unbound = false
 			}
 			if id == r.Holder {
-				c.HolderIsSubject = true
+				c.Bound = true
 			}
 		}
-		if !c.HolderIsSubject {
+		if !c.Bound {
 			c.Binding = be
 			errs = append(errs, be)
 		} else {
@@ -311,7 +359,7 @@ func bindHolder(r *Result, allow bool) (CheckID, badge.CheckStatus, error, strin
 		}
 	}
 	if len(errs) > 0 {
-		return CheckHolderBinding, fail, errors.Join(errs...), fmt.Sprintf("%d of %d credential(s) about the holder", bound, len(r.Credentials))
+		return CheckHolderBinding, fail, errors.Join(errs...), fmt.Sprintf("%d of %d credential(s) about the holder", bound, len(r.Nested))
 	}
 	return CheckHolderBinding, badge.Passed, nil, "every credential is about " + r.Holder
 }

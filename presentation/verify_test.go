@@ -43,14 +43,14 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.Verified)
 	assert.Equal(t, holder.key.Controller, res.Holder)
-	require.Len(t, res.Credentials, 2)
-	for i, c := range res.Credentials {
+	require.Len(t, res.Nested, 2)
+	for i, c := range res.Nested {
 		assert.True(t, c.Result.Verified, "credential %d", i)
-		assert.True(t, c.HolderIsSubject)
+		assert.True(t, c.Bound)
 	}
-	assert.Equal(t, presentation.FormatJSON, res.Credentials[0].Format)
-	assert.Equal(t, presentation.FormatEnveloped, res.Credentials[1].Format)
-	assert.Equal(t, badge.InputJWT, res.Credentials[1].Result.Input)
+	assert.Equal(t, string(presentation.FormatJSON), res.Nested[0].Format)
+	assert.Equal(t, string(presentation.FormatEnveloped), res.Nested[1].Format)
+	assert.Equal(t, badge.InputJWT, res.Nested[1].Result.Input)
 	var ids []presentation.CheckID
 	for _, c := range res.Checks {
 		ids = append(ids, c.ID)
@@ -145,9 +145,9 @@ func TestFailures(t *testing.T) {
 		{"no proof", unsigned, options(t, bv), []error{presentation.ErrNoProof}, presentation.CheckHolderProof},
 		{"verifier gave no challenge", good, withOpts(func(o *presentation.Options) { o.Challenge = "" }), []error{presentation.ErrChallengeRequired}, presentation.CheckChallenge},
 		{"verifier gave no domain", good, withOpts(func(o *presentation.Options) { o.Domain = "" }), []error{presentation.ErrDomainRequired}, presentation.CheckDomain},
-		{"too many credentials", tooMany, options(t, bv), []error{presentation.ErrLimit}, presentation.CheckParse},
-		{"too large", good, withOpts(func(o *presentation.Options) { o.Limits.MaxInputBytes = 100 }), []error{presentation.ErrLimit}, presentation.CheckParse},
-		{"not a presentation", mine, options(t, bv), []error{presentation.ErrMalformed}, presentation.CheckParse},
+		{"too many credentials", tooMany, options(t, bv), []error{presentation.ErrLimit}, presentation.CheckStructure},
+		{"too large", good, withOpts(func(o *presentation.Options) { o.Limits.MaxInputBytes = 100 }), []error{presentation.ErrLimit}, presentation.CheckStructure},
+		{"not a presentation", mine, options(t, bv), []error{presentation.ErrMalformed}, presentation.CheckStructure},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,7 +188,7 @@ func TestInsecureOptOuts(t *testing.T) {
 	hb := res.Check(presentation.CheckHolderBinding)
 	assert.Equal(t, badge.Warning, hb.Status)
 	assert.ErrorIs(t, hb.Err, presentation.ErrHolderNotSubject, "the caller is told they differ")
-	assert.False(t, res.Credentials[0].HolderIsSubject)
+	assert.False(t, res.Nested[0].Bound)
 }
 
 func TestSignRefuses(t *testing.T) {

@@ -86,10 +86,12 @@ func webRecord(t *testing.T, hosts ...string) []byte {
 
 func webVerifier(t *testing.T, client *http.Client, b badge.Budget) *clr.Verifier {
 	t.Helper()
-	return verifier(t, clr.VerifierOptions{
+	bv, err := badge.NewVerifier(badge.VerifierOptions{
 		Resolver: did.Methods{"key": did.KeyResolver{}, "web": &did.WebResolver{Client: client, AllowPrivateAddresses: true}},
-		Budget:   b,
+		Budget:   b, Now: fixedNow,
 	})
+	require.NoError(t, err)
+	return verifier(t, clr.VerifierOptions{Badges: bv})
 }
 
 func TestNestedCredentialsOfARecordWhoseProofFailsAreVerifiedWithoutFetching(t *testing.T) {
@@ -113,8 +115,8 @@ func TestNestedCredentialsOfARecordWhoseProofFailsAreVerifiedWithoutFetching(t *
 	require.NotNil(t, c)
 	assert.Equal(t, badge.Failed, c.Status)
 	assert.Contains(t, c.Detail, "without fetching")
-	require.Len(t, res.Credentials, 1)
-	assert.ErrorIs(t, res.Credentials[0].Check(badge.CheckProof).Err, badge.ErrBudgetExceeded)
+	require.Len(t, res.NestedResults(), 1)
+	assert.ErrorIs(t, res.NestedResults()[0].Check(badge.CheckProof).Err, badge.ErrBudgetExceeded)
 }
 
 func TestNestedCredentialsShareTheRecordsBudget(t *testing.T) {

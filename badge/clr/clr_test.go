@@ -49,8 +49,10 @@ func issueBadge(t testing.TB, p party, achID, name string) *badge.Signed {
 
 func verifier(t testing.TB, o clr.VerifierOptions) *clr.Verifier {
 	t.Helper()
-	if o.Now == nil {
-		o.Now = fixedNow
+	if o.Badges == nil {
+		bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
+		require.NoError(t, err)
+		o.Badges = bv
 	}
 	v, err := clr.NewVerifier(o)
 	require.NoError(t, err)
@@ -85,15 +87,15 @@ func TestIssueAndVerify(t *testing.T) {
 			res, err := verifier(t, clr.VerifierOptions{}).Verify(context.Background(), s.Bytes())
 			require.NoError(t, err)
 			assert.True(t, res.Verified)
-			require.Len(t, res.Credentials, 2)
-			for _, c := range res.Credentials {
+			require.Len(t, res.NestedResults(), 2)
+			for _, c := range res.NestedResults() {
 				assert.True(t, c.Verified)
 			}
 			assert.Equal(t, badge.Passed, res.Check(clr.CheckAssociations).Status)
 			assert.Equal(t, badge.Passed, res.Check(clr.CheckCredentials).Status)
 			out, err := json.Marshal(res)
 			require.NoError(t, err)
-			assert.Contains(t, string(out), clr.ResultMediaType)
+			assert.Contains(t, string(out), badge.ResultMediaType)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package clr
 import (
 	"errors"
 	"fmt"
+
+	"github.com/openbadges-go/openbadges/badge"
 )
 
 // Limits.
@@ -12,7 +14,7 @@ const (
 	DefaultMaxCredentials = 1000
 )
 
-// Errors; every message starts "clr:".
+// Errors; every message of this package's own starts "clr:".
 var (
 	// ErrMalformed: the JSON is not a well-formed ClrCredential.
 	ErrMalformed = errors.New("clr: malformed record")
@@ -20,8 +22,9 @@ var (
 	ErrInvalid = errors.New("clr: invalid record")
 	// ErrType: the credential is not a ClrCredential.
 	ErrType = errors.New("clr: not a ClrCredential")
-	// ErrContext: the @context list breaks the CLR rules.
-	ErrContext = errors.New("clr: invalid @context")
+	// ErrContext: the @context list breaks the CLR rules (the kernel's
+	// badge.ErrContext, one value whichever family raised it).
+	ErrContext = badge.ErrContext
 	// ErrNestedCredential: a credential inside the record did not verify.
 	ErrNestedCredential = errors.New("clr: a nested credential did not verify")
 	// ErrAssociation: an association names an achievement the record does
@@ -29,8 +32,8 @@ var (
 	ErrAssociation = errors.New("clr: invalid association")
 	// ErrLimit: a size or depth bound was exceeded.
 	ErrLimit = errors.New("clr: limit exceeded")
-	// ErrNoProof: the record carries no proof.
-	ErrNoProof = errors.New("clr: record has no proof")
+	// ErrNoProof: the record carries no proof (badge.ErrNoProof).
+	ErrNoProof = badge.ErrNoProof
 )
 
 // LimitError reports an exceeded bound; it matches ErrLimit.

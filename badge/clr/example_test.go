@@ -48,9 +48,10 @@ func Example() {
 		return
 	}
 
-	v, _ := clr.NewVerifier(clr.VerifierOptions{Now: now})
+	bv, _ := badge.NewVerifier(badge.VerifierOptions{Now: now})
+	v, _ := clr.NewVerifier(clr.VerifierOptions{Badges: bv})
 	res, err := v.Verify(ctx, srec.Bytes())
-	fmt.Println("verified:", err == nil, "credentials:", len(res.Credentials))
+	fmt.Println("verified:", err == nil, "credentials:", len(res.NestedResults()))
 	fmt.Println(res.Check(clr.CheckAssociations).Status)
 	// Output:
 	// verified: true credentials: 1

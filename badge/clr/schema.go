@@ -2,9 +2,11 @@ package clr
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/vc"
@@ -80,16 +82,27 @@ func loadSchema() (*clrSchema, error) {
 // ErrSchema: the record does not validate against the CLR schema.
 var ErrSchema = errors.New("clr: JSON Schema validation failed")
 
-func (v *Verifier) checkSchema(c *vc.Credential, raw []byte) (badge.CheckID, badge.CheckStatus, error, string) {
+// embeddedSchema compiles the embedded schema once per process (it is
+// immutable once compiled).
+var embeddedSchema = sync.OnceValues(loadSchema)
+
+// schemaStep validates a VC 1.1 record against the embedded draft-04
+// schema; a VC 2.0 record has no published schema to check (Skipped).
+var schemaStep = badge.Step{ID: badge.CheckSchema, Check: func(_ context.Context, r *badge.Run) badge.Check {
+	c := r.Credential
 	if c.Version() != vc.Version1_1 {
-		return badge.CheckSchema, badge.Skipped, nil, "no CLR 2.0 JSON Schema for VC Data Model 2.0 is embedded (only the VC 1.1-era draft-04 one exists); checked by the data model checks"
+		return badge.Check{Status: badge.Skipped, Detail: "no CLR 2.0 JSON Schema for VC Data Model 2.0 is embedded (only the VC 1.1-era draft-04 one exists); checked by the data model checks"}
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	s, err := embeddedSchema()
 	if err != nil {
-		return badge.CheckSchema, badge.Failed, fmt.Errorf("%w: %w", ErrSchema, err), SchemaClrCredential
+		return badge.Check{Status: badge.Failed, Err: err}
 	}
-	if err := v.schema.s.Validate(inst); err != nil {
-		return badge.CheckSchema, badge.Failed, fmt.Errorf("%w: %w", ErrSchema, err), SchemaClrCredential
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(c.Raw()))
+	if err != nil {
+		return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: %w", ErrSchema, err), Detail: SchemaClrCredential}
 	}
-	return badge.CheckSchema, badge.Passed, nil, SchemaClrCredential + " (draft-04, VC 1.1)"
-}
+	if err := s.s.Validate(inst); err != nil {
+		return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: %w", ErrSchema, err), Detail: SchemaClrCredential}
+	}
+	return badge.Check{Status: badge.Passed, Detail: SchemaClrCredential + " (draft-04, VC 1.1)"}
+}}

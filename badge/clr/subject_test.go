@@ -58,8 +58,8 @@ func TestNestedCredentialMustBeAboutTheRecordSubject(t *testing.T) {
 			require.NoError(t, err)
 
 			res, err := verifier(t, clr.VerifierOptions{}).Verify(context.Background(), s.Bytes())
-			require.Len(t, res.Credentials, 1)
-			nested := res.Credentials[0]
+			require.Len(t, res.NestedResults(), 1)
+			nested := res.NestedResults()[0]
 			if tt.ok {
 				require.NoError(t, err)
 				assert.True(t, nested.Verified)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/presentation"
 )
 
 // inputName names a file argument in messages: "stdin" for "-".
@@ -32,39 +31,4 @@ func printCheck(w io.Writer, indent string, id string, st badge.CheckStatus, err
 		line += " " + detail
 	}
 	fmt.Fprintln(w, strings.TrimRight(line, " "))
-}
-
-// printPresentationReport writes the human report of verify-presentation
-// in the style of verify's: the verdict, the holder, one line per check,
-// then each credential with the checks of its own that did not pass.
-func printPresentationReport(e *env, name string, res *presentation.Result) {
-	w := e.stdout
-	verdict := "VERIFIED"
-	if !res.Verified {
-		verdict = "NOT VERIFIED"
-	}
-	fmt.Fprintf(w, "%s: %s\n", inputName(name), verdict)
-	fmt.Fprintf(w, "  holder     %s\n", orNone(res.Holder))
-	for _, c := range res.Checks {
-		printCheck(w, "  ", string(c.ID), c.Status, c.Err, c.Detail)
-	}
-	for _, c := range res.Credentials {
-		st := "verified"
-		if c.Err != nil {
-			st = "NOT VERIFIED"
-		}
-		id := ""
-		if c.Result != nil && c.Result.Credential != nil {
-			id = c.Result.Credential.ID()
-		}
-		fmt.Fprintf(w, "  credential %d %s (%s): %s\n", c.Index, orNone(id), c.Format, st)
-		if c.Result == nil {
-			continue
-		}
-		for _, ch := range c.Result.Checks {
-			if ch.Status == badge.Failed || ch.Status == badge.Warning {
-				printCheck(w, "    ", string(ch.ID), ch.Status, ch.Err, ch.Detail)
-			}
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
 )
@@ -144,14 +145,14 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 		}
 		opts.Status = checker
 	}
+	opts.Budget = badge.Budget{MaxTime: *timeout}
 	bv, err := badge.NewVerifier(opts)
 	if err != nil {
 		return failf(e, name, "%v", err)
 	}
 	res, verr := presentation.VerifyPresentation(ctx, data, presentation.Options{
 		Challenge: *challenge, Domain: *domain, InsecureSkipChallenge: *noChallenge, InsecureSkipDomain: *noDomain,
-		Verifier: bv, Proofs: newProofs(), AllowHolderNotSubject: *allowOther,
-		Budget: badge.Budget{MaxTime: *timeout},
+		Verifier: bv.WithKinds(clr.Kind(clr.KindOptions{})), AllowHolderNotSubject: *allowOther,
 	})
 	if res == nil {
 		return failf(e, name, "%v", verr)
@@ -165,7 +166,7 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 			return failf(e, name, "%v", err)
 		}
 	} else {
-		printPresentationReport(e, fs.Arg(0), res)
+		printReport(e, fs.Arg(0), res)
 	}
 	if verr != nil {
 		return exitInvalid

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
+	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/status"
 )
@@ -99,20 +100,10 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, "verify", "%v", err)
 	}
-	if clr.IsRecord(data) {
-		if want != nil {
-			return usageErrorf(e, "verify", "--recipient applies to a badge; a CLR is checked to be about its own subject")
-		}
-		// A CLR 2.0 record: its own pipeline, with this verifier for every
-		// credential inside it.
-		cv, err := clr.NewVerifier(clr.VerifierOptions{Badges: v, Proofs: pv, Status: opts.Status,
-			InsecureSkipStatus: *skipStatus, Now: clock, Budget: opts.Budget})
-		if err != nil {
-			return failf(e, "verify", "%v", err)
-		}
-		cres, cerr := cv.Verify(ctx, data)
-		return writeVerdict(e, *asJSON, cres, func() { printCLRReport(e, fs.Arg(0), cres) }, cerr)
-	}
+	// One kernel for every family, recognised by its type: an Open Badge
+	// or endorsement, a CLR 2.0 record (with every credential it holds),
+	// a presentation (its challenge and domain: see verify-presentation).
+	v = v.WithKinds(clr.Kind(clr.KindOptions{}), presentation.Kind(presentation.Options{}))
 	res, verr := v.VerifyWith(ctx, data, &badge.VerifyOptions{Recipient: want})
 	return writeVerdict(e, *asJSON, res, func() { printReport(e, fs.Arg(0), res) }, verr)
 }
@@ -138,17 +129,31 @@ func writeVerdict(e *env, asJSON bool, res any, print func(), verr error) int {
 // defaultVerifyTimeout bounds "openbadges verify" as a whole.
 const defaultVerifyTimeout = 60 * time.Second
 
-// printReport writes the human report: one line per check.
+// printReport writes the human report of verify and verify-presentation:
+// the verdict, the document, one line per check, each endorsement, then
+// each credential the document holds (a record's, a presentation's) with
+// the checks of its own that did not pass.
 func printReport(e *env, name string, res *badge.VerificationResult) {
 	w := e.stdout
 	verdict := "VERIFIED"
 	if !res.Verified {
 		verdict = "NOT VERIFIED"
 	}
-	fmt.Fprintf(w, "%s: %s\n", name, verdict)
+	fmt.Fprintf(w, "%s: %s\n", inputName(name), verdict)
 	if res.Credential != nil {
-		fmt.Fprintf(w, "  credential %s (%s, %s)\n", orNone(res.Credential.ID()), strings.Join(res.Credential.Types(), ", "), res.Input)
-		fmt.Fprintf(w, "  issuer     %s\n", orNone(res.Issuer))
+		what := "credential"
+		if res.Family == badge.FamilyPresentation {
+			what = "presentation"
+		}
+		fmt.Fprintf(w, "  %-10s %s (%s, %s)\n", what, orNone(res.Credential.ID()), strings.Join(res.Credential.Types(), ", "), res.Input)
+		if res.Family != "" {
+			fmt.Fprintf(w, "  family     %s\n", res.Family)
+		}
+		if res.Family == badge.FamilyPresentation {
+			fmt.Fprintf(w, "  holder     %s\n", orNone(res.Holder))
+		} else {
+			fmt.Fprintf(w, "  issuer     %s\n", orNone(res.Issuer))
+		}
 		if res.Badge != nil && res.Badge.CredentialSubject.Achievement != nil {
 			fmt.Fprintf(w, "  achievement %q\n", res.Badge.CredentialSubject.Achievement.Name)
 		}
@@ -166,6 +171,25 @@ func printReport(e *env, name string, res *badge.VerificationResult) {
 		}
 		fmt.Fprintf(w, "  endorsement at %s: %s\n", en.Path, v)
 	}
+	for _, n := range res.Nested {
+		st := "verified"
+		if n.Err != nil {
+			st = "NOT VERIFIED"
+		}
+		id := ""
+		if n.Result != nil && n.Result.Credential != nil {
+			id = n.Result.Credential.ID()
+		}
+		fmt.Fprintf(w, "  credential %d %s (%s): %s\n", n.Index, orNone(id), n.Format, st)
+		if n.Result == nil {
+			continue
+		}
+		for _, ch := range n.Result.Checks {
+			if ch.Status == badge.Failed || ch.Status == badge.Warning {
+				printCheck(w, "    ", string(ch.ID), ch.Status, ch.Err, ch.Detail)
+			}
+		}
+	}
 }
 
 func orNone(s string) string {
@@ -173,36 +197,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// printCLRReport writes the human report of a CLR: its checks, then each
-// nested credential with the checks that failed.
-func printCLRReport(e *env, name string, res *clr.Result) {
-	w := e.stdout
-	verdict := "VERIFIED"
-	if !res.Verified {
-		verdict = "NOT VERIFIED"
-	}
-	fmt.Fprintf(w, "%s: %s\n", name, verdict)
-	if res.Credential != nil {
-		fmt.Fprintf(w, "  credential %s (%s, %s)\n", orNone(res.Credential.ID()), strings.Join(res.Credential.Types(), ", "), res.Input)
-		fmt.Fprintf(w, "  issuer     %s\n", orNone(res.Issuer))
-	}
-	for _, c := range res.Checks {
-		printCheck(w, "  ", string(c.ID), c.Status, c.Err, c.Detail)
-	}
-	for i, nc := range res.Credentials {
-		v := "verified"
-		if !nc.Verified {
-			v = "not verified"
-		}
-		id := ""
-		if nc.Credential != nil {
-			id = nc.Credential.ID()
-		}
-		fmt.Fprintf(w, "  credential %d %s: %s\n", i, orNone(id), v)
-		for _, c := range nc.Failed() {
-			printCheck(w, "    ", string(c.ID), c.Status, c.Err, c.Detail)
-		}
-	}
 }

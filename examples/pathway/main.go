@@ -124,7 +124,11 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cv, err := clr.NewVerifier(clr.VerifierOptions{Now: now})
+	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	cv, err := clr.NewVerifier(clr.VerifierOptions{Badges: bv})
 	if err != nil {
 		return err
 	}
@@ -132,6 +136,6 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("CLR: %w", err)
 	}
-	fmt.Fprintf(w, "CLR verified=%v credentials=%d associations=%d\n", cres.Verified, len(cres.Credentials), len(rec.CredentialSubject.Association))
+	fmt.Fprintf(w, "CLR verified=%v credentials=%d associations=%d\n", cres.Verified, len(cres.Nested), len(rec.CredentialSubject.Association))
 	return nil
 }
