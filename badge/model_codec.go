@@ -84,7 +84,9 @@ func (e *EncodeError) Error() string { return fmt.Sprintf("badge: encoding %s: %
 func (e *EncodeError) Unwrap() error { return e.Err }
 
 type shapeDecoder interface {
-	decodeShape(d *decoder, data []byte, path string) error
+	// decodeShape decodes the value v of the decoder's input; the
+	// decoder's path names it.
+	decodeShape(d *decoder, v span) error
 }
 
 type shapeEncoder interface {
@@ -179,22 +181,59 @@ func (si *structInfo) caseVariant(name string) (string, bool) {
 
 // ---- decoding ----
 
-type decoder struct{}
-
-func (d *decoder) errorf(path, format string, args ...any) error {
-	return &DecodeError{Path: path, Msg: fmt.Sprintf(format, args...)}
+// decoder decodes one input. It holds the input (as bytes, and as a
+// string whose substrings the decoded strings are), the JSON path of the
+// value being decoded, and the scratch stacks of objectMembers and
+// arrayElems.
+type decoder struct {
+	b       []byte
+	s       string
+	path    []byte
+	members []rawMember
+	elems   []span
 }
 
-func firstByte(b []byte) byte {
-	for _, c := range b {
-		switch c {
+func newDecoder(data []byte) *decoder {
+	d := &decoder{b: data, s: string(data), path: make([]byte, 1, 64)}
+	d.path[0] = '$'
+	return d
+}
+
+// root is the span of the whole input, without surrounding white space.
+func (d *decoder) root() span {
+	i, j := skipWS(d.b, 0), len(d.b)
+	for j > i {
+		switch d.b[j-1] {
 		case ' ', '\t', '\r', '\n':
+			j--
 			continue
 		}
-		return c
+		break
 	}
-	return 0
+	return span{i, j}
 }
+
+// errorf reports a problem with the value at the current path.
+func (d *decoder) errorf(format string, args ...any) error {
+	return &DecodeError{Path: string(d.path), Msg: fmt.Sprintf(format, args...)}
+}
+
+// pushKey and pushIndex extend the path; pop restores it.
+func (d *decoder) pushKey(k string) int {
+	n := len(d.path)
+	d.path = jsonx.AppendPathKey(d.path, k)
+	return n
+}
+
+func (d *decoder) pushIndex(i int) int {
+	n := len(d.path)
+	d.path = append(d.path, '[')
+	d.path = strconv.AppendInt(d.path, int64(i), 10)
+	d.path = append(d.path, ']')
+	return n
+}
+
+func (d *decoder) pop(n int) { d.path = d.path[:n] }
 
 func memberPath(path, key string) string { return string(jsonx.AppendPathKey([]byte(path), key)) }
 
@@ -210,73 +249,73 @@ func unmarshalValue(data []byte, v reflect.Value) error {
 		}
 		return &DecodeError{Path: p, Err: err}
 	}
-	var d decoder
-	return d.decode(data, v, "$")
+	d := newDecoder(data)
+	return d.decode(d.root(), v)
 }
 
-func (d *decoder) decode(data []byte, v reflect.Value, path string) error {
-	c := firstByte(data)
+func (d *decoder) decode(data span, v reflect.Value) error {
+	c := d.first(data)
 	if c == 'n' {
-		return d.errorf(path, "null is not allowed (omit the member instead)")
+		return d.errorf("null is not allowed (omit the member instead)")
 	}
 	if v.CanAddr() {
 		if sd, ok := v.Addr().Interface().(shapeDecoder); ok {
-			return sd.decodeShape(d, data, path)
+			return sd.decodeShape(d, data)
 		}
 	}
 	switch t := v.Type(); {
 	case t == numberType:
 		if c != '-' && (c < '0' || c > '9') {
-			return d.errorf(path, "expected a number")
+			return d.errorf("expected a number")
 		}
-		var n json.Number
-		if err := json.Unmarshal(data, &n); err != nil {
-			return d.errorf(path, "%v", err)
-		}
-		v.SetString(string(n))
+		// The strict reader has accepted the number: its text is the
+		// json.Number.
+		v.SetString(d.s[data.i:data.j])
 	case t == rawType:
-		v.SetBytes(append([]byte(nil), data...))
+		v.SetBytes(append([]byte(nil), d.bytes(data)...))
 	case t.Kind() == reflect.String:
 		if c != '"' {
-			return d.errorf(path, "expected a string")
+			return d.errorf("expected a string")
 		}
 		// The input was validated by the strict reader: a string without
 		// escapes is its own content.
-		s, err := jsonString(data)
+		s, err := d.jsonString(data)
 		if err != nil {
-			return d.errorf(path, "%v", err)
+			return d.errorf("%v", err)
 		}
 		v.SetString(s)
 	case t.Kind() == reflect.Bool:
-		var b bool
-		if c != 't' && c != 'f' {
-			return d.errorf(path, "expected a boolean")
+		switch d.s[data.i:data.j] {
+		case "true":
+			v.SetBool(true)
+		case "false":
+			v.SetBool(false)
+		default:
+			return d.errorf("expected a boolean")
 		}
-		if err := json.Unmarshal(data, &b); err != nil {
-			return d.errorf(path, "%v", err)
-		}
-		v.SetBool(b)
 	case t.Kind() == reflect.Pointer:
 		p := reflect.New(t.Elem())
-		if err := d.decode(data, p.Elem(), path); err != nil {
+		if err := d.decode(data, p.Elem()); err != nil {
 			return err
 		}
 		v.Set(p)
 	case t.Kind() == reflect.Struct:
-		return d.decodeStruct(data, v, path)
+		return d.decodeStruct(data, v)
 	default:
-		return d.errorf(path, "unsupported Go type %s", t)
+		return d.errorf("unsupported Go type %s", t)
 	}
 	return nil
 }
 
-func (d *decoder) decodeStruct(data []byte, v reflect.Value, path string) error {
-	if firstByte(data) != '{' {
-		return d.errorf(path, "expected an object")
+func (d *decoder) decodeStruct(data span, v reflect.Value) error {
+	if d.first(data) != '{' {
+		return d.errorf("expected an object")
 	}
-	members, err := objectMembers(data)
+	mark := len(d.members)
+	defer func() { d.members = d.members[:mark] }()
+	members, err := d.objectMembers(data)
 	if err != nil {
-		return d.errorf(path, "%v", err)
+		return d.errorf("%v", err)
 	}
 	si := infoFor(v.Type())
 	// Members in name order, so that the first error reported does not
@@ -285,23 +324,29 @@ func (d *decoder) decodeStruct(data []byte, v reflect.Value, path string) error 
 	var extra map[string]json.RawMessage
 	for _, m := range members {
 		k, raw := m.key, m.val
-		p := memberPath(path, k)
 		if i, ok := si.byName[k]; ok {
-			if err := d.decode(raw, v.Field(si.fields[i].index), p); err != nil {
+			n := d.pushKey(k)
+			err := d.decode(raw, v.Field(si.fields[i].index))
+			d.pop(n)
+			if err != nil {
 				return err
 			}
 			continue
 		}
 		if known, ok := si.caseVariant(k); ok {
-			return &DecodeError{Path: p, Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
+			n := d.pushKey(k)
+			defer d.pop(n)
+			return &DecodeError{Path: string(d.path), Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
 		}
 		if si.extra < 0 {
-			return d.errorf(p, "unknown member")
+			n := d.pushKey(k)
+			defer d.pop(n)
+			return d.errorf("unknown member")
 		}
 		if extra == nil {
 			extra = map[string]json.RawMessage{}
 		}
-		extra[k] = append(json.RawMessage(nil), raw...)
+		extra[k] = append(json.RawMessage(nil), d.bytes(raw)...)
 	}
 	if si.extra >= 0 {
 		v.Field(si.extra).Set(reflect.ValueOf(extra))

@@ -14,14 +14,22 @@ import (
 // of asking encoding/json to re-validate and copy every level. The scanner
 // still checks its bounds and fails, never panics, on bytes that are not
 // JSON.
+//
+// Values are spans of the input. The input is converted to a string once,
+// so a string without escapes, a member name and a number are substrings
+// of it, not copies; and the members and elements of every level share
+// the decoder's scratch stacks.
 
 var errScan = errors.New("malformed JSON")
 
-// rawMember is one member of an object: its name and its value's bytes
-// (a sub-slice of the input, without surrounding white space).
+// span is the value at b[i:j] of the decoder's input, without surrounding
+// white space.
+type span struct{ i, j int }
+
+// rawMember is one member of an object: its name and its value.
 type rawMember struct {
 	key string
-	val []byte
+	val span
 }
 
 func skipWS(b []byte, i int) int {
@@ -93,18 +101,31 @@ func valueEnd(b []byte, i int) (int, error) {
 	return j, nil
 }
 
+// first returns the first byte of a value (0 for an empty span).
+func (d *decoder) first(v span) byte {
+	if v.i >= v.j {
+		return 0
+	}
+	return d.b[v.i]
+}
+
+// bytes returns the value's bytes (shared with the input).
+func (d *decoder) bytes(v span) []byte { return d.b[v.i:v.j] }
+
 // objectMembers splits a validated JSON object into its members, in
-// document order.
-func objectMembers(b []byte) ([]rawMember, error) {
-	i := skipWS(b, 0)
+// document order. They are on top of the decoder's member stack: the
+// caller pops them with d.members = d.members[:mark].
+func (d *decoder) objectMembers(v span) ([]rawMember, error) {
+	b := d.b[:v.j]
+	i := v.i
 	if i >= len(b) || b[i] != '{' {
 		return nil, errScan
 	}
+	mark := len(d.members)
 	i = skipWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return []rawMember{}, nil
+		return d.members[mark:], nil
 	}
-	out := make([]rawMember, 0, 8)
 	for {
 		if i >= len(b) || b[i] != '"' {
 			return nil, errScan
@@ -119,7 +140,7 @@ func objectMembers(b []byte) ([]rawMember, error) {
 				return nil, err
 			}
 		} else {
-			key = string(b[i+1 : e-1])
+			key = d.s[i+1 : e-1]
 		}
 		i = skipWS(b, e)
 		if i >= len(b) || b[i] != ':' {
@@ -130,7 +151,7 @@ func objectMembers(b []byte) ([]rawMember, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rawMember{key: key, val: b[i:ve]})
+		d.members = append(d.members, rawMember{key: key, val: span{i, ve}})
 		i = skipWS(b, ve)
 		if i >= len(b) {
 			return nil, errScan
@@ -139,30 +160,32 @@ func objectMembers(b []byte) ([]rawMember, error) {
 		case ',':
 			i = skipWS(b, i+1)
 		case '}':
-			return out, nil
+			return d.members[mark:], nil
 		default:
 			return nil, errScan
 		}
 	}
 }
 
-// arrayElems splits a validated JSON array into its elements.
-func arrayElems(b []byte) ([][]byte, error) {
-	i := skipWS(b, 0)
+// arrayElems splits a validated JSON array into its elements, on top of
+// the decoder's element stack (popped as the members are).
+func (d *decoder) arrayElems(v span) ([]span, error) {
+	b := d.b[:v.j]
+	i := v.i
 	if i >= len(b) || b[i] != '[' {
 		return nil, errScan
 	}
+	mark := len(d.elems)
 	i = skipWS(b, i+1)
 	if i < len(b) && b[i] == ']' {
-		return [][]byte{}, nil
+		return d.elems[mark:], nil
 	}
-	out := make([][]byte, 0, 4)
 	for {
 		ve, err := valueEnd(b, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, b[i:ve])
+		d.elems = append(d.elems, span{i, ve})
 		i = skipWS(b, ve)
 		if i >= len(b) {
 			return nil, errScan
@@ -171,25 +194,24 @@ func arrayElems(b []byte) ([][]byte, error) {
 		case ',':
 			i = skipWS(b, i+1)
 		case ']':
-			return out, nil
+			return d.elems[mark:], nil
 		default:
 			return nil, errScan
 		}
 	}
 }
 
-// jsonString decodes a validated JSON string, without encoding/json when
-// it holds no escape.
-func jsonString(b []byte) (string, error) {
-	i := skipWS(b, 0)
-	if i < len(b) && b[i] == '"' {
-		e, esc, err := stringEnd(b, i)
-		if err == nil && !esc && skipWS(b, e) == len(b) {
-			return string(b[i+1 : e-1]), nil
+// jsonString decodes a validated JSON string: a substring of the input
+// when it holds no escape.
+func (d *decoder) jsonString(v span) (string, error) {
+	if d.first(v) == '"' {
+		e, esc, err := stringEnd(d.b[:v.j], v.i)
+		if err == nil && !esc && e == v.j {
+			return d.s[v.i+1 : e-1], nil
 		}
 	}
 	var s string
-	err := json.Unmarshal(b, &s)
+	err := json.Unmarshal(d.bytes(v), &s)
 	return s, err
 }
 
@@ -199,6 +221,6 @@ func jsonString(b []byte) (string, error) {
 // jsonx.Parse): the same decoder as UnmarshalJSON, without reading the
 // bytes twice more (encoding/json's validity scan and the strict reader).
 func decodeValidated(data []byte, v any) error {
-	var d decoder
-	return d.decode(data, reflect.ValueOf(v).Elem(), "$")
+	d := newDecoder(data)
+	return d.decode(d.root(), reflect.ValueOf(v).Elem())
 }

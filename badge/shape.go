@@ -59,29 +59,31 @@ func (o *OneOrMany[T]) UnmarshalJSON(data []byte) error {
 	return unmarshalValue(data, reflect.ValueOf(o).Elem())
 }
 
-func (o *OneOrMany[T]) decodeShape(d *decoder, data []byte, path string) error {
-	var elems [][]byte
-	single := false
-	if firstByte(data) == '[' {
-		var err error
-		if elems, err = arrayElems(data); err != nil {
-			return d.errorf(path, "%v", err)
+func (o *OneOrMany[T]) decodeShape(d *decoder, data span) error {
+	if d.first(data) != '[' {
+		vals := make([]T, 1)
+		if err := d.decode(data, reflect.ValueOf(&vals[0]).Elem()); err != nil {
+			return err
 		}
-	} else {
-		single = true
-		elems = [][]byte{data}
+		o.Values, o.Single = vals, true
+		return nil
+	}
+	mark := len(d.elems)
+	defer func() { d.elems = d.elems[:mark] }()
+	elems, err := d.arrayElems(data)
+	if err != nil {
+		return d.errorf("%v", err)
 	}
 	vals := make([]T, len(elems))
 	for i, e := range elems {
-		p := path
-		if !single {
-			p = indexPath(path, i)
-		}
-		if err := d.decode(e, reflect.ValueOf(&vals[i]).Elem(), p); err != nil {
+		n := d.pushIndex(i)
+		err := d.decode(e, reflect.ValueOf(&vals[i]).Elem())
+		d.pop(n)
+		if err != nil {
 			return err
 		}
 	}
-	o.Values, o.Single = vals, single
+	o.Values, o.Single = vals, false
 	return nil
 }
 
@@ -142,20 +144,20 @@ func (o *IDOrObject[T]) UnmarshalJSON(data []byte) error {
 	return unmarshalValue(data, reflect.ValueOf(o).Elem())
 }
 
-func (o *IDOrObject[T]) decodeShape(d *decoder, data []byte, path string) error {
-	if firstByte(data) == '"' {
-		s, err := jsonString(data)
+func (o *IDOrObject[T]) decodeShape(d *decoder, data span) error {
+	if d.first(data) == '"' {
+		s, err := d.jsonString(data)
 		if err != nil {
-			return d.errorf(path, "%v", err)
+			return d.errorf("%v", err)
 		}
 		o.ID, o.Object = s, nil
 		return nil
 	}
-	if firstByte(data) != '{' {
-		return d.errorf(path, "expected an IRI string or an object")
+	if d.first(data) != '{' {
+		return d.errorf("expected an IRI string or an object")
 	}
 	v := new(T)
-	if err := d.decode(data, reflect.ValueOf(v).Elem(), path); err != nil {
+	if err := d.decode(data, reflect.ValueOf(v).Elem()); err != nil {
 		return err
 	}
 	o.ID, o.Object = "", v
@@ -197,18 +199,18 @@ func contextURLs(o OneOrMany[ContextEntry]) []string {
 	return out
 }
 
-func (c *ContextEntry) decodeShape(d *decoder, data []byte, path string) error {
-	switch firstByte(data) {
+func (c *ContextEntry) decodeShape(d *decoder, data span) error {
+	switch d.first(data) {
 	case '"':
-		s, err := jsonString(data)
+		s, err := d.jsonString(data)
 		if err != nil {
-			return d.errorf(path, "%v", err)
+			return d.errorf("%v", err)
 		}
 		c.URL, c.Inline = s, nil
 	case '{':
-		c.URL, c.Inline = "", append(json.RawMessage(nil), data...)
+		c.URL, c.Inline = "", append(json.RawMessage(nil), d.bytes(data)...)
 	default:
-		return d.errorf(path, "expected a context URL or object")
+		return d.errorf("expected a context URL or object")
 	}
 	return nil
 }
