@@ -151,7 +151,13 @@ const (
 	OptionAllowForeignListSigner   = status.RelaxForeignListSigner
 	OptionAllowListIDMismatch      = status.RelaxListIDMismatch
 	OptionAllowInvalidEndorsements = "AllowInvalidEndorsements"
+	// OptionLenientAssociations is the CLR family's (clr.KindOptions).
+	OptionLenientAssociations = "LenientAssociations"
 )
+
+// checkAssociations is the CLR family's association check (clr's
+// CheckAssociations).
+const checkAssociations CheckID = "associations"
 
 // rules is what a profile sets; each field is one option.
 type rules struct {
@@ -160,6 +166,7 @@ type rules struct {
 	fragmentKeys, embeddedJWK, didKeyIss bool
 	shortLists, foreignSigner, listID    bool
 	invalidEndorsements                  bool
+	lenientAssociations                  bool
 }
 
 var policyTable = map[Policy]rules{
@@ -167,7 +174,7 @@ var policyTable = map[Policy]rules{
 	PolicyStrict:  {},
 	PolicyInterop: {nonconforming: true, unknownSchemas: true, eddsa2022: true, shortLists: true, foreignSigner: true, listID: true, invalidEndorsements: true},
 	Policy1EdTechValidator: {eddsa2022: true, requireAllProofs: true, fragmentKeys: true, embeddedJWK: true, didKeyIss: true,
-		listID: true},
+		listID: true, lenientAssociations: true},
 }
 
 // allRules documents every option a profile may set, in pipeline order.
@@ -201,7 +208,14 @@ var allRules = []struct {
 		func(r rules) bool { return r.listID }},
 	{Rule{OptionAllowInvalidEndorsements, CheckEndorsements, "an embedded endorsement that does not verify is a warning"},
 		func(r rules) bool { return r.invalidEndorsements }},
+	{Rule{OptionLenientAssociations, checkAssociations, "a CLR association whose source or target is not an achievement of the record is a warning (the validator does not check them)"},
+		func(r rules) bool { return r.lenientAssociations }},
 }
+
+// Relaxes reports whether the verifier's profile sets option (one of the
+// Option... names): for a family's own relaxations, such as the CLR
+// family's LenientAssociations.
+func (v *Verifier) Relaxes(option string) bool { return v.relaxedBy(option) != "" }
 
 // ErrRelaxed is matched by every [*RelaxedError].
 var ErrRelaxed = errors.New("badge: accepted under a relaxed rule")

@@ -36,6 +36,7 @@ func ExamplePolicy_Rules() {
 	// InsecureEmbeddedJWK (issuer_binding)
 	// InsecureDIDKeyIssuer (issuer_binding)
 	// AllowListIDMismatch (status)
+	// LenientAssociations (associations)
 }
 
 // A badge whose subject has no id fails strict verification; the interop

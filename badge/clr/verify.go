@@ -298,11 +298,8 @@ func associationsStep(lenient bool) badge.Step {
 		switch {
 		case err == nil:
 			return badge.Check{Status: badge.Passed, Detail: fmt.Sprintf("%d associations between %d achievements", n, len(ids))}
-		case lenient:
-			return badge.Check{Status: badge.Warning, Err: &badge.RelaxedError{Option: "LenientAssociations", Detail: "an association names an achievement the record does not hold", Err: err}}
-		case r.Verifier.Policy() == badge.Policy1EdTechValidator:
-			return badge.Check{Status: badge.Warning, Err: &badge.RelaxedError{Policy: badge.Policy1EdTechValidator, Option: "LenientAssociations",
-				Detail: "the 1EdTech validator does not check associations", Err: err}}
+		case lenient || r.Verifier.Relaxes(badge.OptionLenientAssociations):
+			return badge.Check{Status: badge.Warning, Err: r.Relaxed(badge.OptionLenientAssociations, "an association names an achievement the record does not hold", err)}
 		}
 		return badge.Check{Status: badge.Failed, Err: err}
 	}}
