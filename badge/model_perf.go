@@ -134,13 +134,11 @@ func (d *decoder) objectMembers(v span) ([]rawMember, error) {
 		if err != nil {
 			return nil, err
 		}
-		var key string
+		key := d.s[i+1 : e-1]
 		if esc {
-			if err := json.Unmarshal(b[i:e], &key); err != nil {
+			if key, err = unquote(b[i:e]); err != nil {
 				return nil, err
 			}
-		} else {
-			key = d.s[i+1 : e-1]
 		}
 		i = skipWS(b, e)
 		if i >= len(b) || b[i] != ':' {
@@ -201,6 +199,13 @@ func (d *decoder) arrayElems(v span) ([]span, error) {
 	}
 }
 
+// unquote decodes a JSON string with escapes.
+func unquote(b []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
 // jsonString decodes a validated JSON string: a substring of the input
 // when it holds no escape.
 func (d *decoder) jsonString(v span) (string, error) {
@@ -210,9 +215,7 @@ func (d *decoder) jsonString(v span) (string, error) {
 			return d.s[v.i+1 : e-1], nil
 		}
 	}
-	var s string
-	err := json.Unmarshal(d.bytes(v), &s)
-	return s, err
+	return unquote(d.bytes(v))
 }
 
 // decodeValidated decodes a model value (a pointer to a model type) from

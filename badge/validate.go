@@ -185,9 +185,8 @@ func (c *checker) required(path, name, value string) {
 
 // typeContains checks that type includes want (one of wants).
 func (c *checker) typeContains(path string, t OneOrMany[string], wants ...string) {
-	p := memberPath(path, "type")
 	if len(t.Values) == 0 {
-		c.add(p, ErrRequired, "")
+		c.add(memberPath(path, "type"), ErrRequired, "")
 		return
 	}
 	for _, w := range wants {
@@ -195,18 +194,17 @@ func (c *checker) typeContains(path string, t OneOrMany[string], wants ...string
 			return
 		}
 	}
-	c.add(p, ErrTypeMismatch, "want %s, have %s", strings.Join(quoteAll(wants), " or "), strings.Join(quoteAll(t.Values), ", "))
+	c.add(memberPath(path, "type"), ErrTypeMismatch, "want %s, have %s", strings.Join(quoteAll(wants), " or "), strings.Join(quoteAll(t.Values), ", "))
 }
 
 // typeEquals checks that type is exactly want (classes with card-1 type).
 func (c *checker) typeEquals(path string, t OneOrMany[string], want string) {
-	p := memberPath(path, "type")
 	if len(t.Values) == 0 {
-		c.add(p, ErrRequired, "")
+		c.add(memberPath(path, "type"), ErrRequired, "")
 		return
 	}
 	if len(t.Values) != 1 || t.Values[0] != want {
-		c.add(p, ErrTypeMismatch, "want exactly %q, have %s", want, strings.Join(quoteAll(t.Values), ", "))
+		c.add(memberPath(path, "type"), ErrTypeMismatch, "want exactly %q, have %s", want, strings.Join(quoteAll(t.Values), ", "))
 	}
 }
 
@@ -236,12 +234,17 @@ func (c *checker) forbidExtra(path string, n int, keys func() []string) {
 	}
 }
 
-// each calls f for every value of o with its path.
-func each[T any](o OneOrMany[T], path string, f func(v *T, path string)) {
+// each calls f for every value of o, the member name of path, with its
+// path (built only when there is a value).
+func each[T any](o OneOrMany[T], path, name string, f func(v *T, path string)) {
+	if len(o.Values) == 0 {
+		return
+	}
+	base := memberPath(path, name)
 	for i := range o.Values {
-		p := path
+		p := base
 		if !o.bare() {
-			p = indexPath(path, i)
+			p = indexPath(base, i)
 		}
 		f(&o.Values[i], p)
 	}
@@ -281,16 +284,16 @@ func (v *AchievementCredential) check(c *checker, path string) {
 	checkIssuer(c, path, v.Issuer)
 	checkValidity(c, path, vc11, v.ValidFrom, v.ValidUntil, v.IssuanceDate, v.ExpirationDate)
 	c.dateTime(path, "awardedDate", v.AwardedDate)
-	checkImage(c, memberPath(path, "image"), v.Image)
+	checkImage(c, path, "image", v.Image)
 	sp := memberPath(path, "credentialSubject")
-	if reflect.ValueOf(v.CredentialSubject).IsZero() {
+	if reflect.ValueOf(&v.CredentialSubject).Elem().IsZero() {
 		c.add(sp, ErrRequired, "")
 	} else {
 		v.CredentialSubject.check(c, sp)
 	}
-	each(v.Endorsement, memberPath(path, "endorsement"), func(e *EndorsementCredential, p string) { e.check(c, p) })
-	checkJWS(c, memberPath(path, "endorsementJwt"), v.EndorsementJwt)
-	each(v.Evidence, memberPath(path, "evidence"), func(e *Evidence, p string) { e.check(c, p) })
+	each(v.Endorsement, path, "endorsement", func(e *EndorsementCredential, p string) { e.check(c, p) })
+	checkJWS(c, path, "endorsementJwt", v.EndorsementJwt)
+	each(v.Evidence, path, "evidence", func(e *Evidence, p string) { e.check(c, p) })
 	checkVCParts(c, path, v.CredentialSchema, v.CredentialStatus, v.RefreshService, v.TermsOfUse, v.Proof)
 }
 
@@ -319,9 +322,9 @@ func (v *EndorsementCredential) check(c *checker, path string) {
 
 // checkContext checks @context and reports whether it is a VC 1.1 one.
 func checkContext(c *checker, path string, ctx OneOrMany[ContextEntry]) (vc11 bool) {
-	p := memberPath(path, "@context")
+	p := func() string { return memberPath(path, "@context") }
 	if len(ctx.Values) == 0 {
-		c.add(p, ErrRequired, "")
+		c.add(p(), ErrRequired, "")
 		return false
 	}
 	first := ctx.Values[0].URL
@@ -330,23 +333,22 @@ func checkContext(c *checker, path string, ctx OneOrMany[ContextEntry]) (vc11 bo
 	case ContextVC11:
 		vc11 = true
 	default:
-		c.add(indexPath(p, 0), ErrInvalidValue, "first @context must be %q (or %q for VC 1.1), have %q", ContextVC2, ContextVC11, first)
+		c.add(indexPath(p(), 0), ErrInvalidValue, "first @context must be %q (or %q for VC 1.1), have %q", ContextVC2, ContextVC11, first)
 	}
 	if len(ctx.Values) < 2 {
-		c.add(p, ErrInvalidValue, "an Open Badges 3.0 context must follow the VC context")
+		c.add(p(), ErrInvalidValue, "an Open Badges 3.0 context must follow the VC context")
 	} else if u := ctx.Values[1].URL; !obContext.MatchString(u) {
-		c.add(indexPath(p, 1), ErrInvalidValue, "second @context must be an Open Badges 3.0 context (%s), have %q", ContextOB303, u)
+		c.add(indexPath(p(), 1), ErrInvalidValue, "second @context must be an Open Badges 3.0 context (%s), have %q", ContextOB303, u)
 	}
 	return vc11
 }
 
 func checkIssuer(c *checker, path string, iss IDOrObject[Profile]) {
-	p := memberPath(path, "issuer")
 	switch {
 	case iss.Object != nil:
-		iss.Object.check(c, p)
+		iss.Object.check(c, memberPath(path, "issuer"))
 	case iss.ID == "":
-		c.add(p, ErrRequired, "")
+		c.add(memberPath(path, "issuer"), ErrRequired, "")
 	}
 }
 
@@ -362,8 +364,8 @@ func checkValidity(c *checker, path string, vc11 bool, from, until, issued, expi
 	c.dateTime(path, "expirationDate", expires)
 }
 
-func checkJWS(c *checker, path string, o OneOrMany[string]) {
-	each(o, path, func(s *string, p string) {
+func checkJWS(c *checker, path, name string, o OneOrMany[string]) {
+	each(o, path, name, func(s *string, p string) {
 		if !compactJWS.MatchString(*s) {
 			c.add(p, ErrInvalidValue, "not a compact JWS")
 		}
@@ -372,19 +374,19 @@ func checkJWS(c *checker, path string, o OneOrMany[string]) {
 
 func checkVCParts(c *checker, path string, schemas OneOrMany[CredentialSchema], status OneOrMany[CredentialStatus],
 	refresh OneOrMany[RefreshService], terms OneOrMany[TermsOfUse], proofs OneOrMany[Proof]) {
-	each(schemas, memberPath(path, "credentialSchema"), func(s *CredentialSchema, p string) {
+	each(schemas, path, "credentialSchema", func(s *CredentialSchema, p string) {
 		c.required(p, "id", s.ID)
 		c.required(p, "type", s.Type)
 	})
-	each(status, memberPath(path, "credentialStatus"), func(s *CredentialStatus, p string) {
+	each(status, path, "credentialStatus", func(s *CredentialStatus, p string) {
 		c.required(p, "type", s.Type)
 	})
-	each(refresh, memberPath(path, "refreshService"), func(s *RefreshService, p string) {
+	each(refresh, path, "refreshService", func(s *RefreshService, p string) {
 		c.required(p, "id", s.ID)
 		c.required(p, "type", s.Type)
 	})
-	each(terms, memberPath(path, "termsOfUse"), func(s *TermsOfUse, p string) { c.required(p, "type", s.Type) })
-	each(proofs, memberPath(path, "proof"), func(s *Proof, p string) {
+	each(terms, path, "termsOfUse", func(s *TermsOfUse, p string) { c.required(p, "type", s.Type) })
+	each(proofs, path, "proof", func(s *Proof, p string) {
 		c.required(p, "type", s.Type)
 		c.dateTime(p, "created", s.Created)
 	})
@@ -411,9 +413,9 @@ func (v *AchievementSubject) check(c *checker, path string) {
 	}
 	c.dateTime(path, "activityStartDate", v.ActivityStartDate)
 	c.dateTime(path, "activityEndDate", v.ActivityEndDate)
-	each(v.Identifier, memberPath(path, "identifier"), func(o *IdentityObject, p string) { o.check(c, p) })
-	checkImage(c, memberPath(path, "image"), v.Image)
-	each(v.Result, memberPath(path, "result"), func(r *Result, p string) { r.check(c, p) })
+	each(v.Identifier, path, "identifier", func(o *IdentityObject, p string) { o.check(c, p) })
+	checkImage(c, path, "image", v.Image)
+	each(v.Result, path, "result", func(r *Result, p string) { r.check(c, p) })
 	if v.Source != nil {
 		v.Source.check(c, memberPath(path, "source"))
 	}
@@ -437,21 +439,21 @@ func (v *Achievement) check(c *checker, path string) {
 	if v.AchievementType != "" && !v.AchievementType.Valid() {
 		c.add(memberPath(path, "achievementType"), ErrInvalidValue, "%q is not an AchievementType or ext: value", string(v.AchievementType))
 	}
-	each(v.Alignment, memberPath(path, "alignment"), func(a *Alignment, p string) { a.check(c, p) })
+	each(v.Alignment, path, "alignment", func(a *Alignment, p string) { a.check(c, p) })
 	if v.Creator != nil {
 		v.Creator.check(c, memberPath(path, "creator"))
 	}
-	each(v.Endorsement, memberPath(path, "endorsement"), func(e *EndorsementCredential, p string) { e.check(c, p) })
-	checkJWS(c, memberPath(path, "endorsementJwt"), v.EndorsementJwt)
-	checkImage(c, memberPath(path, "image"), v.Image)
+	each(v.Endorsement, path, "endorsement", func(e *EndorsementCredential, p string) { e.check(c, p) })
+	checkJWS(c, path, "endorsementJwt", v.EndorsementJwt)
+	checkImage(c, path, "image", v.Image)
 	checkLanguage(c, path, v.InLanguage)
-	each(v.OtherIdentifier, memberPath(path, "otherIdentifier"), func(o *IdentifierEntry, p string) { o.check(c, p) })
-	each(v.Related, memberPath(path, "related"), func(r *Related, p string) {
+	each(v.OtherIdentifier, path, "otherIdentifier", func(o *IdentifierEntry, p string) { o.check(c, p) })
+	each(v.Related, path, "related", func(r *Related, p string) {
 		c.required(p, "id", r.ID)
 		c.typeContains(p, r.Type, "Related")
 		checkLanguage(c, p, r.InLanguage)
 	})
-	each(v.ResultDescription, memberPath(path, "resultDescription"), func(r *ResultDescription, p string) { r.check(c, p) })
+	each(v.ResultDescription, path, "resultDescription", func(r *ResultDescription, p string) { r.check(c, p) })
 }
 
 func checkLanguage(c *checker, path, lang string) {
@@ -470,9 +472,9 @@ func (v *Profile) Validate() error {
 func (v *Profile) check(c *checker, path string) {
 	c.required(path, "id", v.ID)
 	c.typeContains(path, v.Type, "Profile")
-	each(v.Endorsement, memberPath(path, "endorsement"), func(e *EndorsementCredential, p string) { e.check(c, p) })
-	checkJWS(c, memberPath(path, "endorsementJwt"), v.EndorsementJwt)
-	checkImage(c, memberPath(path, "image"), v.Image)
+	each(v.Endorsement, path, "endorsement", func(e *EndorsementCredential, p string) { e.check(c, p) })
+	checkJWS(c, path, "endorsementJwt", v.EndorsementJwt)
+	checkImage(c, path, "image", v.Image)
 	if v.Address != nil {
 		ap := memberPath(path, "address")
 		c.typeContains(ap, v.Address.Type, "Address")
@@ -483,7 +485,7 @@ func (v *Profile) check(c *checker, path string) {
 			c.required(gp, "longitude", string(g.Longitude))
 		}
 	}
-	each(v.OtherIdentifier, memberPath(path, "otherIdentifier"), func(o *IdentifierEntry, p string) { o.check(c, p) })
+	each(v.OtherIdentifier, path, "otherIdentifier", func(o *IdentifierEntry, p string) { o.check(c, p) })
 	if v.ParentOrg != nil {
 		v.ParentOrg.check(c, memberPath(path, "parentOrg"))
 	}
@@ -502,10 +504,11 @@ func (v *Alignment) check(c *checker, path string) {
 
 func (v *Evidence) check(c *checker, path string) { c.typeContains(path, v.Type, "Evidence") }
 
-func checkImage(c *checker, path string, img IDOrObject[Image]) {
+func checkImage(c *checker, parent, name string, img IDOrObject[Image]) {
 	if img.Object == nil {
 		return // absent, or an IRI
 	}
+	path := memberPath(parent, name)
 	v := img.Object
 	c.required(path, "id", v.ID)
 	c.typeEquals(path, v.Type, "Image")
@@ -551,7 +554,7 @@ func (v *Result) check(c *checker, path string) {
 	if v.Status != "" && !v.Status.Valid() {
 		c.add(memberPath(path, "status"), ErrInvalidValue, "%q is not a ResultStatusType", string(v.Status))
 	}
-	each(v.Alignment, memberPath(path, "alignment"), func(a *Alignment, p string) { a.check(c, p) })
+	each(v.Alignment, path, "alignment", func(a *Alignment, p string) { a.check(c, p) })
 }
 
 func (v *ResultDescription) check(c *checker, path string) {
@@ -563,11 +566,11 @@ func (v *ResultDescription) check(c *checker, path string) {
 	} else if !v.ResultType.Valid() {
 		c.add(memberPath(path, "resultType"), ErrInvalidValue, "%q is not a ResultType or ext: value", string(v.ResultType))
 	}
-	each(v.Alignment, memberPath(path, "alignment"), func(a *Alignment, p string) { a.check(c, p) })
-	each(v.RubricCriterionLevel, memberPath(path, "rubricCriterionLevel"), func(r *RubricCriterionLevel, p string) {
+	each(v.Alignment, path, "alignment", func(a *Alignment, p string) { a.check(c, p) })
+	each(v.RubricCriterionLevel, path, "rubricCriterionLevel", func(r *RubricCriterionLevel, p string) {
 		c.required(p, "id", r.ID)
 		c.typeContains(p, r.Type, "RubricCriterionLevel")
 		c.required(p, "name", r.Name)
-		each(r.Alignment, memberPath(p, "alignment"), func(a *Alignment, p string) { a.check(c, p) })
+		each(r.Alignment, p, "alignment", func(a *Alignment, p string) { a.check(c, p) })
 	})
 }
