@@ -1,19 +1,17 @@
 package server
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
 )
 
 type badgeVerifyHandler struct {
-	v    *badge.Verifier
-	clr  *clr.Verifier // CLR 2.0 records, with v for their credentials
+	v    *badge.Verifier // with the CLR family
 	opts *Options
 }
 
@@ -43,15 +41,10 @@ func NewBadgeVerifyHandler(v *badge.Verifier, o *Options) (http.Handler, error) 
 			return nil, err
 		}
 	}
-	co := clr.VerifierOptions{Badges: v, Proofs: o.proofs(), MaxInputBytes: o.maxBody()}
-	if o != nil {
-		co.Status, co.Processor, co.Now, co.ClockSkew = o.Status, o.Processor, o.Now, o.ClockSkew
-	}
-	cv, err := clr.NewVerifier(co)
-	if err != nil {
-		return nil, err
-	}
-	h := &badgeVerifyHandler{v: v, clr: cv, opts: o}
+	// One kernel for every family: a CLR 2.0 record is recognised by its
+	// type, whatever its format, and verified with every credential it
+	// holds through the same verifier (keys, clock, profile, budget).
+	h := &badgeVerifyHandler{v: v.WithKinds(clr.Kind(clr.KindOptions{})), opts: o}
 	return guard(o, h.serve), nil
 }
 
@@ -78,11 +71,8 @@ func (h *badgeVerifyHandler) serve(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return badRequest("the request holds no credential: send JSON, a JWT, or a baked PNG or SVG")
-	}
-	if clr.IsRecord(data) {
-		return h.serveCLR(w, r, data)
 	}
 	res, err := h.v.Verify(r.Context(), data)
 	if res == nil {
@@ -109,25 +99,30 @@ func (h *badgeVerifyHandler) serve(w http.ResponseWriter, r *http.Request) error
 	if err != nil || len(body) < 2 || body[0] != '{' {
 		return &Problem{Type: ProblemInternal, Title: "Internal error", Status: http.StatusInternalServerError}
 	}
+	var raw []byte
 	if res.Credential != nil {
-		raw := res.Credential.Raw()
-		if len(raw) == 0 {
+		if raw = res.Credential.Raw(); len(raw) == 0 {
 			raw, _ = encodeJSON(res.Credential.Document())
-		}
-		if len(raw) > 0 {
-			merged := make([]byte, 0, len(body)+len(raw)+16)
-			merged = append(merged, `{"credential":`...)
-			merged = append(merged, raw...)
-			merged = append(merged, ',')
-			body = append(merged, body[1:]...)
 		}
 	}
 	status := http.StatusOK
 	if !res.Verified {
 		status = http.StatusUnprocessableEntity
 	}
-	writeBytes(w, status, "application/json", body)
+	writeWithCredential(w, status, raw, body)
 	return nil
+}
+
+// writeWithCredential writes the JSON object result with the member
+// "credential": raw added first (when raw is not empty), without copying
+// either into one buffer.
+func writeWithCredential(w http.ResponseWriter, status int, raw, result []byte) {
+	if len(raw) == 0 {
+		writeBytes(w, status, "application/json", result)
+		return
+	}
+	const open = `{"credential":`
+	writeParts(w, status, "application/json", []byte(open), raw, []byte{','}, result[1:])
 }
 
 // readUpload returns the first part named "file" or "credential" of a
@@ -181,31 +176,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// serveCLR verifies a CLR 2.0 record and every credential in it; the
-// answer is the clr.Result as JSON with the record added as "credential",
-// 200 when verified, 422 otherwise.
-func (h *badgeVerifyHandler) serveCLR(w http.ResponseWriter, r *http.Request, data []byte) error {
-	res, _ := h.clr.Verify(r.Context(), data)
-	if err := r.Context().Err(); err != nil {
-		return err
-	}
-	body, err := json.Marshal(res)
-	if err != nil || len(body) < 2 || body[0] != '{' {
-		return &Problem{Type: ProblemInternal, Title: "Internal error", Status: http.StatusInternalServerError}
-	}
-	if res.Credential != nil && len(res.Credential.Raw()) > 0 {
-		merged := make([]byte, 0, len(body)+len(res.Credential.Raw())+16)
-		merged = append(merged, `{"credential":`...)
-		merged = append(merged, res.Credential.Raw()...)
-		merged = append(merged, ',')
-		body = append(merged, body[1:]...)
-	}
-	status := http.StatusOK
-	if !res.Verified {
-		status = http.StatusUnprocessableEntity
-	}
-	writeBytes(w, status, "application/json", body)
-	return nil
 }
