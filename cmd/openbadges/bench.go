@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"log"
+	"net"
+	"net/http"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,10 +21,13 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/server"
 	"github.com/openbadges-go/openbadges/vc"
+	"github.com/piprate/json-gold/ld"
 )
 
 // benchBaseline is the measurement every ratio divides by.
@@ -67,7 +73,15 @@ type benchCase struct {
 	name     string
 	op       func(ctx context.Context) error
 	parallel bool
+	// workers is the number of goroutines of a parallel case (0:
+	// GOMAXPROCS).
+	workers int
 }
+
+// benchHTTPClients is the number of concurrent keep-alive clients of the
+// POST /verify row, and of goroutines of the in-process row it is compared
+// with.
+const benchHTTPClients = 16
 
 func runBench(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "bench", "[--json] [--duration D]\n\n"+
@@ -86,10 +100,11 @@ func runBench(ctx context.Context, e *env, args []string) int {
 	if *dur <= 0 {
 		return usageErrorf(e, "bench", "--duration must be positive")
 	}
-	cases, err := benchCases(ctx)
+	cases, closeCases, err := benchCases(ctx)
 	if err != nil {
 		return failf(e, "bench", "preparing the fixtures: %v", err)
 	}
+	defer closeCases()
 	rep := &benchReport{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(),
 		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Duration: dur.String()}
 	// Each operation is timed in rounds that alternate with the baseline,
@@ -155,8 +170,19 @@ func (r *benchReport) goals() []benchGoal {
 			add(fmt.Sprintf("parallel verify throughput / serial (%d goroutines)", par.Goroutines), serial.Ratio/par.Ratio, 1.8, true)
 		}
 	}
+	// Issue #15: POST /verify keeps most of what the verifier does in
+	// process (both with the same verifier and the same concurrency).
+	if in, web := r.find(benchFullParallel), r.find(benchHTTPVerify); in.Ratio > 0 && web.Ratio > 0 {
+		add(fmt.Sprintf("POST /verify throughput / in-process (%d clients)", web.Goroutines), in.Ratio/web.Ratio, 0.7, true)
+	}
 	return gs
 }
+
+// Names of the rows the HTTP goal compares.
+const (
+	benchFullParallel = "full Verify JSON, parallel"
+	benchHTTPVerify   = "POST /verify over HTTP, 16 clients"
+)
 
 // scaling is the throughput gain of the raw Ed25519 verify from
 // GOMAXPROCS goroutines: what the machine's cores give to pure
@@ -181,7 +207,7 @@ func (r *benchReport) print(w io.Writer) {
 	for _, x := range r.Results {
 		fmt.Fprintf(w, "%-*s  %12s  %9.0f  %16.2f\n", width, x.Name, groupDigits(x.NsPerOp), x.AllocsPerOp, x.Ratio)
 	}
-	fmt.Fprintln(w, "\nGoals (issue #8):")
+	fmt.Fprintln(w, "\nGoals (issues #8 and #15):")
 	for _, g := range r.Goals {
 		verdict, cmp := "ok", "<="
 		if g.AtLeast {
@@ -190,7 +216,7 @@ func (r *benchReport) print(w io.Writer) {
 		if !g.Met {
 			verdict = "NOT MET"
 		}
-		fmt.Fprintf(w, "  %-58s %8.2f  (%s %g)  %s\n", g.Name, g.Value, cmp, g.Limit, verdict)
+		fmt.Fprintf(w, "  %-60s %8.2f  (%s %g)  %s\n", g.Name, g.Value, cmp, g.Limit, verdict)
 	}
 	if s := r.scaling(); s > 0 {
 		fmt.Fprintf(w, "\nThe raw Ed25519 verify itself scales %.2fx on %d goroutines here: the ceiling for parallel\n"+
@@ -270,6 +296,9 @@ func measure(ctx context.Context, c benchCase, d time.Duration) (benchResult, er
 	workers := 1
 	if c.parallel {
 		workers = runtime.GOMAXPROCS(0)
+		if c.workers > 0 {
+			workers = c.workers
+		}
 	}
 	runtime.GC()
 	var before, after runtime.MemStats
@@ -351,28 +380,29 @@ func newBenchIssuer(s crypto.Signer) (*benchIssuer, error) {
 }
 
 // benchCases builds the fixtures (keys, the sample badge signed every
-// way, a baked PNG) and the operations to time, baseline first.
-func benchCases(ctx context.Context) ([]benchCase, error) {
+// way, a baked PNG, a CLR record, a loopback server) and the operations to
+// time, baseline first. closeCases stops the server.
+func benchCases(ctx context.Context) (cases []benchCase, closeCases func(), err error) {
 	edKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 	p256, err := did.GenerateKey(did.AlgP256, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rsaKey, err := did.GenerateKey(did.AlgRS256, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ed, err := newBenchIssuer(edKey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ec, err := newBenchIssuer(p256.Signer)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rs, err := newBenchIssuer(rsaKey.Signer)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	proc := vc.NewProcessor(nil)
 	verifier := &proof.Verifier{Processor: proc}
@@ -383,7 +413,7 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 	msg := bytes.Repeat([]byte{0x5a}, 64)
 	edPub := edKey.Public().(ed25519.PublicKey)
 	edSig := ed25519.Sign(edKey, msg)
-	cases := []benchCase{
+	cases = []benchCase{
 		{name: benchBaseline, op: func(context.Context) error {
 			if !ed25519.Verify(edPub, msg, edSig) {
 				return errors.New("baseline signature does not verify")
@@ -403,7 +433,7 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 	}
 	doc, err := jsonx.Parse(ed.unsigned, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cases = append(cases, benchCase{name: "canonicalize (RDFC-1.0)", op: func(ctx context.Context) error {
 		_, err := proc.Canonicalize(ctx, doc, nil)
@@ -430,11 +460,11 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 		key := s.issuer.key
 		signed, err := proof.AddDataIntegrityProof(ctx, in, key, opts)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.label, err)
+			return nil, nil, fmt.Errorf("%s: %w", s.label, err)
 		}
 		cred, err := vc.Parse(signed)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if s.suite == proof.EdDSARDFC2022 {
 			edSigned = cred
@@ -463,7 +493,7 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 	for _, j := range jwts {
 		token, err := proof.SignJWT(ctx, j.issuer.unsigned, j.issuer.key, j.alg, jwtOpts)
 		if err != nil {
-			return nil, fmt.Errorf("VC-JWT %s: %w", j.alg, err)
+			return nil, nil, fmt.Errorf("VC-JWT %s: %w", j.alg, err)
 		}
 		if j.alg == proof.EdDSA {
 			edToken = token
@@ -482,10 +512,10 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 
 	var img, baked bytes.Buffer
 	if err := png.Encode(&img, badgeImage()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := badge.Bake(&baked, &img, edSigned.Raw()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bakedPNG := baked.Bytes()
 	cases = append(cases, benchCase{name: "unbake PNG", op: func(context.Context) error {
@@ -499,11 +529,11 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 	var svg bytes.Buffer
 	const svgImage = `<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>`
 	if err := badge.Bake(&svg, strings.NewReader(svgImage), edSigned.Raw()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bv, err := badge.NewVerifier(badge.VerifierOptions{Processor: proc})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, in := range []struct {
 		label string
@@ -517,5 +547,191 @@ func benchCases(ctx context.Context) ([]benchCase, error) {
 			return err
 		}})
 	}
-	return cases, nil
+
+	// The same JSON credential verified by 16 goroutines, and sent by 16
+	// keep-alive clients to POST /verify on a loopback server that uses the
+	// same verifier (as openbadges serve configures it).
+	edJSON := edSigned.Raw()
+	cases = append(cases, benchCase{name: benchFullParallel, parallel: true, workers: benchHTTPClients,
+		op: func(ctx context.Context) error {
+			_, err := bv.Verify(ctx, edJSON)
+			return err
+		}})
+	post, stop, err := benchHTTPServer(bv, edJSON)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeCases = stop
+	cases = append(cases, benchCase{name: benchHTTPVerify, parallel: true, workers: benchHTTPClients, op: post})
+
+	// A CLR 2.0 record holding 10 badges, each verified with the record.
+	record, err := benchCLR(ctx, edKey, proc)
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("CLR record: %w", err)
+	}
+	cv := bv.WithKinds(clr.Kind(clr.KindOptions{}))
+	cases = append(cases, benchCase{name: fmt.Sprintf("full Verify CLR 2.0 record, %d credentials", benchCLRCredentials),
+		op: func(ctx context.Context) error {
+			_, err := cv.Verify(ctx, record)
+			return err
+		}})
+
+	// The canonicalization row again through json-gold, the differential
+	// oracle of the native engine, for comparison.
+	gold, err := benchJSONGold(ctx, proc, ed.unsigned)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	cases = append(cases, benchCase{name: "canonicalize (RDFC-1.0) through json-gold", op: gold})
+	return cases, closeCases, nil
+}
+
+// benchHTTPServer serves POST /verify with v on a loopback listener, with
+// the timeouts of openbadges serve, and returns an operation that posts
+// data to it through a client keeping benchHTTPClients connections alive,
+// and a function that stops the server.
+func benchHTTPServer(v *badge.Verifier, data []byte) (post func(context.Context) error, stop func(), err error) {
+	h, err := server.NewBadgeVerifyHandler(v, &server.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(server.PathBadgeVerify, h)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: serveReadHeaderTimeout,
+		ReadTimeout:       serveReadTimeout,
+		WriteTimeout:      serveWriteTimeout,
+		IdleTimeout:       serveIdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	go srv.Serve(ln)
+	tr := &http.Transport{MaxIdleConns: benchHTTPClients, MaxIdleConnsPerHost: benchHTTPClients, MaxConnsPerHost: benchHTTPClients}
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
+	url := "http://" + ln.Addr().String() + server.PathBadgeVerify
+	post = func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("POST %s: %s", server.PathBadgeVerify, resp.Status)
+		}
+		return err
+	}
+	stop = func() {
+		srv.Close()
+		tr.CloseIdleConnections()
+	}
+	return post, stop, nil
+}
+
+// benchCLRCredentials is the number of badges in the CLR row's record.
+const benchCLRCredentials = 10
+
+// benchCLR issues benchCLRCredentials badges (eddsa-rdfc-2022) about one
+// learner and a CLR 2.0 record holding them, signed by the same issuer.
+func benchCLR(ctx context.Context, key ed25519.PrivateKey, proc *vc.Processor) ([]byte, error) {
+	k, err := did.NewKey(key)
+	if err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }
+	pk := proof.Key{Signer: k.Signer, VerificationMethod: k.ID}
+	profile := badge.NewProfile(k.Controller, "Example Community College")
+	const learner = "did:example:learner-8f2b"
+	rec, err := clr.New(profile, learner, &clr.Options{ID: "urn:uuid:5d0c2a8e-3f1b-4c7d-9e2a-1b6f0c4d8e21", Now: now})
+	if err != nil {
+		return nil, err
+	}
+	iss := &badge.Issuer{Key: pk, Processor: proc, Now: now}
+	for i := range benchCLRCredentials {
+		a := badge.NewAchievement(fmt.Sprintf("https://college.example.edu/achievements/module-%d", i+1),
+			fmt.Sprintf("Data Literacy, module %d", i+1), "Reads, cleans and summarizes a tabular data set.",
+			"Passed the module's practical assessment.")
+		c, err := badge.NewCredential(profile, a, badge.RecipientDID(learner), &badge.CredentialOptions{Now: now})
+		if err != nil {
+			return nil, err
+		}
+		s, err := iss.Issue(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if err := rec.AddCredential(s.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	s, err := (&clr.Issuer{Key: pk, Processor: proc, Now: now}).Issue(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	return s.Bytes(), nil
+}
+
+// goldLoader serves the embedded contexts to json-gold for one call, with
+// that call's ctx (json-gold's loader interface has none).
+type goldLoader struct {
+	ctx  context.Context
+	next vc.DocumentLoader
+}
+
+func (g goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	d, err := g.next.LoadDocument(g.ctx, u)
+	if err != nil {
+		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, err)
+	}
+	return &ld.RemoteDocument{DocumentURL: d.DocumentURL, Document: d.Document}, nil
+}
+
+// benchJSONGold returns an operation that canonicalizes unsigned with
+// json-gold (safe mode, URDNA2015, the embedded contexts), after checking
+// that it gives the native engine's canonical N-Quads.
+func benchJSONGold(ctx context.Context, proc *vc.Processor, unsigned []byte) (func(context.Context) error, error) {
+	var doc any
+	if err := json.Unmarshal(unsigned, &doc); err != nil {
+		return nil, err
+	}
+	gold := func(ctx context.Context) (string, error) {
+		opts := ld.NewJsonLdOptions("")
+		opts.DocumentLoader = goldLoader{ctx: ctx, next: proc.Loader()}
+		opts.SafeMode = true
+		opts.ProcessingMode = ld.JsonLd_1_1
+		opts.Algorithm = ld.AlgorithmURDNA2015
+		opts.Format = "application/n-quads"
+		out, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
+		if err != nil {
+			return "", err
+		}
+		nq, _ := out.(string)
+		return nq, nil
+	}
+	want, err := proc.CanonicalizeJSON(ctx, unsigned, nil)
+	if err != nil {
+		return nil, err
+	}
+	got, err := gold(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("json-gold: %w", err)
+	}
+	if got != string(want.NQuads) {
+		return nil, errors.New("json-gold and the native engine disagree on the canonical form of the sample badge")
+	}
+	return func(ctx context.Context) error {
+		_, err := gold(ctx)
+		return err
+	}, nil
 }

@@ -37,10 +37,17 @@ func TestBenchJSON(t *testing.T) {
 		"issue VC-JWT EdDSA", "verify VC-JWT EdDSA", "issue VC-JWT ES256", "verify VC-JWT ES256",
 		"issue VC-JWT RS256", "verify VC-JWT RS256", "unbake PNG",
 		"full Verify JSON", "full Verify VC-JWT", "full Verify PNG", "full Verify SVG",
+		"full Verify JSON, parallel", "POST /verify over HTTP, 16 clients",
+		"full Verify CLR 2.0 record, 10 credentials", "canonicalize (RDFC-1.0) through json-gold",
 	} {
 		assert.True(t, names[want], "missing %q", want)
 	}
 	assert.GreaterOrEqual(t, len(rep.Goals), 4)
+	goals := map[string]bool{}
+	for _, g := range rep.Goals {
+		goals[g.Name] = true
+	}
+	assert.True(t, goals["POST /verify throughput / in-process (16 clients)"], "goals: %v", goals)
 	for _, r := range rep.Results {
 		if r.Name == "ed25519 verify (raw)" {
 			assert.InDelta(t, 1, r.Ratio, 1e-9)
@@ -53,7 +60,7 @@ func TestBenchTable(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "ns/op")
 	assert.Contains(t, out, "verify eddsa-rdfc-2022")
-	assert.Contains(t, out, "Goals (issue #8):")
+	assert.Contains(t, out, "Goals (issues #8 and #15):")
 }
 
 func TestBenchUsage(t *testing.T) {
