@@ -136,11 +136,14 @@ func (d *Diagnostics) Message() []byte {
 	return append(slices.Clone(d.ProofConfigHash), d.DocumentHash...)
 }
 
-// canonicalCache memoizes the canonical form of the document without any
-// proof, shared by the proofs of a set within one call, and its hash.
+// canonicalCache memoizes, within one call, the hashes of the canonical
+// form of the credential's document without any proof, which the proofs
+// of a set share; the canonical form itself is remembered on the
+// credential ([vc.Processor.CanonicalUnsecured]), which converts the
+// document to RDF only if the verifier's context check did not already.
 type canonicalCache struct {
-	unsecured []byte
-	docHash   map[keyKind][]byte
+	cred    *vc.Credential
+	docHash map[keyKind][]byte
 	// jcsChecked: the shared unsecured document passed the JSON-LD check
 	// of the JCS suites.
 	jcsChecked bool
@@ -157,24 +160,31 @@ func newHash(k keyKind) hash.Hash {
 // hashMessage computes ProofConfigHash || DocumentHash for an RDFC suite
 // by streaming the canonical N-Quads into the hash (no copy of them is
 // kept; [hashInputs] builds the full diagnostics when they are needed).
+// A nil doc is the credential's document without its proofs, shared
+// through cache.
 func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, config map[string]any, cache *canonicalCache) ([]byte, error) {
 	var docHash []byte
-	shared := cache != nil && doc["proof"] == nil
-	if shared {
+	if doc == nil {
 		docHash = cache.docHash[kind]
-	}
-	if docHash == nil {
+		if docHash == nil {
+			nq, err := proc.CanonicalUnsecured(ctx, cache.cred)
+			if err != nil {
+				return nil, err
+			}
+			h := newHash(kind)
+			h.Write(nq)
+			docHash = h.Sum(nil)
+			if cache.docHash == nil {
+				cache.docHash = make(map[keyKind][]byte, 1)
+			}
+			cache.docHash[kind] = docHash
+		}
+	} else {
 		h := newHash(kind)
 		if err := proc.CanonicalHash(ctx, doc, h); err != nil {
 			return nil, err
 		}
 		docHash = h.Sum(nil)
-		if shared {
-			if cache.docHash == nil {
-				cache.docHash = map[keyKind][]byte{}
-			}
-			cache.docHash[kind] = docHash
-		}
 	}
 	h := newHash(kind)
 	if err := proc.CanonicalHash(ctx, config, h); err != nil {
@@ -184,21 +194,23 @@ func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, con
 	return append(msg, docHash...), nil
 }
 
-// hashInputs canonicalizes the unsecured document and the proof
+// hashInputs canonicalizes the unsecured document (nil: the credential's
+// document without its proofs, shared through cache) and the proof
 // configuration and hashes them.
 func hashInputs(ctx context.Context, proc *vc.Processor, kind keyKind, doc, config map[string]any, cache *canonicalCache) (*Diagnostics, error) {
 	var docCanon []byte
-	if cache != nil && cache.unsecured != nil && doc["proof"] == nil {
-		docCanon = cache.unsecured
+	if doc == nil {
+		var err error
+		if docCanon, err = proc.CanonicalUnsecured(ctx, cache.cred); err != nil {
+			return nil, err
+		}
+		docCanon = slices.Clone(docCanon)
 	} else {
 		c, err := proc.Canonicalize(ctx, doc, nil)
 		if err != nil {
 			return nil, err
 		}
 		docCanon = c.NQuads
-		if cache != nil && doc["proof"] == nil {
-			cache.unsecured = docCanon
-		}
 	}
 	cc, err := proc.Canonicalize(ctx, config, nil)
 	if err != nil {

@@ -213,7 +213,7 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 	if len(all) > maxProofs {
 		return nil, errorf(ErrMalformedProof, nil, "%d proofs, more than the limit of %d", len(all), maxProofs)
 	}
-	cache := &canonicalCache{}
+	cache := &canonicalCache{cred: c}
 	proc := processorOr(v.Processor)
 	results := make([]ProofResult, len(all))
 	failed := false
@@ -315,11 +315,14 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 			return fail(errorf(ErrDomainMismatch, nil, "domain %v, want %q", p["domain"], v.Domain))
 		}
 	}
-	// Proof configuration and document for this proof.
+	// Proof configuration and document for this proof. A nil unsecured
+	// is the credential's document without its proofs, which the proofs
+	// of the set share (cache): its canonical form is computed once, from
+	// the RDF the verifier's context check kept when it had one
+	// (vc.Processor.CheckUnsecured).
 	config := maps.Clone(p)
 	delete(config, "proofValue")
-	unsecured := maps.Clone(doc)
-	delete(unsecured, "proof")
+	var unsecured map[string]any
 	if pc, ok := p["@context"]; ok {
 		if typ == TypeDataIntegrityProof {
 			// Data Integrity "Verify Proof": the document's @context must
@@ -328,6 +331,7 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 			if !contextPrefix(doc["@context"], pc) {
 				return fail(errorf(ErrMalformedProof, nil, "proof @context is not a prefix of the document's @context"))
 			}
+			unsecured = withoutProof(doc)
 			unsecured["@context"] = pc
 			// Another reading of the document than the one the other
 			// proofs of the set share: none of its hashes or checks are.
@@ -344,6 +348,9 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 		prev, err := previousProofs(all, ids)
 		if err != nil {
 			return fail(err)
+		}
+		if unsecured == nil {
+			unsecured = withoutProof(doc)
 		}
 		unsecured["proof"] = prev
 	}
@@ -370,7 +377,11 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 		// both must be in the strict compact form, so that every member
 		// read here means what a JSON-LD reader sees (the RDFC suites get
 		// this from canonicalization itself).
-		if err := jcsStrict(ctx, proc, unsecured, config, cache); err != nil {
+		shared := unsecured == nil
+		if shared {
+			unsecured = withoutProof(doc)
+		}
+		if err := jcsStrict(ctx, proc, unsecured, config, shared, cache); err != nil {
 			return fail(errorf(ErrMalformedProof, err, "JSON-LD"))
 		}
 		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
@@ -383,7 +394,7 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	}
 	if !verifySignature(key.pub, msg, sig) {
 		// The diagnostics (both canonical forms) are built only now.
-		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, nil)
+		d, err := suiteHashInputs(ctx, proc, s, kind, unsecured, config, cache)
 		if err != nil {
 			return fail(errorf(ErrMalformedProof, err, "canonicalization"))
 		}
@@ -392,6 +403,17 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	}
 	r.Status = StatusVerified
 	return r
+}
+
+// withoutProof returns a copy of doc without its proof member.
+func withoutProof(doc map[string]any) map[string]any {
+	m := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "proof" {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 func optionalTime(p map[string]any, k string) (time.Time, error) {
@@ -489,8 +511,8 @@ func (v *Verifier) resolveKey(ctx context.Context, vmURL string, rel did.Relatio
 // jcsStrict checks the unsecured document (once per call, when it is the
 // shared one) and the proof configuration of a JCS suite in JSON-LD safe
 // mode and the strict compact form.
-func jcsStrict(ctx context.Context, proc *vc.Processor, unsecured, config map[string]any, cache *canonicalCache) error {
-	shared := cache != nil && unsecured["proof"] == nil
+func jcsStrict(ctx context.Context, proc *vc.Processor, unsecured, config map[string]any, shared bool, cache *canonicalCache) error {
+	shared = shared && cache != nil
 	if !shared || !cache.jcsChecked {
 		if err := proc.Check(ctx, unsecured); err != nil {
 			return err

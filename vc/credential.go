@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/openbadges-go/openbadges/internal/jsonx"
@@ -46,6 +47,12 @@ type Credential struct {
 	raw  []byte
 	doc  map[string]any
 	vers Version
+	// The RDF of the document without its proof, remembered for the rest
+	// of the verification: the dataset [Processor.CheckUnsecured]
+	// produced, and the canonical form [Processor.CanonicalUnsecured]
+	// computed from it (each with the processor that made it).
+	unsecuredRDF   atomic.Pointer[unsecuredRDF]
+	unsecuredCanon atomic.Pointer[unsecuredCanon]
 }
 
 // Parse reads a credential from JSON bytes with the default limits.
@@ -101,6 +108,21 @@ func FromValue(raw []byte, v any) (*Credential, error) {
 		c.vers = Version1_1
 	}
 	return c, nil
+}
+
+// unsecuredDoc returns the document without its proof member (the
+// document itself when it has none).
+func (c *Credential) unsecuredDoc() map[string]any {
+	if _, ok := c.doc["proof"]; !ok {
+		return c.doc
+	}
+	m := make(map[string]any, len(c.doc)-1)
+	for k, v := range c.doc {
+		if k != "proof" {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // Raw returns the exact bytes the credential was parsed from. The caller

@@ -1,11 +1,13 @@
 package vc
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/openbadges-go/openbadges/internal/jsonld"
@@ -168,6 +170,80 @@ func (p *Processor) CanonicalizeNQuads(ctx context.Context, data []byte, o *Cano
 // context. It returns nil when the document is clean.
 func (p *Processor) Check(ctx context.Context, doc any) error {
 	return p.withRDF(ctx, doc, func([]rdf.Quad) error { return nil })
+}
+
+// CheckUnsecured is [Processor.Check] of c's document without its proof
+// member (what a Data Integrity proof signs, and the document a verifier
+// checks: each proof is checked by its own suite), with the same rules:
+// safe mode, the strict compact form and the read-back of the pinned
+// members. When the credential carries a proof and the check passes, it
+// keeps the RDF dataset on c, so that [Processor.CanonicalUnsecured] (the
+// Data Integrity suites of package proof) canonicalizes it without
+// converting the document again: one JSON-LD conversion per verification.
+//
+// The dataset is kept for p only; c stays safe for concurrent use.
+func (p *Processor) CheckUnsecured(ctx context.Context, c *Credential) error {
+	if c == nil {
+		return fmt.Errorf("%w: nil credential", ErrMalformed)
+	}
+	_, hasProof := c.doc["proof"]
+	return p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
+		if hasProof {
+			c.unsecuredRDF.Store(&unsecuredRDF{proc: p, quads: slices.Clone(q)})
+		}
+		return nil
+	})
+}
+
+// CanonicalUnsecured returns the RDFC-1.0 canonical N-Quads (SHA-256
+// RDFC hash, as [Processor.Canonicalize] with nil options) of c's document
+// without its proof member: the document the Data Integrity proofs of a
+// credential sign, unless a proof has its own @context or chains to
+// earlier proofs. It canonicalizes the dataset [Processor.CheckUnsecured]
+// kept when it ran with p, else converts the document now, with the rules
+// of [Processor.Check] (a document that breaks them is an error). The
+// result is remembered on c for p; the bytes are shared, read-only.
+func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil credential", ErrMalformed)
+	}
+	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p {
+		return m.nquads, nil
+	}
+	var buf bytes.Buffer
+	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		buf.Grow(128 * len(m.quads))
+		if _, err := p.canonicalizeTo(ctx, m.quads, nil, &buf); err != nil {
+			return nil, err
+		}
+	} else {
+		err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
+			_, err := p.canonicalizeTo(ctx, q, nil, &buf)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	nq := buf.Bytes()
+	c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: nq})
+	return nq, nil
+}
+
+// unsecuredRDF is the dataset of a credential's document without its
+// proof, as processor proc produced it.
+type unsecuredRDF struct {
+	proc  *Processor
+	quads []rdf.Quad
+}
+
+// unsecuredCanon is its canonical N-Quads.
+type unsecuredCanon struct {
+	proc   *Processor
+	nquads []byte
 }
 
 // withRDF converts doc to RDF and hands the quads to fn, which must not
