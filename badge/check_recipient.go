@@ -36,3 +36,17 @@ func checkRecipient(r *VerificationResult, want ExpectedRecipient) (CheckID, Che
 	}
 	return CheckRecipient, Failed, fmt.Errorf("%w: no subject id or identifier matches %s", ErrRecipientMismatch, want.Type), ""
 }
+
+// RecipientMatches reports whether a verified document's subject is the
+// recipient a caller expects (nil), or why not (an error matching
+// ErrRecipientMismatch).
+func RecipientMatches(r *VerificationResult, want ExpectedRecipient) error {
+	if r == nil || r.Credential == nil {
+		return fmt.Errorf("%w: nothing was verified", ErrRecipientMismatch)
+	}
+	_, st, err, _ := checkRecipient(r, want)
+	if st != Passed {
+		return err
+	}
+	return nil
+}

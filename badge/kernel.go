@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/vc"
@@ -149,6 +150,11 @@ func (v *Verifier) kind(c *vc.Credential, allowed []Family) *Kind {
 				return &v.kinds[i]
 			}
 		}
+		// A family this verifier does not have: nothing can verify the
+		// document as it (fail closed, never as another family).
+		return &Kind{Family: allowed[0], Steps: []Step{{ID: CheckType, Check: func(context.Context, *Run) Check {
+			return Check{Status: Failed, Err: fmt.Errorf("%w: the verifier has no %s family (add its Kind)", ErrType, allowed[0])}
+		}}}}
 	}
 	return &v.kinds[len(v.kinds)-1] // Open Badges: its type check names what it wanted
 }
@@ -264,4 +270,26 @@ func collect(f func(add adder)) Check {
 		out = Check{ID: id, Status: st, Err: err, Detail: detail}
 	})
 	return out
+}
+
+// RelaxedNested returns a warning when a credential held by the document
+// verified only under a relaxed rule (its own result says which), so that
+// the check that verified it says so too; nil otherwise.
+func RelaxedNested(r *VerificationResult) *RelaxedError {
+	var paths []string
+	for _, n := range r.Nested {
+		if n.Result == nil || !n.Result.Verified {
+			continue
+		}
+		for _, ch := range n.Result.Checks {
+			if ch.Status == Warning && errors.Is(ch.Err, ErrRelaxed) {
+				paths = append(paths, n.Path)
+				break
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	return &RelaxedError{Option: "(see the credential's checks)", Detail: "verified only under relaxed rules: " + strings.Join(paths, ", ")}
 }

@@ -67,5 +67,6 @@ func ExampleVerifyPresentation() {
 	// domain passed
 	// credentials passed
 	// holder_binding passed
+	// recipient skipped
 	// true
 }

@@ -82,6 +82,7 @@ func Kind(o Options) badge.Kind {
 				}
 				return asCheck(bindHolder(r.Result, o.AllowHolderNotSubject))
 			}},
+			recipientStep,
 		},
 	}
 }
@@ -230,7 +231,35 @@ var credentialsStep = badge.Step{ID: CheckCredentials, Check: func(ctx context.C
 	if len(errs) > 0 {
 		return badge.Check{Status: badge.Failed, Err: errors.Join(errs...), Detail: detail}
 	}
+	if w := badge.RelaxedNested(r.Result); w != nil {
+		return badge.Check{Status: badge.Warning, Err: w, Detail: detail}
+	}
 	return badge.Check{Status: badge.Passed, Detail: detail}
+}}
+
+// recipientStep matches the expected recipient (VerifyOptions.Recipient)
+// against the subject of every credential of the presentation (of every
+// credential a record in it holds, too).
+var recipientStep = badge.Step{ID: badge.CheckRecipient, Check: func(_ context.Context, r *badge.Run) badge.Check {
+	if r.Options.Recipient == nil {
+		return badge.Check{Status: badge.Skipped, Detail: "no recipient given"}
+	}
+	want := *r.Options.Recipient
+	if len(r.Result.Nested) == 0 {
+		return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: the presentation carries no credential", badge.ErrRecipientMismatch)}
+	}
+	for _, n := range r.Result.Nested {
+		docs := []*badge.VerificationResult{n.Result}
+		if n.Result != nil && n.Result.Family == badge.FamilyCLR {
+			docs = append(docs, n.Result.NestedResults()...)
+		}
+		for _, d := range docs {
+			if err := badge.RecipientMatches(d, want); err != nil {
+				return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%s: %w", n.Path, err)}
+			}
+		}
+	}
+	return badge.Check{Status: badge.Passed, Detail: "every credential is about the recipient"}
 }}
 
 // badgeSpent reports whether a nested verification failed for the budget.
@@ -250,6 +279,11 @@ func holderVerifier(pv *proof.Verifier, challenge, domain string) *proof.Verifie
 	if pv != nil {
 		v = *pv
 	}
+	// The holder's key is resolved as every key is, but the relaxations
+	// a profile makes for issuers' keys (a key read from a URL fragment,
+	// a JWT's own jwk header) would let anyone sign as any holder: never
+	// for a holder.
+	v.InsecureFragmentKeys, v.InsecureEmbeddedJWK = false, false
 	v.Purpose = proof.PurposeAuthentication
 	v.Challenge, v.Domain = challenge, domain
 	// A presentation has no issuer: the proof is bound to the holder by
@@ -341,15 +375,27 @@ func bindHolder(r *badge.VerificationResult, allow bool) (CheckID, badge.CheckSt
 			continue // the credentials check has failed already
 		}
 		be := &BindingError{Index: c.Index, Holder: r.Holder, Unbound: true}
-		for _, s := range c.Result.Credential.Subjects() {
-			id, _ := s["id"].(string)
-			be.Subjects = append(be.Subjects, id)
-			if id != "" {
-				be.Unbound = false
+		// A record binds the holder only when its own subject and the
+		// subject of every credential it holds is the holder: a record's
+		// issuer cannot make another person's badge the holder's.
+		c.Bound = true
+		for _, doc := range boundDocuments(c.Result) {
+			if doc == nil {
+				c.Bound = false
+				continue
 			}
-			if id == r.Holder {
-				c.Bound = true
+			about := false
+			for _, s := range doc.Subjects() {
+				id, _ := s["id"].(string)
+				be.Subjects = append(be.Subjects, id)
+				if id != "" {
+					be.Unbound = false
+				}
+				if id == r.Holder {
+					about = true
+				}
 			}
+			c.Bound = c.Bound && about
 		}
 		if !c.Bound {
 			c.Binding = be
@@ -362,6 +408,23 @@ func bindHolder(r *badge.VerificationResult, allow bool) (CheckID, badge.CheckSt
 		return CheckHolderBinding, fail, errors.Join(errs...), fmt.Sprintf("%d of %d credential(s) about the holder", bound, len(r.Nested))
 	}
 	return CheckHolderBinding, badge.Passed, nil, "every credential is about " + r.Holder
+}
+
+// boundDocuments are the documents of a credential's result whose
+// subjects must be the holder: the credential, and for a record every
+// credential it holds too.
+func boundDocuments(res *badge.VerificationResult) []*vc.Credential {
+	out := []*vc.Credential{res.Credential}
+	if res.Family != badge.FamilyCLR {
+		return out
+	}
+	for _, n := range res.Nested {
+		if n.Result == nil || n.Result.Credential == nil {
+			return append(out[:0:0], nil) // not established: not bound
+		}
+		out = append(out, n.Result.Credential)
+	}
+	return out
 }
 
 func stringsOf(v any) []string {

@@ -67,7 +67,7 @@ func Kind(o KindOptions) badge.Kind {
 			badge.EndorsementsStep,
 			nestedStep(o.MaxCredentials),
 			associationsStep(o.LenientAssociations),
-			badge.RecipientStep,
+			recipientStep,
 		},
 	}
 }
@@ -258,6 +258,9 @@ func nestedStep(max int) badge.Step {
 		if len(errs) > 0 {
 			return badge.Check{Status: badge.Failed, Err: errors.Join(errs...), Detail: detail}
 		}
+		if w := badge.RelaxedNested(r.Result); w != nil {
+			return badge.Check{Status: badge.Warning, Err: w, Detail: detail}
+		}
 		return badge.Check{Status: badge.Passed, Detail: detail}
 	}}
 }
@@ -304,6 +307,28 @@ func associationsStep(lenient bool) badge.Step {
 		return badge.Check{Status: badge.Failed, Err: err}
 	}}
 }
+
+// recipientStep matches the expected recipient (VerifyOptions.Recipient)
+// against the record's subject and against the subject of every
+// credential it holds: the record's issuer asserts who its subject is, but
+// each credential says for itself whom it is about, and a record issued
+// by anyone must not make another person's badge answer for the
+// recipient.
+var recipientStep = badge.Step{ID: badge.CheckRecipient, Check: func(_ context.Context, r *badge.Run) badge.Check {
+	if r.Options.Recipient == nil {
+		return badge.Check{Status: badge.Skipped, Detail: "no recipient given"}
+	}
+	want := *r.Options.Recipient
+	if err := badge.RecipientMatches(r.Result, want); err != nil {
+		return badge.Check{Status: badge.Failed, Err: err, Detail: "the record's subject"}
+	}
+	for _, n := range r.Result.Nested {
+		if err := badge.RecipientMatches(n.Result, want); err != nil {
+			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%s: %w", n.Path, err)}
+		}
+	}
+	return badge.Check{Status: badge.Passed, Detail: fmt.Sprintf("the record's subject and its %d credential(s)", len(r.Result.Nested))}
+}}
 
 func orDash(s string) string {
 	if s == "" {
