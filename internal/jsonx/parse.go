@@ -88,7 +88,6 @@ func (e *SyntaxError) Unwrap() error { return e.Kind }
 // allowed) under the given limits (nil means defaults).
 func Parse(data []byte, lim *Limits) (any, error) {
 	l := lim.withDefaults()
-	p := parser{data: data, lim: l}
 	if len(data) > l.MaxBytes {
 		return nil, &SyntaxError{Kind: ErrTooLarge, Msg: fmt.Sprintf("%d bytes, limit %d", len(data), l.MaxBytes)}
 	}
@@ -103,6 +102,9 @@ func Parse(data []byte, lim *Limits) (any, error) {
 		}
 		return nil, &SyntaxError{Kind: ErrInvalidUTF8, Offset: off, Msg: "input is not valid UTF-8"}
 	}
+	// The input is converted to a string once: every string without
+	// escapes (most keys and values) is a substring of it, not a copy.
+	p := parser{data: data, s: string(data), lim: l}
 	p.ws()
 	v, err := p.value(0)
 	if err != nil {
@@ -117,6 +119,7 @@ func Parse(data []byte, lim *Limits) (any, error) {
 
 type parser struct {
 	data    []byte
+	s       string // data as a string
 	pos     int
 	lim     Limits
 	members int
@@ -371,7 +374,7 @@ func (p *parser) str() (string, error) {
 		c := d[i]
 		if c == '"' {
 			p.pos = i + 1
-			return string(d[start:i]), nil
+			return p.s[start:i], nil
 		}
 		if c == '\\' {
 			break
