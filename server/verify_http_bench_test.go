@@ -191,6 +191,7 @@ func BenchmarkVerifyHTTPvsInProcess(b *testing.B) {
 		b.ReportMetric(perOp(web.cpu), "http-cpu-ns/op")
 		b.ReportMetric(perOp(in.cpu), "inproc-cpu-ns/op")
 		b.ReportMetric(in.cpu.Seconds()/web.cpu.Seconds(), "http/inproc-cpu")
+		b.ReportMetric(in.cpu.Seconds()/ceil.cpu.Seconds(), "ceiling/inproc-cpu")
 	}
 	b.ReportMetric(perOp(web.idle), "http-idle-ns/op")
 }
