@@ -312,7 +312,12 @@ func (d *decoder) decodeStruct(data span, v reflect.Value) error {
 		return d.errorf("expected an object")
 	}
 	mark := len(d.members)
-	defer func() { d.members = d.members[:mark] }()
+	err := d.decodeMembers(data, v)
+	d.members = d.members[:mark]
+	return err
+}
+
+func (d *decoder) decodeMembers(data span, v reflect.Value) error {
 	members, err := d.objectMembers(data)
 	if err != nil {
 		return d.errorf("%v", err)
@@ -335,13 +340,15 @@ func (d *decoder) decodeStruct(data span, v reflect.Value) error {
 		}
 		if known, ok := si.caseVariant(k); ok {
 			n := d.pushKey(k)
-			defer d.pop(n)
-			return &DecodeError{Path: string(d.path), Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
+			err := &DecodeError{Path: string(d.path), Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
+			d.pop(n)
+			return err
 		}
 		if si.extra < 0 {
 			n := d.pushKey(k)
-			defer d.pop(n)
-			return d.errorf("unknown member")
+			err := d.errorf("unknown member")
+			d.pop(n)
+			return err
 		}
 		if extra == nil {
 			extra = map[string]json.RawMessage{}

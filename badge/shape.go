@@ -69,10 +69,21 @@ func (o *OneOrMany[T]) decodeShape(d *decoder, data span) error {
 		return nil
 	}
 	mark := len(d.elems)
-	defer func() { d.elems = d.elems[:mark] }()
+	vals, err := decodeElems[T](d, data)
+	d.elems = d.elems[:mark]
+	if err != nil {
+		return err
+	}
+	o.Values, o.Single = vals, false
+	return nil
+}
+
+// decodeElems decodes the elements of an array (on the decoder's element
+// stack, which the caller pops).
+func decodeElems[T any](d *decoder, data span) ([]T, error) {
 	elems, err := d.arrayElems(data)
 	if err != nil {
-		return d.errorf("%v", err)
+		return nil, d.errorf("%v", err)
 	}
 	vals := make([]T, len(elems))
 	for i, e := range elems {
@@ -80,11 +91,10 @@ func (o *OneOrMany[T]) decodeShape(d *decoder, data span) error {
 		err := d.decode(e, reflect.ValueOf(&vals[i]).Elem())
 		d.pop(n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	o.Values, o.Single = vals, false
-	return nil
+	return vals, nil
 }
 
 func (o *OneOrMany[T]) encodeShape(e *encoder) error {

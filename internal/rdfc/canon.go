@@ -366,14 +366,21 @@ func (s *state) issueCanonical(n int32) {
 // steps 3 to 5), filling s.canon.
 func (s *state) label() error {
 	// Step 3: first-degree hashes.
+	// The hex hashes are written into one buffer and made into one
+	// string, which each node's hash is a substring of.
 	byHash := make(map[string][]int32, len(s.nodes))
+	slab := make([]byte, 0, len(s.nodes)*hex.EncodedLen(s.h.Size()))
 	for n := range s.nodes {
 		if n&255 == 255 {
 			if err := s.ctx.Err(); err != nil {
 				return fmt.Errorf("rdfc: %w", err)
 			}
 		}
-		h := s.hashFirstDegree(int32(n))
+		slab = hex.AppendEncode(slab, s.hashFirstDegree(int32(n)))
+	}
+	all, size := string(slab), hex.EncodedLen(s.h.Size())
+	for n := range s.nodes {
+		h := all[n*size : (n+1)*size]
 		s.nodes[n].h1 = h
 		byHash[h] = append(byHash[h], int32(n))
 	}
@@ -453,8 +460,10 @@ func (s *state) appendFirstDegree(dst []byte, q *iquad, n int32) []byte {
 	return append(dst, " .\n"...)
 }
 
-// hashFirstDegree is the Hash First Degree Quads algorithm (spec 4.6).
-func (s *state) hashFirstDegree(n int32) string {
+// hashFirstDegree is the Hash First Degree Quads algorithm (spec 4.6). It
+// returns the hash (not hex encoded) in the state's buffer, valid until
+// the next hash.
+func (s *state) hashFirstDegree(n int32) []byte {
 	qs := s.nodes[n].quads
 	buf := s.lineBuf[:0]
 	spans := s.spans[:0]
@@ -476,7 +485,7 @@ func (s *state) hashFirstDegree(n int32) string {
 	}
 	s.lineBuf, s.spans = buf, spans
 	s.sum = s.h.Sum(s.sum[:0])
-	return hex.EncodeToString(s.sum)
+	return s.sum
 }
 
 // appendID appends "_:" and the identifier of n: canonical if it has one,
