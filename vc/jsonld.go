@@ -1,7 +1,6 @@
 package vc
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"errors"
@@ -210,27 +209,27 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p {
 		return m.nquads, nil
 	}
-	var buf bytes.Buffer
+	var canon *Canonical
 	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		buf.Grow(128 * len(m.quads))
-		if _, err := p.canonicalizeTo(ctx, m.quads, nil, &buf); err != nil {
+		var err error
+		if canon, err = p.canonicalize(ctx, m.quads, nil); err != nil {
 			return nil, err
 		}
 	} else {
 		err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
-			_, err := p.canonicalizeTo(ctx, q, nil, &buf)
+			var err error
+			canon, err = p.canonicalize(ctx, q, nil)
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	nq := buf.Bytes()
-	c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: nq})
-	return nq, nil
+	c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
+	return canon.NQuads, nil
 }
 
 // unsecuredRDF is the dataset of a credential's document without its

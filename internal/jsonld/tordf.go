@@ -614,11 +614,12 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 		}
 	}
 	slices.Sort(typeKeys)
+	var valBuf [4]string
 	for _, k := range typeKeys {
-		var vals []string
+		vals := valBuf[:0]
 		switch tv := m[k].(type) {
 		case string:
-			vals = []string{tv}
+			vals = append(vals, tv)
 		case []any:
 			for _, t := range tv {
 				if ts, ok := t.(string); ok {
