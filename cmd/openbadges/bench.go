@@ -307,7 +307,7 @@ func measure(ctx context.Context, c benchCase, d time.Duration) (benchResult, er
 	runtime.ReadMemStats(&before)
 	var ops int64
 	var elapsed time.Duration
-	for batch := int64(1); elapsed < d; batch *= 2 {
+	for batch := int64(1); elapsed < d; {
 		if err := ctx.Err(); err != nil {
 			return benchResult{}, err
 		}
@@ -317,6 +317,10 @@ func measure(ctx context.Context, c benchCase, d time.Duration) (benchResult, er
 		}
 		ops += batch
 		elapsed += t
+		// Double the batch, but not past what the time left holds at
+		// the rate so far: a measurement takes about d, not up to 2d.
+		perOp := float64(elapsed) / float64(ops)
+		batch = max(1, min(2*batch, int64(float64(d-elapsed)/perOp)+1))
 	}
 	runtime.ReadMemStats(&after)
 	r := benchResult{
