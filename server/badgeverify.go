@@ -148,7 +148,7 @@ func readUpload(r *http.Request) ([]byte, error) {
 			part.Close()
 			continue
 		}
-		b, err := io.ReadAll(part)
+		b, err := readAllSized(part, bodyBufferSize(r))
 		part.Close()
 		if err != nil {
 			if p := tooLarge(err); p != nil {

@@ -89,12 +89,7 @@ const maxBodyPrealloc = 64 << 10
 // readBody reads the whole (already bounded) body into one buffer sized
 // from its Content-Length.
 func readBody(r *http.Request) ([]byte, error) {
-	size := 512
-	if n := r.ContentLength; n > 0 {
-		// One byte more, so that the read that sees EOF needs no growth.
-		size = int(min(n, maxBodyPrealloc)) + 1
-	}
-	b, err := readAllSized(r.Body, size)
+	b, err := readAllSized(r.Body, bodyBufferSize(r))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -103,6 +98,16 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, badRequest("reading the request body: %v", err)
 	}
 	return b, nil
+}
+
+// bodyBufferSize is the size of the buffer that holds r's body (or the
+// upload in it): its Content-Length and one byte, so that the read that
+// sees EOF needs no growth, up to maxBodyPrealloc.
+func bodyBufferSize(r *http.Request) int {
+	if n := r.ContentLength; n > 0 {
+		return int(min(n, maxBodyPrealloc)) + 1
+	}
+	return 512
 }
 
 // readAllSized is io.ReadAll starting from a buffer of size bytes.
