@@ -215,13 +215,13 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 			return nil, err
 		}
 		var err error
-		if canon, err = p.canonicalize(ctx, m.quads, nil); err != nil {
+		if canon, err = p.canonicalizeWith(ctx, m.quads, nil, nil, true); err != nil {
 			return nil, err
 		}
 	} else {
 		err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
 			var err error
-			canon, err = p.canonicalize(ctx, q, nil)
+			canon, err = p.canonicalizeWith(ctx, q, nil, nil, true)
 			return err
 		})
 		if err != nil {
@@ -291,7 +291,13 @@ func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *Canon
 }
 
 func (p *Processor) canonicalizeTo(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer) (*Canonical, error) {
-	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true, Sink: sink}
+	return p.canonicalizeWith(ctx, quads, o, sink, sink != nil)
+}
+
+// canonicalizeWith is canonicalizeTo, without the identifier map when
+// omitIDs.
+func (p *Processor) canonicalizeWith(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer, omitIDs bool) (*Canonical, error) {
+	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true, Sink: sink, OmitIdentifiers: omitIDs}
 	if o != nil {
 		ro.Hash = o.Hash
 	}

@@ -58,6 +58,10 @@ type Options struct {
 	// order, instead of Result.NQuads (which is then nil): a hash.Hash
 	// hashes them without a copy of the document being kept.
 	Sink io.Writer
+
+	// OmitIdentifiers leaves Result.IssuedIdentifiers nil, for callers
+	// that need only the canonical N-Quads (a Data Integrity proof).
+	OmitIdentifiers bool
 }
 
 // Result is a canonicalized dataset.
@@ -112,7 +116,7 @@ func Canonicalize(ctx context.Context, quads []rdf.Quad, opts *Options) (*Result
 	if err := s.label(); err != nil {
 		return nil, err
 	}
-	return s.result(o.OmitQuads, o.Sink), nil
+	return s.result(&o), nil
 }
 
 // statePool recycles the scratch buffers of canonicalization. Nothing a
@@ -130,6 +134,7 @@ func (s *state) reset(ctx context.Context, h hash.Hash, maxWork int) {
 		quads: s.quads[:0], text: s.text[:0], nodes: s.nodes[:0],
 		lineBuf: s.lineBuf[:0], spans: s.spans[:0],
 		outBuf: s.outBuf[:0], outSpans: s.outSpans[:0],
+		labels: s.labels[:0], order: s.order[:0],
 	}
 }
 
@@ -188,6 +193,8 @@ type state struct {
 
 	outBuf   []byte // scratch for the serialization in result
 	outSpans []span
+	labels   []string
+	order    []int32
 }
 
 // normalize gives equal quads equal representations, so that a map can
@@ -715,13 +722,36 @@ func (is *issuer) clone() *issuer {
 	return &issuer{order: slices.Clone(is.order)}
 }
 
+// canonLabels are the first canonical blank node labels, shared (a
+// credential has a handful of blank nodes).
+var canonLabels = func() (a [64]string) {
+	for i := range a {
+		a[i] = "c14n" + strconv.Itoa(i)
+	}
+	return a
+}()
+
+// canonLabel returns "c14n" followed by k.
+func canonLabel(k int32) string {
+	if k >= 0 && int(k) < len(canonLabels) {
+		return canonLabels[k]
+	}
+	return "c14n" + strconv.Itoa(int(k))
+}
+
 // result relabels the quads and serializes them in canonical order.
-func (s *state) result(omitQuads bool, sink io.Writer) *Result {
-	labels := make([]string, len(s.nodes))
-	ids := make(map[string]string, len(s.nodes))
+func (s *state) result(o *Options) *Result {
+	omitQuads, sink := o.OmitQuads, o.Sink
+	labels := s.labels[:0]
 	for n := range s.nodes {
-		labels[n] = "c14n" + strconv.Itoa(int(s.canon[n]))
-		ids[s.nodes[n].label] = labels[n]
+		labels = append(labels, canonLabel(s.canon[n]))
+	}
+	var ids map[string]string
+	if !o.OmitIdentifiers {
+		ids = make(map[string]string, len(s.nodes))
+		for n := range s.nodes {
+			ids[s.nodes[n].label] = labels[n]
+		}
 	}
 	buf := s.outBuf[:0]
 	if need := len(s.text) + len(s.quads)*32; cap(buf) < need {
@@ -732,7 +762,10 @@ func (s *state) result(omitQuads bool, sink io.Writer) *Result {
 		spans = make([]span, len(s.quads))
 	}
 	spans = spans[:len(s.quads)]
-	defer func() { s.outBuf, s.outSpans = buf[:0], spans[:0] }()
+	defer func() {
+		clear(labels)
+		s.outBuf, s.outSpans, s.labels = buf[:0], spans[:0], labels[:0]
+	}()
 	for i := range s.quads {
 		q := &s.quads[i]
 		start := len(buf)
@@ -754,10 +787,11 @@ func (s *state) result(omitQuads bool, sink io.Writer) *Result {
 		buf = append(buf, " .\n"...)
 		spans[i] = span{start, len(buf)}
 	}
-	order := make([]int32, len(s.quads))
-	for i := range order {
-		order[i] = int32(i)
+	order := s.order[:0]
+	for i := range s.quads {
+		order = append(order, int32(i))
 	}
+	defer func() { s.order = order[:0] }()
 	slices.SortFunc(order, func(a, b int32) int {
 		return bytes.Compare(buf[spans[a].off:spans[a].end], buf[spans[b].off:spans[b].end])
 	})
