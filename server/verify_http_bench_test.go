@@ -3,17 +3,20 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openbadges-go/openbadges/badge"
@@ -212,3 +215,36 @@ func answerOf(url string, data []byte) ([]byte, error) {
 type statusError struct{ code int }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) }
+
+// The answer of POST /verify declares its length (no chunked encoding) and
+// is one JSON object whose "credential" is the input, for a raw body and
+// for a multipart upload.
+func TestVerifyAnswerDeclaresLength(t *testing.T) {
+	data := realisticBadge(t)
+	v, err := badge.NewVerifier(badge.VerifierOptions{Now: benchNow})
+	require.NoError(t, err)
+	h, err := server.NewBadgeVerifyHandler(v, &server.Options{Now: benchNow})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ct, mp := multipartBody(t, "file", "badge.json", data)
+	for _, in := range []struct{ contentType, body string }{
+		{"application/json", string(data)}, {ct, string(mp)},
+	} {
+		resp, err := http.Post(srv.URL, in.contentType, strings.NewReader(in.body))
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		assert.Empty(t, resp.TransferEncoding)
+		assert.Equal(t, int64(len(body)), resp.ContentLength)
+		var answer struct {
+			Credential json.RawMessage `json:"credential"`
+			Verified   bool            `json:"verified"`
+		}
+		require.NoError(t, json.Unmarshal(body, &answer), "%s", body)
+		assert.True(t, answer.Verified)
+		assert.JSONEq(t, string(data), string(answer.Credential))
+	}
+}
