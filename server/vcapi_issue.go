@@ -1,0 +1,251 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
+)
+
+// ---------------------------------------------------------------- issue
+
+type issueHandler struct {
+	issuer   badge.Issuer
+	issuerID string
+	opts     *Options
+}
+
+// NewIssueHandler returns the VC-API issue endpoint (POST
+// /credentials/issue). The request is {"credential": {...}, "options":
+// {...}}; the supported options are "format" ("ldp_vc" for a Data
+// Integrity proof or "jwt" for a VC-JWT; absent: iss.Format), "cryptosuite" (for
+// example "eddsa-rdfc-2022") and "created" (the proof's creation time);
+// any other option is a 400.
+//
+// The credential is issued by iss only: a credential without an issuer
+// gets iss's controller (the issuer id), and one naming another issuer is
+// refused. Before signing, the VC data model 2.0 rules are enforced
+// (required members, types, URLs, dates and their order, relatedResource
+// digests, language values, typed status, schema, evidence, terms of use
+// and refresh entries), with the Open Badges rules for Open Badges
+// credentials and JSON-LD safe mode (every term defined by a known
+// context); a refused credential gets 422 with every problem by JSON path.
+// A signed credential is answered 201 {"verifiableCredential": ...}; a JWT
+// is returned as an EnvelopedVerifiableCredential with a data: URL.
+//
+// iss is copied; it must have a Key.
+func NewIssueHandler(iss *badge.Issuer, o *Options) (http.Handler, error) {
+	if iss == nil || iss.Key.Signer == nil || iss.Key.VerificationMethod == "" {
+		return nil, fmt.Errorf("%w: the issuer needs a key with a verification method", badge.ErrInvalidKey)
+	}
+	h := &issueHandler{issuer: *iss, opts: o}
+	h.issuerID = iss.Controller
+	if h.issuerID == "" {
+		h.issuerID, _, _ = strings.Cut(iss.Key.VerificationMethod, "#")
+	}
+	if h.issuer.Processor == nil && o != nil {
+		h.issuer.Processor = o.Processor
+	}
+	return guard(o, h.serve), nil
+}
+
+func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
+	req, err := readJSONObject(r, "credential", "options")
+	if err != nil {
+		return err
+	}
+	opts, err := req.options("format", "cryptosuite", "created")
+	if err != nil {
+		return err
+	}
+	iss := h.issuer
+	format, err := optString(opts, "format")
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "":
+		// the issuer's own format
+	case "ldp_vc", "ldp", "di", "DataIntegrity":
+		iss.Format = badge.DataIntegrity
+	case "jwt", "jwt_vc", "jwt_vc_json", "vc+jwt", "JWT":
+		iss.Format = badge.JWT
+	default:
+		return newProblem(http.StatusBadRequest, ProblemUnknownOption, "Unsupported option value", "format %q is not supported (use ldp_vc or jwt)", format)
+	}
+	if iss.Cryptosuite, err = optString(opts, "cryptosuite"); err != nil {
+		return err
+	}
+	if iss.Cryptosuite != "" {
+		if iss.Format == badge.JWT {
+			return badRequest("option cryptosuite does not apply to format jwt")
+		}
+		if !slices.Contains(proof.DefaultCryptosuites(), iss.Cryptosuite) || iss.Cryptosuite == proof.EdDSA2022 {
+			return newProblem(http.StatusBadRequest, ProblemUnknownOption, "Unsupported option value", "cryptosuite %q is not supported", iss.Cryptosuite)
+		}
+	}
+	created, err := optString(opts, "created")
+	if err != nil {
+		return err
+	}
+	if created != "" {
+		t, err := vc.ParseDateTime(created)
+		if err != nil {
+			return badRequest("option created must be an RFC 3339 date-time: %v", err)
+		}
+		iss.Now = func() time.Time { return t }
+	}
+
+	credVal, has := req.value["credential"]
+	if !has {
+		return badRequest("member credential is required")
+	}
+	cred, ok := credVal.(map[string]any)
+	if !ok {
+		return badRequest("credential must be a JSON object")
+	}
+	if p := h.bindIssuer(cred); p != nil {
+		return p
+	}
+	// Data model rules first, every finding at once.
+	var problems []FieldProblem
+	if c, err := vc.FromValue(nil, cred); err != nil {
+		problems = append(problems, FieldProblem{Path: "$", Detail: err.Error()})
+	} else if err := vc.CheckDataModel(c); err != nil {
+		var dme *vc.DataModelError
+		if errors.As(err, &dme) {
+			for _, p := range dme.Problems {
+				problems = append(problems, FieldProblem{Path: p.Path, Detail: p.Reason})
+			}
+		} else {
+			problems = append(problems, FieldProblem{Path: "$", Detail: err.Error()})
+		}
+	}
+	problems = append(problems, extraDataModelProblems(cred)...)
+	if len(problems) > 0 {
+		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
+			Detail: fmt.Sprintf("%d problem(s); the first: %s %s", len(problems), problems[0].Path, problems[0].Detail), Errors: problems}
+	}
+	data, err := encodeJSON(cred)
+	if err != nil {
+		return badRequest("credential: %v", err)
+	}
+	signed, err := iss.IssueJSON(r.Context(), data)
+	if err != nil {
+		return issueProblem(r.Context(), err)
+	}
+	var out json.RawMessage
+	if signed.Format == badge.JWT {
+		out, err = encodeJSON(envelope("EnvelopedVerifiableCredential", signed.JWT))
+		if err != nil {
+			return err
+		}
+	} else {
+		out = signed.JSON
+	}
+	b, err := encodeJSON(map[string]json.RawMessage{"verifiableCredential": out})
+	if err != nil {
+		return err
+	}
+	writeBytes(w, http.StatusCreated, "application/json", b)
+	return nil
+}
+
+// bindIssuer makes the credential's issuer the handler's: it fills a
+// missing issuer (or issuer id) and refuses another one.
+func (h *issueHandler) bindIssuer(cred map[string]any) *Problem {
+	mismatch := func(got string) *Problem {
+		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
+			Detail: fmt.Sprintf("this service issues as %q, not %q", h.issuerID, got), Errors: []FieldProblem{{Path: "$.issuer", Detail: "must be " + strconv.Quote(h.issuerID)}}}
+	}
+	malformed := func(path, detail string) *Problem {
+		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
+			Detail: path + " " + detail, Errors: []FieldProblem{{Path: path, Detail: detail}}}
+	}
+	v, has := cred["issuer"]
+	if !has {
+		cred["issuer"] = h.issuerID
+		return nil
+	}
+	switch t := v.(type) {
+	case string:
+		if !isURL(t) {
+			return malformed("$.issuer", "must be a URL")
+		}
+		if t != h.issuerID {
+			return mismatch(t)
+		}
+	case map[string]any:
+		id, has := t["id"]
+		if !has {
+			t["id"] = h.issuerID
+			return nil
+		}
+		s, ok := id.(string)
+		if !ok || !isURL(s) {
+			return malformed("$.issuer.id", "must be a URL")
+		}
+		if s != h.issuerID {
+			return mismatch(s)
+		}
+	default:
+		return malformed("$.issuer", "must be a URL or an object with an id")
+	}
+	return nil
+}
+
+// issueProblem maps an error of Issuer.IssueJSON to a problem: a refused
+// credential is 422 with its findings; a timeout 503; a broken issuer key
+// 500; anything else about the input 422.
+func issueProblem(ctx context.Context, err error) error {
+	var ie *badge.IssueError
+	switch {
+	case errors.As(err, &ie):
+		p := &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity, Detail: firstLine(err.Error())}
+		for _, f := range ie.Fields() {
+			p.Errors = append(p.Errors, FieldProblem{Path: f.Path, Detail: f.Err.Error()})
+		}
+		return p
+	case ctx.Err() != nil:
+		return err
+	case errors.Is(err, badge.ErrInvalidKey):
+		return &Problem{Type: ProblemInternal, Title: "Issuer misconfigured", Status: http.StatusInternalServerError}
+	case errors.Is(err, proof.ErrUnsupportedCryptosuite), errors.Is(err, badge.ErrInvalidArgument):
+		return newProblem(http.StatusBadRequest, ProblemUnknownOption, "Unsupported option value", "%s", firstLine(err.Error()))
+	}
+	return newProblem(http.StatusUnprocessableEntity, ProblemMalformedValue, "Credential cannot be signed", "%s", firstLine(err.Error()))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func envelope(typ, jwt string) map[string]any {
+	return map[string]any{
+		"@context": vc.ContextV2,
+		"id":       "data:application/vc+jwt," + jwt,
+		"type":     typ,
+	}
+}
+
+// encodeJSON marshals without HTML escaping.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
