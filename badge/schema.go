@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,10 +206,11 @@ func parseInstance(doc []byte) (any, error) {
 // validate validates inst against the schemas at urls for the verifier's
 // compaction-tolerant loop, which wraps each single value the schema wants
 // as an array and validates again. Its result is validateAll's, except
-// that when some violations are such single values it may list only
-// those (the same entries the full list has): the loop's next step is the
-// same either way, and the full list of a document that stays invalid
-// comes from a later call.
+// when some violations are such single values: then it may list only
+// those (the same entries the full list has), or return nil when the
+// document with them wrapped is valid, which is where the loop would end.
+// The loop's outcome is the same either way, and the full list of a
+// document that stays invalid comes from a later call.
 func (v *SchemaValidator) validate(urls []string, inst any) error {
 	if err, ok := v.validateFast(urls, inst, true); ok {
 		return err
@@ -251,18 +253,59 @@ func (v *SchemaValidator) validateFast(urls []string, inst any, wantArray bool) 
 			return nil, false
 		}
 		for i := mark; i < len(r.wantArray); i++ {
-			r.wantArray[i].Schema = u
+			r.wantArray[i].v.Schema = u
 		}
 	}
 	if valid {
 		return nil, true
 	}
-	if !wantArray || !slices.ContainsFunc(r.wantArray, func(x SchemaViolation) bool { return x.InstanceLocation != "" }) {
+	if !wantArray || !slices.ContainsFunc(r.wantArray, func(x fastWant) bool { return x.v.InstanceLocation != "" }) {
 		return nil, false
 	}
-	viols = r.wantArray
+	// The loop would wrap each of these values and validate again: when
+	// they are independent (none inside another), validate the document
+	// as it would be then, without copying it, and answer for the loop.
+	if overlay, ok := fastOverlay(r.wantArray); ok {
+		o := fastRun{path: buf[:0], overlay: overlay}
+		valid := true
+		for _, u := range urls {
+			if !v.fast[u].eval(inst, &o, false) {
+				valid = false
+				break
+			}
+		}
+		if valid && !o.bail {
+			return nil, true
+		}
+	}
+	viols = make([]SchemaViolation, len(r.wantArray))
+	for i, w := range r.wantArray {
+		viols[i] = w.v
+	}
 	sortViolations(&viols)
 	return &SchemaError{Violations: viols}, true
+}
+
+// fastOverlay returns the values the loop would wrap (the want-array
+// violations but the root's, each once), or false when one is inside
+// another: the loop wraps the outer one first, and the inner one's
+// location then no longer resolves.
+func fastOverlay(wants []fastWant) ([]fastWant, bool) {
+	var out []fastWant
+	for _, w := range wants {
+		loc := w.v.InstanceLocation
+		if loc == "" || slices.ContainsFunc(out, func(o fastWant) bool { return o.v.InstanceLocation == loc }) {
+			continue
+		}
+		for _, o := range out {
+			ol := o.v.InstanceLocation
+			if strings.HasPrefix(loc, ol+"/") || strings.HasPrefix(ol, loc+"/") {
+				return nil, false
+			}
+		}
+		out = append(out, w)
+	}
+	return out, true
 }
 
 // validateLibrary validates with the JSON Schema library: every violation,
@@ -733,11 +776,19 @@ func fastTypeName(t uint8) string {
 	return ""
 }
 
-// fastPathTok is one step of the instance location: an object member or
-// an array index.
+// fastPathTok is one step of the instance location: a member of the
+// object m or an element of the array a.
 type fastPathTok struct {
+	m   map[string]any
+	a   []any
 	key string
 	idx int // -1 for a member
+}
+
+// fastWant is a want-array violation and where its value is.
+type fastWant struct {
+	v  SchemaViolation
+	at fastPathTok // the zero fastPathTok for the root
 }
 
 // fastRun is the state of one evaluation.
@@ -745,10 +796,31 @@ type fastRun struct {
 	path []fastPathTok
 	// wantArray lists, as in the library's error tree, the type
 	// violations whose only allowed type is array.
-	wantArray []SchemaViolation
+	wantArray []fastWant
+	// overlay lists values the evaluation reads as one-element arrays,
+	// as the verifier's loop would have rewritten them.
+	overlay []fastWant
 	// bail: the evaluation met something it does not mirror; the result
 	// must come from the library.
 	bail bool
+}
+
+// wrapped returns the value of the member or element at the top of the
+// path, wrapped in an array when the overlay says so.
+func (r *fastRun) wrapped(v any) any {
+	top := r.path[len(r.path)-1]
+	for _, w := range r.overlay {
+		same := false
+		if top.idx < 0 {
+			same = w.at.m != nil && w.at.key == top.key && reflect.ValueOf(w.at.m).Pointer() == reflect.ValueOf(top.m).Pointer()
+		} else {
+			same = w.at.a != nil && w.at.idx == top.idx && &w.at.a[w.at.idx] == &top.a[top.idx]
+		}
+		if same && r.pointer() == w.v.InstanceLocation {
+			return []any{v}
+		}
+	}
+	return v
 }
 
 func (r *fastRun) pointer() string {
@@ -789,8 +861,12 @@ func (f *fastSchema) eval(v any, r *fastRun, collect bool) bool {
 		}
 		if !matched {
 			if collect && f.types == fastArray {
-				r.wantArray = append(r.wantArray, SchemaViolation{InstanceLocation: r.pointer(),
-					KeywordLocation: f.loc + "/type", Message: "got " + fastTypeName(t) + ", want array"})
+				var at fastPathTok
+				if len(r.path) > 0 {
+					at = r.path[len(r.path)-1]
+				}
+				r.wantArray = append(r.wantArray, fastWant{at: at, v: SchemaViolation{InstanceLocation: r.pointer(),
+					KeywordLocation: f.loc + "/type", Message: "got " + fastTypeName(t) + ", want array"}})
 			}
 			return false
 		}
@@ -904,7 +980,10 @@ func (f *fastSchema) object(obj map[string]any, r *fastRun, collect bool) bool {
 		default:
 			continue
 		}
-		r.path = append(r.path, fastPathTok{key: k, idx: -1})
+		r.path = append(r.path, fastPathTok{m: obj, key: k, idx: -1})
+		if r.overlay != nil {
+			val = r.wrapped(val)
+		}
 		valid = p.eval(val, r, collect) && valid
 		r.path = r.path[:len(r.path)-1]
 		if !valid && !collect {
@@ -923,8 +1002,12 @@ func (f *fastSchema) array(arr []any, r *fastRun, collect bool) bool {
 		valid = false
 	}
 	item := func(g *fastSchema, i int) {
-		r.path = append(r.path, fastPathTok{idx: i})
-		valid = g.eval(arr[i], r, collect) && valid
+		r.path = append(r.path, fastPathTok{a: arr, idx: i})
+		v := arr[i]
+		if r.overlay != nil {
+			v = r.wrapped(v)
+		}
+		valid = g.eval(v, r, collect) && valid
 		r.path = r.path[:len(r.path)-1]
 	}
 	evaluated := 0
@@ -954,8 +1037,12 @@ func (f *fastSchema) array(arr []any, r *fastRun, collect bool) bool {
 		mark := len(r.wantArray)
 		matched := false
 		for i := range arr {
-			r.path = append(r.path, fastPathTok{idx: i})
-			if f.contains.eval(arr[i], r, collect) {
+			r.path = append(r.path, fastPathTok{a: arr, idx: i})
+			v := arr[i]
+			if r.overlay != nil {
+				v = r.wrapped(v)
+			}
+			if f.contains.eval(v, r, collect) {
 				matched = true
 			}
 			r.path = r.path[:len(r.path)-1]
