@@ -222,8 +222,19 @@ var allowedHeader = []string{"alg", "kid", "jwk", "typ"}
 // iss, sub, jti, nbf and exp agree with the credential and nbf/exp with
 // the clock. The error is nil only if everything passed.
 func (v *Verifier) VerifyJWT(ctx context.Context, token string) (*vc.Credential, ProofResult, error) {
+	return v.VerifyJWTFor(ctx, token, nil)
+}
+
+// VerifyJWTFor is [Verifier.VerifyJWT] for a token whose credential the
+// caller has already read and checked, as a verification pipeline has: it
+// returns what VerifyJWT returns, and does not convert the credential to
+// RDF a second time when checked is that credential (the same document,
+// without a proof member) and the verifier's processor has checked it
+// ([vc.Processor.CheckUnsecured]). Any other checked (nil included) is
+// ignored.
+func (v *Verifier) VerifyJWTFor(ctx context.Context, token string, checked *vc.Credential) (*vc.Credential, ProofResult, error) {
 	r := ProofResult{Type: "JWT"}
-	c, err := v.verifyJWT(ctx, token, &r)
+	c, err := v.verifyJWT(ctx, token, &r, checked)
 	if err != nil {
 		r.Status, r.Err = StatusFailed, err
 		return c, r, err
@@ -232,7 +243,7 @@ func (v *Verifier) VerifyJWT(ctx context.Context, token string) (*vc.Credential,
 	return c, r, nil
 }
 
-func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) (*vc.Credential, error) {
+func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult, checked *vc.Credential) (*vc.Credential, error) {
 	if len(token) > maxTokenBytes {
 		return nil, errorf(ErrMalformedToken, nil, "token larger than %d bytes", maxTokenBytes)
 	}
@@ -395,10 +406,68 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult) 
 	// The signature covers the bytes, but the credential means its
 	// JSON-LD graph: the payload must be in the strict compact form, so
 	// that the members read from it are what a JSON-LD reader sees.
-	if err := processorOr(v.Processor).Check(ctx, c.Document()); err != nil {
-		return c, errorf(ErrInvalidDocument, err, "JSON-LD")
+	if proc := processorOr(v.Processor); !alreadyChecked(proc, checked, c) {
+		if err := proc.Check(ctx, c.Document()); err != nil {
+			return c, errorf(ErrInvalidDocument, err, "JSON-LD")
+		}
 	}
 	return c, v.checkClaims(c, claims)
+}
+
+// alreadyChecked reports whether proc has checked checked's document
+// (CheckUnsecured, of a document without a proof member: the whole of
+// it) and c's document is the same, so that proc.Check of c would give
+// the same answer.
+func alreadyChecked(proc *vc.Processor, checked, c *vc.Credential) bool {
+	if checked == nil || !proc.CheckedUnsecured(checked) {
+		return false
+	}
+	if _, ok := checked.Document()["proof"]; ok {
+		return false
+	}
+	return jsonEqual(checked.Document(), c.Document())
+}
+
+// jsonEqual reports whether two parsed JSON values are the same (the
+// types the strict reader produces; any other type is never equal).
+func jsonEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, xv := range x {
+			yv, ok := y[k]
+			if !ok || !jsonEqual(xv, yv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !jsonEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case json.Number:
+		y, ok := b.(json.Number)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
+	return false
 }
 
 func (v *Verifier) checkAlgorithm(alg Algorithm) error {

@@ -2,6 +2,7 @@ package proof
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -77,5 +78,60 @@ func TestProofSetSharesTheCheckedDataset(t *testing.T) {
 	require.NoError(t, err)
 	for _, r := range res {
 		assert.Equal(t, StatusVerified, r.Status)
+	}
+}
+
+// credentialOfToken reads the credential of a VC 2.0 JWT as a pipeline
+// does: the payload without the registered claims.
+func credentialOfToken(t *testing.T, token string) *vc.Credential {
+	t.Helper()
+	m := decodePart(t, token, 1)
+	for _, n := range registeredClaims {
+		delete(m, n)
+	}
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	c, err := vc.Parse(b)
+	require.NoError(t, err)
+	return c
+}
+
+// VerifyJWTFor answers as VerifyJWT, and skips only the JSON-LD check the
+// caller's processor already made on the same document.
+func TestVerifyJWTFor(t *testing.T) {
+	ctx := context.Background()
+	proc := vc.NewProcessor(nil)
+	ed := testKeys()["Ed25519"]
+	vm, ctrl := didKey(t, ed)
+	v := &Verifier{Processor: proc}
+	good, err := SignJWT(ctx, credentialFor(t, ctrl), Key{Signer: ed, VerificationMethod: vm}, EdDSA, nil)
+	require.NoError(t, err)
+
+	checked := credentialOfToken(t, good)
+	require.NoError(t, proc.CheckUnsecured(ctx, checked))
+	require.True(t, alreadyChecked(proc, checked, credentialOfToken(t, good)))
+	c1, r1, err1 := v.VerifyJWT(ctx, good)
+	c2, r2, err2 := v.VerifyJWTFor(ctx, good, checked)
+	require.NoError(t, err1)
+	require.NoError(t, err2)
+	assert.Equal(t, r1, r2)
+	assert.Equal(t, c1.Document(), c2.Document())
+	assert.False(t, alreadyChecked(vc.NewProcessor(nil), checked, c2), "another processor's check does not count")
+
+	// A token whose payload breaks safe mode, signed by the issuer's key:
+	// refused whatever credential the caller says it checked.
+	payload := decodePart(t, good, 1)
+	payload["fooBar"] = "x"
+	pb, err := json.Marshal(payload)
+	require.NoError(t, err)
+	bad := rawToken(t, ed, `{"alg":"EdDSA","kid":"`+vm+`","typ":"JWT"}`, string(pb))
+	for name, ch := range map[string]*vc.Credential{"nil": nil, "another credential": checked, "itself, unchecked": credentialOfToken(t, bad)} {
+		t.Run(name, func(t *testing.T) {
+			if ch != nil && name == "itself, unchecked" {
+				require.Error(t, proc.CheckUnsecured(ctx, ch))
+			}
+			_, _, err := v.VerifyJWTFor(ctx, bad, ch)
+			require.ErrorIs(t, err, ErrInvalidDocument)
+		})
 	}
 }

@@ -181,17 +181,31 @@ func (p *Processor) Check(ctx context.Context, doc any) error {
 // converting the document again: one JSON-LD conversion per verification.
 //
 // The dataset is kept for p only; c stays safe for concurrent use.
+// [Processor.CheckedUnsecured] reports afterwards that the check passed.
 func (p *Processor) CheckUnsecured(ctx context.Context, c *Credential) error {
 	if c == nil {
 		return fmt.Errorf("%w: nil credential", ErrMalformed)
 	}
 	_, hasProof := c.doc["proof"]
 	return p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
+		m := &unsecuredRDF{proc: p}
 		if hasProof {
-			c.unsecuredRDF.Store(&unsecuredRDF{proc: p, quads: slices.Clone(q)})
+			m.quads = slices.Clone(q)
 		}
+		c.unsecuredRDF.Store(m)
 		return nil
 	})
+}
+
+// CheckedUnsecured reports whether [Processor.CheckUnsecured] with p
+// passed on c: its document without its proof member is in JSON-LD safe
+// mode and the strict compact form for p.
+func (p *Processor) CheckedUnsecured(c *Credential) bool {
+	if c == nil {
+		return false
+	}
+	m := c.unsecuredRDF.Load()
+	return m != nil && m.proc == p
 }
 
 // CanonicalUnsecured returns the RDFC-1.0 canonical N-Quads (SHA-256
@@ -210,7 +224,7 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 		return m.nquads, nil
 	}
 	var canon *Canonical
-	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p {
+	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -233,7 +247,8 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 }
 
 // unsecuredRDF is the dataset of a credential's document without its
-// proof, as processor proc produced it.
+// proof, as processor proc produced it (nil quads: the document passed
+// the check, and had no proof to keep them for).
 type unsecuredRDF struct {
 	proc  *Processor
 	quads []rdf.Quad

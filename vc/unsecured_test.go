@@ -97,6 +97,7 @@ func TestCheckUnsecuredRefuses(t *testing.T) {
 			assert.Equal(t, want.Error(), got.Error())
 			assert.IsType(t, want, got)
 			assert.Nil(t, c.unsecuredRDF.Load(), "nothing kept for a document that fails")
+			assert.False(t, p.CheckedUnsecured(c))
 			_, err = p.CanonicalUnsecured(ctx, c)
 			require.Error(t, err)
 			assert.Nil(t, c.unsecuredCanon.Load())
@@ -110,8 +111,12 @@ func TestCheckUnsecuredWithoutProof(t *testing.T) {
 	ctx := context.Background()
 	p := NewProcessor(nil)
 	c := parseFile(t, "testdata/ob3/obv3p0/unsigned.json")
+	assert.False(t, p.CheckedUnsecured(c))
 	require.NoError(t, p.CheckUnsecured(ctx, c))
-	assert.Nil(t, c.unsecuredRDF.Load())
+	require.NotNil(t, c.unsecuredRDF.Load())
+	assert.Nil(t, c.unsecuredRDF.Load().quads)
+	assert.True(t, p.CheckedUnsecured(c))
+	assert.False(t, NewProcessor(nil).CheckedUnsecured(c))
 }
 
 // The remembered forms are safe for concurrent use (run with -race).
