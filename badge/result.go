@@ -66,19 +66,24 @@ type Check struct {
 	Detail string
 }
 
-// MarshalJSON writes {"id","status","error","detail"}.
-func (c Check) MarshalJSON() ([]byte, error) {
-	var e string
-	if c.Err != nil {
-		e = c.Err.Error()
-	}
-	return json.Marshal(struct {
-		ID     CheckID     `json:"id"`
-		Status CheckStatus `json:"status"`
-		Error  string      `json:"error,omitempty"`
-		Detail string      `json:"detail,omitempty"`
-	}{c.ID, c.Status, e, c.Detail})
+// checkJSON is the JSON form of a Check.
+type checkJSON struct {
+	ID     CheckID `json:"id"`
+	Status string  `json:"status"`
+	Error  string  `json:"error,omitempty"`
+	Detail string  `json:"detail,omitempty"`
 }
+
+func (c Check) json() checkJSON {
+	j := checkJSON{ID: c.ID, Status: c.Status.String(), Detail: c.Detail}
+	if c.Err != nil {
+		j.Error = c.Err.Error()
+	}
+	return j
+}
+
+// MarshalJSON writes {"id","status","error","detail"}.
+func (c Check) MarshalJSON() ([]byte, error) { return json.Marshal(c.json()) }
 
 // InputFormat says how a credential arrived.
 type InputFormat string
@@ -218,15 +223,16 @@ func (r *VerificationResult) MarshalJSON() ([]byte, error) {
 		Types        []string            `json:"types,omitempty"`
 		Issuer       string              `json:"issuer,omitempty"`
 		Refreshed    bool                `json:"refreshed,omitempty"`
-		Checks       []Check             `json:"checks"`
+		Checks       []checkJSON         `json:"checks"`
 		Proofs       []proofJSON         `json:"proofs,omitempty"`
 		Status       []vc.StatusResult   `json:"status,omitempty"`
 		Endorsements []endorsement       `json:"endorsements,omitempty"`
 		Nested       []nested            `json:"credentials,omitempty"`
 		Original     *VerificationResult `json:"original,omitempty"`
-	}{MediaType: ResultMediaType, Verified: r.Verified, Family: r.Family, Input: r.Input, Holder: r.Holder, Issuer: r.Issuer, Refreshed: r.Refreshed, Checks: r.Checks, Status: r.Status, Original: r.Original}
-	if r.Checks == nil {
-		out.Checks = []Check{}
+	}{MediaType: ResultMediaType, Verified: r.Verified, Family: r.Family, Input: r.Input, Holder: r.Holder, Issuer: r.Issuer, Refreshed: r.Refreshed, Status: r.Status, Original: r.Original}
+	out.Checks = make([]checkJSON, len(r.Checks))
+	for i, c := range r.Checks {
+		out.Checks[i] = c.json()
 	}
 	if r.Credential != nil {
 		out.ID = r.Credential.ID()
