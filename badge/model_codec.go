@@ -188,15 +188,19 @@ func (si *structInfo) caseVariant(name string) (string, bool) {
 type decoder struct {
 	b       []byte
 	s       string
-	path    []byte
+	path    []pathStep
 	members []rawMember
 	elems   []span
 }
 
+// pathStep is one step of the JSON path: a member name, or an index.
+type pathStep struct {
+	key string
+	idx int // -1 for a member
+}
+
 func newDecoder(data []byte) *decoder {
-	d := &decoder{b: data, s: string(data), path: make([]byte, 1, 64)}
-	d.path[0] = '$'
-	return d
+	return &decoder{b: data, s: string(data), path: make([]pathStep, 0, 16)}
 }
 
 // root is the span of the whole input, without surrounding white space.
@@ -213,24 +217,35 @@ func (d *decoder) root() span {
 	return span{i, j}
 }
 
+// where returns the JSON path of the value being decoded.
+func (d *decoder) where() string {
+	b := []byte{'$'}
+	for _, st := range d.path {
+		if st.idx >= 0 {
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(st.idx), 10)
+			b = append(b, ']')
+			continue
+		}
+		b = jsonx.AppendPathKey(b, st.key)
+	}
+	return string(b)
+}
+
 // errorf reports a problem with the value at the current path.
 func (d *decoder) errorf(format string, args ...any) error {
-	return &DecodeError{Path: string(d.path), Msg: fmt.Sprintf(format, args...)}
+	return &DecodeError{Path: d.where(), Msg: fmt.Sprintf(format, args...)}
 }
 
 // pushKey and pushIndex extend the path; pop restores it.
 func (d *decoder) pushKey(k string) int {
-	n := len(d.path)
-	d.path = jsonx.AppendPathKey(d.path, k)
-	return n
+	d.path = append(d.path, pathStep{key: k, idx: -1})
+	return len(d.path) - 1
 }
 
 func (d *decoder) pushIndex(i int) int {
-	n := len(d.path)
-	d.path = append(d.path, '[')
-	d.path = strconv.AppendInt(d.path, int64(i), 10)
-	d.path = append(d.path, ']')
-	return n
+	d.path = append(d.path, pathStep{idx: i})
+	return len(d.path) - 1
 }
 
 func (d *decoder) pop(n int) { d.path = d.path[:n] }
@@ -340,7 +355,7 @@ func (d *decoder) decodeMembers(data span, v reflect.Value) error {
 		}
 		if known, ok := si.caseVariant(k); ok {
 			n := d.pushKey(k)
-			err := &DecodeError{Path: string(d.path), Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
+			err := &DecodeError{Path: d.where(), Msg: fmt.Sprintf("%v: %q is not %q", ErrCaseVariantMember, k, known), Err: ErrCaseVariantMember}
 			d.pop(n)
 			return err
 		}
