@@ -221,17 +221,22 @@ async function keyPair({jwk, id, controller}) {
 }
 
 // issue: {keys: {name: {jwk, id, controller}}, jobs: [{name, key,
-// cryptosuite, created, credential}], now} -> {results: [{name, credential,
-// publicKeyMultibase, error}]}.
+// cryptosuite, created, credential | previous}], now} -> {results: [{name,
+// credential, publicKeyMultibase, error}]}. A job with "previous" signs the
+// output of that earlier job again: a proof set.
 async function issue(req, documentLoader) {
   const keys = {};
   for(const [name, k] of Object.entries(req.keys)) {
     keys[name] = await keyPair(k);
   }
   const results = [];
+  const done = {};
   for(const job of req.jobs) {
     const res = {name: job.name};
+    done[job.name] = res;
     try {
+      const credential = job.previous === undefined ? job.credential :
+        structuredClone(done[job.previous].credential);
       const kp = keys[job.key];
       const exported = await kp.export({publicKey: true});
       res.publicKeyMultibase = exported.publicKeyMultibase;
@@ -240,7 +245,7 @@ async function issue(req, documentLoader) {
         cryptosuite: cryptosuites[job.cryptosuite],
       });
       res.credential = await vc.issue({
-        credential: job.credential, suite, documentLoader, now: req.now,
+        credential, suite, documentLoader, now: req.now,
       });
     } catch(e) {
       res.error = errorText(e);
