@@ -39,7 +39,20 @@
 //
 // Whether a challenge is fresh and used once is the caller's to track: a
 // verifier issues a random challenge per request and retires it after one
-// use. Enveloped presentations (a VP as a JWT) are not read.
+// use.
+//
+// # Presentations as JWTs
+//
+// [SignJWT] secures the same presentation as a VC-JOSE-COSE presentation
+// JWT (typ vp+jwt, the holder's key in kid, the challenge in nonce, the
+// domain in aud); [EnvelopePresentation] wraps it in an
+// EnvelopedVerifiablePresentation. The presentation family verifies both
+// forms: the signature with the key kid names (resolved as every key is,
+// listed under the holder's authentication relationship), nonce and aud
+// against the challenge and domain, and each credential inside through
+// the same kernel. The VC 1.1 "vp" and "vc" claims, which VC-JOSE-COSE
+// forbids, are refused ([ErrJWT]), and so is an envelope that breaks the
+// VC 2.0 rules ([ErrEnvelope]).
 //
 // # Conventions
 //

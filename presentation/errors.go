@@ -62,7 +62,49 @@ var (
 	// ErrInvalidArgument: a misuse of [Sign] (no key, no holder, no
 	// challenge or domain, a key the holder does not control).
 	ErrInvalidArgument = errors.New("presentation: invalid argument")
+	// ErrEnvelope: an EnvelopedVerifiableCredential or
+	// EnvelopedVerifiablePresentation that breaks the VC 2.0 rules (the
+	// base context first, the type, a data: URL id with a JWT media type).
+	// Every [*EnvelopeError] matches it and ErrMalformed.
+	ErrEnvelope = errors.New("presentation: invalid envelope")
+	// ErrJWT: a presentation as a JWT (VC-JOSE-COSE, typ vp+jwt) whose
+	// header or claims are refused: another typ, a jwk header instead of a
+	// kid, the VC 1.1 "vp" or "vc" claims (which VC-JOSE-COSE forbids), a
+	// claim of the wrong type. Every [*JWTError] matches it and
+	// ErrMalformed.
+	ErrJWT = errors.New("presentation: invalid presentation JWT")
 )
+
+// EnvelopeError is an enveloped credential or presentation refused for
+// one of the VC 2.0 rules.
+type EnvelopeError struct {
+	Type   string // TypeEnvelopedVerifiableCredential or TypeEnvelopedVerifiablePresentation
+	Member string // "@context", "type" or "id"
+	Detail string
+}
+
+func (e *EnvelopeError) Error() string {
+	return fmt.Sprintf("presentation: %s: %s %s", e.Type, e.Member, e.Detail)
+}
+
+// Is matches ErrEnvelope and ErrMalformed.
+func (e *EnvelopeError) Is(target error) bool { return target == ErrEnvelope || target == ErrMalformed }
+
+// JWTError is a presentation JWT refused for its header or claims.
+type JWTError struct {
+	Member string // the header member or claim, e.g. "typ", "vp"
+	Detail string
+}
+
+func (e *JWTError) Error() string {
+	if e.Member == "" {
+		return "presentation: presentation JWT: " + e.Detail
+	}
+	return fmt.Sprintf("presentation: presentation JWT: %s %s", e.Member, e.Detail)
+}
+
+// Is matches ErrJWT and ErrMalformed.
+func (e *JWTError) Is(target error) bool { return target == ErrJWT || target == ErrMalformed }
 
 // LimitError reports an input over a bound.
 type LimitError struct {

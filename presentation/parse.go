@@ -24,12 +24,20 @@ const (
 )
 
 // MediaTypeVCJWT is the media type of the data: URL of an enveloped VC-JWT
-// that [Envelope] writes.
-const MediaTypeVCJWT = "application/vc+jwt"
+// that [Envelope] writes; MediaTypeVPJWT that of an enveloped presentation
+// JWT ([EnvelopePresentation], VC-JOSE-COSE).
+const (
+	MediaTypeVCJWT = "application/vc+jwt"
+	MediaTypeVPJWT = "application/vp+jwt"
+)
 
 // envelopeMediaTypes are the media types accepted in the data: URL of an
-// EnvelopedVerifiableCredential.
-var envelopeMediaTypes = []string{MediaTypeVCJWT, "application/jwt", "application/vc-ld+jwt"}
+// EnvelopedVerifiableCredential; presentationMediaTypes those of an
+// EnvelopedVerifiablePresentation.
+var (
+	envelopeMediaTypes     = []string{MediaTypeVCJWT, "application/jwt", "application/vc-ld+jwt"}
+	presentationMediaTypes = []string{MediaTypeVPJWT, "application/jwt", "application/vp-ld+jwt"}
+)
 
 // Limits bounds the work of [Parse]. A zero field takes its default.
 type Limits struct {
@@ -81,13 +89,22 @@ type Presentation struct {
 	Holder string
 	// Credentials are the verifiableCredential entries in order.
 	Credentials []Credential
+	// JWT is set when the presentation came as a JWT (VC-JOSE-COSE: a
+	// compact JWS whose payload is the presentation, given as it is or in
+	// an EnvelopedVerifiablePresentation); Doc is then its payload
+	// without the JWT claims.
+	JWT *JWT
 }
 
-// Parse reads a JSON-LD VerifiablePresentation strictly (duplicate keys and
-// invalid UTF-8 refused), within the limits (nil: the defaults). It checks
-// the shape only: VC 2.0 structure rules are in [StructureProblems], and no
-// proof is verified. An EnvelopedVerifiablePresentation is refused
-// (ErrMalformed): only JSON-LD presentations are read.
+// Parse reads a VerifiablePresentation strictly (duplicate keys and
+// invalid UTF-8 refused), within the limits (nil: the defaults): a JSON-LD
+// presentation, an EnvelopedVerifiablePresentation (its data: URL holding
+// a presentation JWT), or a presentation JWT itself ([ParseJWT]). It
+// checks the shape only: VC 2.0 structure rules are in
+// [StructureProblems], and no proof or signature is verified. An
+// envelope that breaks the VC 2.0 rules is refused with an
+// [*EnvelopeError], and so is an EnvelopedVerifiableCredential among the
+// credentials.
 func Parse(data []byte, lim *Limits) (*Presentation, error) {
 	var l Limits
 	if lim != nil {
@@ -97,6 +114,9 @@ func Parse(data []byte, lim *Limits) (*Presentation, error) {
 	if int64(len(data)) > l.MaxInputBytes {
 		return nil, &LimitError{What: "input bytes", Got: int64(len(data)), Limit: l.MaxInputBytes}
 	}
+	if t := strings.TrimSpace(string(data)); isCompactJWS(t) {
+		return parseJWT(t, l)
+	}
 	v, err := jsonx.Parse(data, &jsonx.Limits{MaxBytes: int(l.MaxInputBytes)})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -105,7 +125,25 @@ func Parse(data []byte, lim *Limits) (*Presentation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	return fromDoc(doc, l)
+	return fromDocOrEnvelope(doc, l)
+}
+
+// fromDocOrEnvelope reads a presentation from its strict parse, or from
+// the JWT of the EnvelopedVerifiablePresentation it is.
+func fromDocOrEnvelope(doc *vc.Credential, l Limits) (*Presentation, error) {
+	if !doc.HasType(TypeEnvelopedVerifiablePresentation) {
+		return fromDoc(doc, l)
+	}
+	token, err := EnvelopedPresentationToken(doc.Document())
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseJWT(token, l)
+	if err != nil {
+		return nil, err
+	}
+	p.JWT.Enveloped = true
+	return p, nil
 }
 
 // fromDoc reads a presentation from its strict parse (doc.Raw() is the
@@ -117,13 +155,20 @@ func fromDoc(doc *vc.Credential, l Limits) (*Presentation, error) {
 		return nil, &LimitError{What: "input bytes", Got: int64(len(data)), Limit: l.MaxInputBytes}
 	}
 	if doc.HasType(TypeEnvelopedVerifiablePresentation) {
-		return nil, fmt.Errorf("%w: enveloped presentations are not supported; send a JSON-LD presentation", ErrMalformed)
+		return nil, &EnvelopeError{Type: TypeEnvelopedVerifiablePresentation, Member: "type",
+			Detail: "must be " + TypeEnvelopedVerifiablePresentation + " alone: an enveloped presentation's own members are its JWT's"}
 	}
 	if !doc.HasType(TypeVerifiablePresentation) {
 		return nil, fmt.Errorf("%w: type does not include %s", ErrMalformed, TypeVerifiablePresentation)
 	}
 	p := &Presentation{Doc: doc}
 	m := doc.Document()
+	if id, _ := m["id"].(string); len(id) >= 5 && strings.EqualFold(id[:5], "data:") {
+		// The shape of an envelope with another type: nothing of what
+		// the data holds would be verified.
+		return nil, &EnvelopeError{Type: TypeEnvelopedVerifiablePresentation, Member: "type",
+			Detail: "must be " + TypeEnvelopedVerifiablePresentation + " for a presentation whose id is a data: URL"}
+	}
 	switch h := m["holder"].(type) {
 	case nil:
 		if _, has := m["holder"]; has {
@@ -200,24 +245,77 @@ func Envelope(token string) map[string]any {
 	}
 }
 
-// EnvelopedToken returns the compact JWT of an enveloped credential or
-// presentation: its id is data:<media type>,<jwt> with a VC-JWT media type.
+// EnvelopePresentation returns the EnvelopedVerifiablePresentation that
+// carries a presentation JWT ([SignJWT]) in a data: URL (VC 2.0 §4.13.2).
+func EnvelopePresentation(token string) map[string]any {
+	return map[string]any{
+		"@context": vc.ContextV2,
+		"id":       "data:" + MediaTypeVPJWT + "," + token,
+		"type":     TypeEnvelopedVerifiablePresentation,
+	}
+}
+
+// EnvelopedToken returns the compact JWT of an
+// EnvelopedVerifiableCredential, after the VC 2.0 rules for it: an
+// @context whose first URL is the VC 2.0 context, the type
+// EnvelopedVerifiableCredential (alone), and an id that is a data: URL
+// with a VC-JWT media type (application/vc+jwt, application/jwt,
+// application/vc-ld+jwt), no parameters, and a compact JWS as its data.
+// Anything else is an [*EnvelopeError].
 func EnvelopedToken(m map[string]any) (string, error) {
+	return envelopeToken(m, TypeEnvelopedVerifiableCredential, envelopeMediaTypes)
+}
+
+// EnvelopedPresentationToken is [EnvelopedToken] for an
+// EnvelopedVerifiablePresentation: the type EnvelopedVerifiablePresentation
+// and a media type application/vp+jwt (or application/jwt,
+// application/vp-ld+jwt).
+func EnvelopedPresentationToken(m map[string]any) (string, error) {
+	return envelopeToken(m, TypeEnvelopedVerifiablePresentation, presentationMediaTypes)
+}
+
+func envelopeToken(m map[string]any, typ string, mediaTypes []string) (string, error) {
+	bad := func(member, format string, args ...any) error {
+		return &EnvelopeError{Type: typ, Member: member, Detail: fmt.Sprintf(format, args...)}
+	}
+	var first string
+	switch c := m["@context"].(type) {
+	case string:
+		first = c
+	case []any:
+		if len(c) > 0 {
+			first, _ = c[0].(string)
+		}
+	}
+	if first != vc.ContextV2 {
+		return "", bad("@context", "must be present with %s first", vc.ContextV2)
+	}
+	ok := false
+	switch t := m["type"].(type) {
+	case string:
+		ok = t == typ
+	case []any:
+		ok = len(t) == 1 && t[0] == typ
+	}
+	if !ok {
+		return "", bad("type", "must be %s", typ)
+	}
 	id, _ := m["id"].(string)
-	rest, ok := strings.CutPrefix(id, "data:")
-	if !ok {
-		return "", fmt.Errorf("%w: id must be a data: URL", ErrMalformed)
+	if len(id) < 5 || !strings.EqualFold(id[:5], "data:") {
+		return "", bad("id", "must be a data: URL holding the JWT")
 	}
-	mt, token, ok := strings.Cut(rest, ",")
+	mt, token, ok := strings.Cut(id[5:], ",")
 	if !ok {
-		return "", fmt.Errorf("%w: id is not a data: URL", ErrMalformed)
+		return "", bad("id", "is not a data: URL (no comma before the data)")
 	}
-	mt, _, _ = strings.Cut(mt, ";")
-	if !slices.Contains(envelopeMediaTypes, strings.ToLower(mt)) {
-		return "", fmt.Errorf("%w: media type %q is not supported (want %s)", ErrMalformed, mt, MediaTypeVCJWT)
+	if strings.Contains(mt, ";") {
+		return "", bad("id", "the data: URL must hold the JWT as it is: no parameters (such as ;base64) after the media type %q", mt)
+	}
+	if !slices.Contains(mediaTypes, strings.ToLower(mt)) {
+		return "", bad("id", "media type %q is not supported (want %s)", mt, mediaTypes[0])
 	}
 	if !isCompactJWS(token) {
-		return "", fmt.Errorf("%w: the data is not a compact JWT", ErrMalformed)
+		return "", bad("id", "the data is not a compact JWT")
 	}
 	return token, nil
 }

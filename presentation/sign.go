@@ -44,51 +44,10 @@ func Sign(ctx context.Context, key proof.Key, credentials [][]byte, o *SignOptio
 	if ctx == nil {
 		return nil, errors.New("presentation: nil context")
 	}
-	var opt SignOptions
-	if o != nil {
-		opt = *o
+	opt, doc, err := build(key, credentials, o)
+	if err != nil {
+		return nil, err
 	}
-	if key.Signer == nil || key.VerificationMethod == "" {
-		return nil, fmt.Errorf("%w: the holder key needs a signer and a verification method", ErrInvalidArgument)
-	}
-	if opt.Challenge == "" || opt.Domain == "" {
-		return nil, fmt.Errorf("%w: a challenge and a domain are required (a presentation without them can be replayed)", ErrInvalidArgument)
-	}
-	controller, _, _ := strings.Cut(key.VerificationMethod, "#")
-	if opt.Holder == "" {
-		opt.Holder = controller
-	}
-	if opt.Holder != controller {
-		return nil, fmt.Errorf("%w: the holder %q does not control the key %q", ErrInvalidArgument, opt.Holder, key.VerificationMethod)
-	}
-	if !isURL(opt.Holder) {
-		return nil, fmt.Errorf("%w: the holder %q is not a URL", ErrInvalidArgument, opt.Holder)
-	}
-	if opt.ID != "" && !isURL(opt.ID) {
-		return nil, fmt.Errorf("%w: the id %q is not a URL", ErrInvalidArgument, opt.ID)
-	}
-	maxCreds := opt.MaxCredentials
-	if maxCreds <= 0 {
-		maxCreds = DefaultMaxCredentials
-	}
-	if len(credentials) > maxCreds {
-		return nil, &LimitError{What: "credentials", Got: int64(len(credentials)), Limit: int64(maxCreds)}
-	}
-	entries := make([]json.RawMessage, 0, len(credentials))
-	for i, c := range credentials {
-		e, err := embed(c)
-		if err != nil {
-			return nil, fmt.Errorf("%w: credential %d: %w", ErrInvalidArgument, i, err)
-		}
-		entries = append(entries, e)
-	}
-	doc := struct {
-		Context              []string          `json:"@context"`
-		ID                   string            `json:"id,omitempty"`
-		Type                 []string          `json:"type"`
-		Holder               string            `json:"holder"`
-		VerifiableCredential []json.RawMessage `json:"verifiableCredential,omitempty"`
-	}{[]string{vc.ContextV2}, opt.ID, []string{TypeVerifiablePresentation}, opt.Holder, entries}
 	unsigned, err := encodeJSON(doc)
 	if err != nil {
 		return nil, err
@@ -102,6 +61,64 @@ func Sign(ctx context.Context, key proof.Key, credentials [][]byte, o *SignOptio
 		Now:       opt.Now,
 		Processor: opt.Processor,
 	})
+}
+
+// vpDocument is the presentation [Sign] and [SignJWT] write; the claims
+// are set for a JWT only.
+type vpDocument struct {
+	Context              []string          `json:"@context"`
+	ID                   string            `json:"id,omitempty"`
+	Type                 []string          `json:"type"`
+	Holder               string            `json:"holder"`
+	VerifiableCredential []json.RawMessage `json:"verifiableCredential,omitempty"`
+	Nonce                string            `json:"nonce,omitempty"`
+	Aud                  string            `json:"aud,omitempty"`
+	Iat                  int64             `json:"iat,omitempty"`
+	Exp                  int64             `json:"exp,omitempty"`
+}
+
+// build checks the arguments of Sign and SignJWT and returns the
+// presentation to sign.
+func build(key proof.Key, credentials [][]byte, o *SignOptions) (SignOptions, *vpDocument, error) {
+	var opt SignOptions
+	if o != nil {
+		opt = *o
+	}
+	if key.Signer == nil || key.VerificationMethod == "" {
+		return opt, nil, fmt.Errorf("%w: the holder key needs a signer and a verification method", ErrInvalidArgument)
+	}
+	if opt.Challenge == "" || opt.Domain == "" {
+		return opt, nil, fmt.Errorf("%w: a challenge and a domain are required (a presentation without them can be replayed)", ErrInvalidArgument)
+	}
+	controller, _, _ := strings.Cut(key.VerificationMethod, "#")
+	if opt.Holder == "" {
+		opt.Holder = controller
+	}
+	if opt.Holder != controller {
+		return opt, nil, fmt.Errorf("%w: the holder %q does not control the key %q", ErrInvalidArgument, opt.Holder, key.VerificationMethod)
+	}
+	if !isURL(opt.Holder) {
+		return opt, nil, fmt.Errorf("%w: the holder %q is not a URL", ErrInvalidArgument, opt.Holder)
+	}
+	if opt.ID != "" && !isURL(opt.ID) {
+		return opt, nil, fmt.Errorf("%w: the id %q is not a URL", ErrInvalidArgument, opt.ID)
+	}
+	maxCreds := opt.MaxCredentials
+	if maxCreds <= 0 {
+		maxCreds = DefaultMaxCredentials
+	}
+	if len(credentials) > maxCreds {
+		return opt, nil, &LimitError{What: "credentials", Got: int64(len(credentials)), Limit: int64(maxCreds)}
+	}
+	entries := make([]json.RawMessage, 0, len(credentials))
+	for i, c := range credentials {
+		e, err := embed(c)
+		if err != nil {
+			return opt, nil, fmt.Errorf("%w: credential %d: %w", ErrInvalidArgument, i, err)
+		}
+		entries = append(entries, e)
+	}
+	return opt, &vpDocument{Context: []string{vc.ContextV2}, ID: opt.ID, Type: []string{TypeVerifiablePresentation}, Holder: opt.Holder, VerifiableCredential: entries}, nil
 }
 
 // embed returns the verifiableCredential entry for a signed credential.

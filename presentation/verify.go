@@ -43,6 +43,35 @@ type Options struct {
 
 	// Limits bounds the input size and the number of credentials.
 	Limits Limits
+
+	// AllowUnsigned accepts a presentation that carries no proof when
+	// the call asks for neither a challenge nor a domain: its holder_proof
+	// check is then a warning (ErrNoProof) instead of a failure, and only
+	// its credentials are verified (the W3C VC-API's semantics). The
+	// presentation then authenticates nobody: its holder is not bound to
+	// the credentials (the holder_binding check fails, or warns with
+	// AllowHolderNotSubject). A presentation with a challenge or domain to
+	// check still needs a proof.
+	AllowUnsigned bool
+	// InsecureSkipHolderBinding does not compare the holder with the
+	// subjects of the credentials: the holder_binding check is reported
+	// skipped. The W3C VC-API verifies presentations so (a presentation
+	// proves who presents, not about whom).
+	InsecureSkipHolderBinding bool
+	// CredentialFamilies are the families an embedded credential may be
+	// verified as (nil: an Open Badge, an endorsement or a CLR 2.0
+	// record). The VC-API verifies them as generic W3C credentials
+	// (badge.FamilyVC; the verifier must have badge.VCKind).
+	CredentialFamilies []badge.Family
+}
+
+// credentialFamilies are the families embedded credentials are verified
+// as.
+func (o *Options) credentialFamilies() []badge.Family {
+	if len(o.CredentialFamilies) > 0 {
+		return o.CredentialFamilies
+	}
+	return []badge.Family{badge.FamilyOpenBadge, badge.FamilyEndorsement, badge.FamilyCLR}
 }
 
 // Kind is the presentation family for the verification kernel
@@ -75,10 +104,20 @@ func Kind(o Options) badge.Kind {
 			holderProofStep(o),
 			memberStep(CheckChallenge, "challenge", o),
 			memberStep(CheckDomain, "domain", o),
-			credentialsStep,
+			credentialsStep(o.credentialFamilies()),
 			{ID: CheckHolderBinding, Check: func(_ context.Context, r *badge.Run) badge.Check {
-				if Of(r.Result) == nil || len(Of(r.Result).Credentials) == 0 {
+				switch {
+				case o.InsecureSkipHolderBinding:
+					return badge.Check{Status: badge.Skipped, Detail: "not checked (InsecureSkipHolderBinding): the holder is not compared with the credentials' subjects"}
+				case Of(r.Result) == nil || len(Of(r.Result).Credentials) == 0:
 					return badge.Check{Status: badge.Skipped, Detail: "no credential"}
+				}
+				if c := r.Result.Check(CheckHolderProof); c != nil && c.Status == badge.Warning && errors.Is(c.Err, ErrNoProof) {
+					st := badge.Failed
+					if o.AllowHolderNotSubject {
+						st = badge.Warning
+					}
+					return badge.Check{Status: st, Err: fmt.Errorf("%w: the presentation is unsigned, so nothing authenticates its holder", ErrHolderNotSubject)}
 				}
 				return asCheck(bindHolder(r.Result, o.AllowHolderNotSubject))
 			}},
@@ -87,8 +126,10 @@ func Kind(o Options) badge.Kind {
 	}
 }
 
-// VerifyPresentation verifies a JSON-LD VerifiablePresentation as the
-// presentation family ([Kind]) with o.Verifier's kernel.
+// VerifyPresentation verifies a presentation as the presentation family
+// ([Kind]) with o.Verifier's kernel: a JSON-LD VerifiablePresentation
+// with a Data Integrity proof, or a presentation JWT (VC-JOSE-COSE,
+// [SignJWT]) given as it is or in an EnvelopedVerifiablePresentation.
 //
 // It returns a result with every check whether or not verification
 // succeeded, and an error that is nil only when no check failed (a
@@ -112,6 +153,17 @@ func VerifyPresentation(ctx context.Context, data []byte, o Options) (*Result, e
 			return r, &badge.VerificationError{Checks: r.Checks}
 		}
 	}
+	if t := strings.TrimSpace(string(data)); isCompactJWS(t) {
+		if _, err := parseJWT(t, o.Limits.withDefaults()); err != nil {
+			// The family's structure check names what it refuses (a
+			// "vp" claim, another typ) where the kernel's parse, which
+			// reads a JWT as a credential's, could not: let it read the
+			// token from an envelope.
+			if env, err := encodeJSON(EnvelopePresentation(t)); err == nil {
+				data = env
+			}
+		}
+	}
 	return bv.WithKinds(Kind(o)).VerifyWith(ctx, data, &badge.VerifyOptions{Families: []badge.Family{badge.FamilyPresentation}})
 }
 
@@ -132,19 +184,25 @@ func asCheck(id CheckID, st badge.CheckStatus, err error, detail string) badge.C
 }
 
 // structureStep reads the presentation from the kernel's parse (its
-// holder and each credential's own bytes) and applies the VC 2.0
-// presentation rules.
+// holder and each credential's own bytes; for a presentation JWT, given
+// as it is or enveloped, the payload without the claims, which becomes
+// the result's Credential) and applies the VC 2.0 presentation rules:
+// StructureProblems, then JSON-LD safe mode and the strict compact form
+// over the presentation without its proof.
 func structureStep(l Limits) badge.Step {
-	return badge.Step{ID: CheckStructure, Check: func(_ context.Context, r *badge.Run) badge.Check {
+	return badge.Step{ID: CheckStructure, Check: func(ctx context.Context, r *badge.Run) badge.Check {
+		var p *Presentation
+		var err error
 		if r.Token != "" {
-			r.Stop()
-			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: a presentation as a JWT is not supported; send a JSON-LD presentation", ErrMalformed)}
+			p, err = parseJWT(r.Token, l)
+		} else {
+			p, err = fromDocOrEnvelope(r.Credential, l)
 		}
-		p, err := fromDoc(r.Credential, l)
 		if err != nil {
 			r.Stop()
 			return badge.Check{Status: badge.Failed, Err: err}
 		}
+		r.Credential, r.Result.Credential = p.Doc, p.Doc
 		r.Result.View = p
 		r.Result.Holder = p.Holder
 		if ps := StructureProblems(p.Doc); len(ps) > 0 {
@@ -154,8 +212,30 @@ func structureStep(l Limits) badge.Step {
 			}
 			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: %s", ErrMalformed, strings.Join(msgs, "; "))}
 		}
-		return badge.Check{Status: badge.Passed, Detail: fmt.Sprintf("%d credential(s)", len(p.Credentials))}
+		if err := r.Verifier.Processor().Check(ctx, withoutProof(p.Doc.Document())); err != nil {
+			return badge.Check{Status: badge.Failed, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+		}
+		detail := fmt.Sprintf("%d credential(s)", len(p.Credentials))
+		if p.JWT != nil {
+			detail = "a presentation JWT (" + TypVPJWT + "), " + detail
+		}
+		return badge.Check{Status: badge.Passed, Detail: detail}
 	}}
+}
+
+// withoutProof returns m without its proof member (m itself when it has
+// none).
+func withoutProof(m map[string]any) map[string]any {
+	if _, has := m["proof"]; !has {
+		return m
+	}
+	out := make(map[string]any, len(m)-1)
+	for k, v := range m {
+		if k != "proof" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // challengeAndDomain returns the values a call asks for.
@@ -177,11 +257,17 @@ func holderProofStep(o Options) badge.Step {
 	return badge.Step{ID: CheckHolderProof, Check: func(ctx context.Context, r *badge.Run) badge.Check {
 		challenge, domain := challengeAndDomain(r, o)
 		p := Of(r.Result)
+		if o.AllowUnsigned && p.JWT == nil && len(p.Doc.Proofs()) == 0 && challenge == "" && domain == "" {
+			return badge.Check{Status: badge.Warning, Err: fmt.Errorf("%w: the presentation is unsigned (AllowUnsigned): nothing binds it to a holder; only its credentials are verified", ErrNoProof)}
+		}
 		hp := VerifyHolderProof(ctx, p, holderVerifier(r.Verifier.Proofs(), challenge, domain))
 		r.Result.Proofs = hp.Proofs
 		r.Result.Holder = hp.Holder
 		if hp.Err != nil {
 			return badge.Check{Status: badge.Failed, Err: hp.Err}
+		}
+		if p.JWT != nil {
+			return badge.Check{Status: badge.Passed, Detail: "a " + TypVPJWT + " signed by " + hp.Holder}
 		}
 		return badge.Check{Status: badge.Passed, Detail: "authenticated as " + hp.Holder}
 	}}
@@ -200,8 +286,15 @@ func memberStep(id CheckID, member string, o Options) badge.Step {
 	}}
 }
 
-// credentialsStep verifies each embedded credential through the kernel.
-var credentialsStep = badge.Step{ID: CheckCredentials, Check: func(ctx context.Context, r *badge.Run) badge.Check {
+// credentialsStep verifies each embedded credential through the kernel,
+// as one of families.
+func credentialsStep(families []badge.Family) badge.Step {
+	return badge.Step{ID: CheckCredentials, Check: func(ctx context.Context, r *badge.Run) badge.Check {
+		return verifyCredentials(ctx, r, families)
+	}}
+}
+
+func verifyCredentials(ctx context.Context, r *badge.Run, families []badge.Family) badge.Check {
 	p := Of(r.Result)
 	if len(p.Credentials) == 0 {
 		return badge.Check{Status: badge.Skipped, Detail: "the presentation carries no credential (authentication only)"}
@@ -215,7 +308,7 @@ var credentialsStep = badge.Step{ID: CheckCredentials, Check: func(ctx context.C
 	verified := 0
 	for _, c := range p.Credentials {
 		n := &badge.NestedResult{Path: fmt.Sprintf("$.verifiableCredential[%d]", c.Index), Index: c.Index, Format: string(c.Format)}
-		n.Result = r.Nested(ctx, c.Raw, badge.FamilyOpenBadge, badge.FamilyEndorsement, badge.FamilyCLR)
+		n.Result = r.Nested(ctx, c.Raw, families...)
 		r.Result.Nested = append(r.Result.Nested, n)
 		if !n.Result.Verified {
 			n.Err = &badge.VerificationError{Checks: n.Result.Failed()}
@@ -235,7 +328,7 @@ var credentialsStep = badge.Step{ID: CheckCredentials, Check: func(ctx context.C
 		return badge.Check{Status: badge.Warning, Err: w, Detail: detail}
 	}
 	return badge.Check{Status: badge.Passed, Detail: detail}
-}}
+}
 
 // recipientStep matches the expected recipient (VerifyOptions.Recipient)
 // against the subject of every credential of the presentation (of every
@@ -307,7 +400,16 @@ type HolderProof struct {
 // given (set pv.Purpose to proof.PurposeAuthentication, the challenge and
 // domain, and InsecureSkipIssuerBinding, as [VerifyPresentation] does) and
 // requires every verified proof to be made by a key of the holder.
+//
+// A presentation JWT's signature is verified instead, with the key its
+// kid names, dereferenced through pv.Resolver for the authentication
+// relationship (pv's algorithm allow-list and clock apply); that key must
+// be the holder's, and so must iss when present. Its nonce and aud are
+// the challenge and domain checks' ([Kind]).
 func VerifyHolderProof(ctx context.Context, p *Presentation, pv *proof.Verifier) HolderProof {
+	if p.JWT != nil {
+		return verifyHolderJWT(ctx, p, pv)
+	}
 	hp := HolderProof{Holder: p.Holder}
 	if len(p.Doc.Proofs()) == 0 {
 		hp.Err = fmt.Errorf("%w: nothing binds the presentation to a holder", ErrNoProof)
@@ -345,6 +447,19 @@ func checkMember(p *Presentation, member, want string, skip bool) (CheckID, badg
 			return id, badge.Skipped, nil, "not required (insecure: the presentation can be replayed)"
 		}
 		return id, badge.Failed, required, ""
+	}
+	if p.JWT != nil {
+		// VC-JOSE-COSE: the challenge is the nonce claim, the domain the
+		// aud claim.
+		claim := "nonce"
+		if member == "domain" {
+			claim = "aud"
+		}
+		got := stringsOf(p.JWT.Claims[claim])
+		if !slices.Contains(got, want) || (member == "challenge" && len(got) != 1) {
+			return id, badge.Failed, &MismatchError{Member: member, Want: want, Got: got}, "the JWT's " + claim + " claim"
+		}
+		return id, badge.Passed, nil, want + " (the JWT's " + claim + " claim)"
 	}
 	proofs := p.Doc.Proofs()
 	if len(proofs) == 0 {
