@@ -101,6 +101,11 @@ function errorText(e) {
   if(e.errors) {
     return `${e.message}: ${errorText(e.errors)}`;
   }
+  // jsonld.js safe mode names the event that failed it.
+  const event = e.details && e.details.event;
+  if(event && event.code) {
+    return `${e.message} (${event.code}: ${event.message})`;
+  }
   return e.message || String(e);
 }
 
@@ -264,12 +269,14 @@ async function canon(req, documentLoader) {
     const res = {name};
     try {
       res.nquads = await jsonld.canonize(document, {
-        algorithm: 'RDFC-1.0',
         format: 'application/n-quads',
-        messageDigestAlgorithm: hash || 'SHA-256',
         safe: true,
         base: null,
         documentLoader,
+        canonizeOptions: {
+          algorithm: 'RDFC-1.0',
+          messageDigestAlgorithm: hash || 'SHA-256',
+        },
       });
     } catch(e) {
       res.error = errorText(e);
