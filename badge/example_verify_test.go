@@ -46,6 +46,7 @@ func ExampleVerifier_Verify() {
 	// issuer_binding  passed
 	// refresh         skipped
 	// validity_period passed
+	// related_resource skipped
 	// status          skipped
 	// endorsements    skipped
 	// recipient       skipped

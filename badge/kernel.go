@@ -214,7 +214,7 @@ func (v *Verifier) runParsed(ctx context.Context, in parsed, p runParams) *Verif
 // (it is the default).
 func (v *Verifier) builtinKinds() []Kind {
 	shared := func(model ...Step) []Step {
-		return append(model, ProofStep, IssuerBindingStep, RefreshStep, ValidityStep, StatusStep, EndorsementsStep, RecipientStep)
+		return append(model, ProofStep, IssuerBindingStep, RefreshStep, ValidityStep, RelatedResourceStep, StatusStep, EndorsementsStep, RecipientStep)
 	}
 	return []Kind{
 		{Family: FamilyEndorsement, Match: func(c *vc.Credential) bool { return c.HasType("EndorsementCredential") },

@@ -31,7 +31,7 @@ func TestKernelReportsTheFamilyItVerified(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []badge.CheckID{badge.CheckParse, badge.CheckContext, badge.CheckType, badge.CheckSchema, badge.CheckSubject,
-		badge.CheckProof, badge.CheckIssuer, badge.CheckRefresh, badge.CheckValidity, badge.CheckCredentialStatus,
+		badge.CheckProof, badge.CheckIssuer, badge.CheckRefresh, badge.CheckValidity, badge.CheckRelatedResource, badge.CheckCredentialStatus,
 		badge.CheckEndorsements, badge.CheckRecipient}, ids)
 
 	// Restricted to another family, the same credential fails its type

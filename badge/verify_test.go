@@ -156,7 +156,7 @@ func TestVerifyListsEveryCheckInOrder(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []CheckID{CheckParse, CheckContext, CheckType, CheckSchema, CheckSubject, CheckProof, CheckIssuer,
-		CheckRefresh, CheckValidity, CheckCredentialStatus, CheckEndorsements, CheckRecipient}, ids)
+		CheckRefresh, CheckValidity, CheckRelatedResource, CheckCredentialStatus, CheckEndorsements, CheckRecipient}, ids)
 	assert.Equal(t, InputJSON, res.Input)
 	require.NotNil(t, res.Badge)
 	assert.Equal(t, "https://example.com/issuers/876543", res.Issuer)

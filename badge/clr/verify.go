@@ -63,6 +63,7 @@ func Kind(o KindOptions) badge.Kind {
 			badge.IssuerBindingStep,
 			badge.RefreshStep,
 			badge.ValidityStep,
+			badge.RelatedResourceStep,
 			badge.StatusStep,
 			badge.EndorsementsStep,
 			nestedStep(o.MaxCredentials),
