@@ -120,8 +120,8 @@ func mapOf(v any) map[string]any {
 
 // RecipientMatches reports whether the recipient is the expected one (nil)
 // or why not (an error matching ErrRecipientMismatch). Types map between
-// 2.0 and 3.0 names: email and emailAddress, telephone and phoneNumber,
-// url, and id (also did). Hashed identities (sha256$, md5$, salted) are
+// 2.0 and 3.0 names: email and emailAddress, telephone (ext:telephone),
+// url (ext:url), and id (also did). Hashed identities (sha256$, md5$, salted) are
 // matched as badge.IdentityObject does.
 func RecipientMatches(r Recipient, want badge.ExpectedRecipient) error {
 	t := identifierType(r.Type)
@@ -129,8 +129,10 @@ func RecipientMatches(r Recipient, want badge.ExpectedRecipient) error {
 	switch wt {
 	case "email":
 		wt = badge.IdentifierTypeEmailAddress
-	case "telephone":
-		wt = "phoneNumber"
+	case "telephone", "phoneNumber":
+		wt = "ext:telephone"
+	case "url":
+		wt = "ext:url"
 	case "did":
 		wt = "id"
 	}
@@ -154,7 +156,9 @@ func identifierType(t string) badge.IdentifierType {
 	case "email":
 		return badge.IdentifierTypeEmailAddress
 	case "telephone":
-		return "phoneNumber"
+		return "ext:telephone"
+	case "url":
+		return "ext:url"
 	}
 	return badge.IdentifierType(t)
 }
