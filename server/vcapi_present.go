@@ -2,16 +2,12 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/presentation"
-	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/vc"
 )
 
 func (h *verifyHandler) servePresentation(w http.ResponseWriter, r *http.Request) error {
@@ -53,102 +49,84 @@ func (h *verifyHandler) servePresentation(w http.ResponseWriter, r *http.Request
 	return nil
 }
 
-func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, m map[string]any, challenge, domain string, withStatus bool) *VerificationResult {
+func (h *verifyHandler) verifyPresentation(ctx context.Context, raw []byte, _ map[string]any, challenge, domain string, withStatus bool) *VerificationResult {
+	kr, _ := h.verifier(withStatus).VerifyWith(ctx, raw, &badge.VerifyOptions{
+		Challenge: challenge, Domain: domain, Families: []badge.Family{badge.FamilyPresentation}})
+	return presentationResult(kr)
+}
+
+// presentationResult maps the kernel's result for a presentation to the
+// VC-API's: the presentation's own problems, then each credential's
+// (in CredentialResults, and in Errors with its index).
+func presentationResult(k *badge.VerificationResult) *VerificationResult {
 	res := &VerificationResult{}
-	if hasType(m["type"], "EnvelopedVerifiablePresentation") {
-		res.ran(CheckProof)
-		res.fail(ProblemParsing, "Unsupported presentation", "enveloped presentations are not supported; send a JSON-LD presentation")
-		return res.finish()
-	}
-	p, err := vc.Parse(raw)
-	if err != nil {
-		res.ran(CheckDataModel)
-		res.fail(ProblemParsing, "Invalid presentation", err.Error())
-		return res.finish()
-	}
-
-	res.ran(CheckDataModel)
-	for _, fp := range presentationProblems(p) {
-		res.fail(ProblemMalformedValue, "Invalid presentation", fp.Path+" "+fp.Detail)
-	}
-	if err := h.opts.processor().Check(ctx, p.Document()); err != nil {
-		res.fail(ProblemMalformedValue, "Invalid presentation", err.Error())
-	}
-
-	res.ran(CheckProof)
-	holder := ""
-	switch x := m["holder"].(type) {
-	case string:
-		holder = x
-	case map[string]any:
-		holder, _ = x["id"].(string)
-	}
-	if len(p.Proofs()) == 0 {
-		if challenge != "" || domain != "" {
-			res.fail(ProblemCryptographic, "Missing proof", "a challenge or domain was given but the presentation has no proof")
-		} else {
-			res.warn(ProblemCryptographic, "Unsigned presentation", "the presentation has no proof: nothing binds it to a holder; only its credentials were verified")
-		}
-	} else {
-		pv := *h.pv
-		pv.Purpose = proof.PurposeAuthentication
-		pv.Challenge, pv.Domain = challenge, domain
-		pv.InsecureSkipIssuerBinding = true // bound to the holder by VerifyHolderProof
-		hp := presentation.VerifyHolderProof(ctx, &presentation.Presentation{Doc: p, Holder: holder}, &pv)
-		var hpe *presentation.HolderProofError
+	for _, c := range k.Checks {
+		budgetSpent := c.Status == badge.Failed && (c.ID == badge.CheckBudget || errors.Is(c.Err, badge.ErrBudgetExceeded))
 		switch {
-		case errors.As(hp.Err, &hpe):
-			res.fail(ProblemCryptographic, "Invalid proof", proofDetail(hp.Proofs, hpe.Err))
-		case hp.Err != nil:
-			res.fail(ProblemCryptographic, "Invalid proof", hp.Err.Error())
-		}
-		if hp.Err != nil {
-			// The presentation fails already: its credentials are still
-			// checked for what they say, without any fetch.
-			ctx = budget.With(ctx, budget.From(ctx).WithoutFetches("the presentation's holder proof did not verify"))
-		}
-	}
-
-	// Each credential, from its own bytes.
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &members); err == nil {
-		if rawVC, has := members["verifiableCredential"]; has {
-			var raws []json.RawMessage
-			vals, isArr := m["verifiableCredential"].([]any)
-			if isArr {
-				if err := json.Unmarshal(rawVC, &raws); err != nil {
-					res.fail(ProblemParsing, "Invalid presentation", err.Error())
-				}
-			} else {
-				raws, vals = []json.RawMessage{rawVC}, []any{m["verifiableCredential"]}
+		case budgetSpent && c.ID != presentation.CheckCredentials:
+			res.fail(ProblemParsing, "Verification budget exceeded", errText(c))
+		case c.ID == badge.CheckParse || c.ID == presentation.CheckStructure:
+			res.ran(CheckDataModel)
+			if c.Status != badge.Failed {
+				continue
 			}
-			for i := range min(len(raws), len(vals)) {
-				cm, ok := vals[i].(map[string]any)
-				if !ok {
-					res.fail(ProblemMalformedValue, "Invalid presentation", fmt.Sprintf("$.verifiableCredential[%d] must be an object", i))
-					continue
-				}
-				cr := h.verifyCredential(ctx, raws[i], cm, withStatus)
+			switch {
+			case c.ID == badge.CheckParse:
+				res.fail(ProblemParsing, "Invalid presentation", errText(c))
+			case errors.Is(c.Err, presentation.ErrEnvelope):
+				res.fail(ProblemParsing, "Invalid enveloped presentation", errText(c))
+			case errors.Is(c.Err, presentation.ErrJWT):
+				res.fail(ProblemParsing, "Invalid presentation JWT", errText(c))
+			default:
+				res.fail(ProblemMalformedValue, "Invalid presentation", errText(c))
+			}
+		case c.ID == presentation.CheckHolderProof:
+			res.ran(CheckProof)
+			var hpe *presentation.HolderProofError
+			switch {
+			case c.Status == badge.Warning && errors.Is(c.Err, presentation.ErrNoProof):
+				res.warn(ProblemCryptographic, "Unsigned presentation", "the presentation has no proof: nothing binds it to a holder; only its credentials were verified")
+			case c.Status == badge.Warning:
+				res.warn(ProblemCryptographic, "Holder proof", errText(c))
+			case c.Status != badge.Failed:
+			case errors.Is(c.Err, presentation.ErrNoProof):
+				res.fail(ProblemCryptographic, "Missing proof", "a challenge or domain was given but the presentation has no proof")
+			case errors.As(c.Err, &hpe):
+				res.fail(ProblemCryptographic, "Invalid proof", proofDetail(k.Proofs, hpe.Err))
+			default:
+				res.fail(ProblemCryptographic, "Invalid proof", errText(c))
+			}
+		case c.ID == presentation.CheckChallenge || c.ID == presentation.CheckDomain:
+			res.ran(CheckProof)
+			if c.Status == badge.Failed {
+				res.fail(ProblemCryptographic, "Invalid proof", errText(c))
+			}
+		case c.ID == presentation.CheckCredentials:
+			errs := 0
+			for _, n := range k.Nested {
+				cr := credentialResult(n.Result)
 				res.CredentialResults = append(res.CredentialResults, cr)
-				for _, c := range cr.Checks {
-					res.ran(c)
+				for _, ch := range cr.Checks {
+					res.ran(ch)
 				}
 				for _, e := range cr.Errors {
-					e.Detail = fmt.Sprintf("verifiableCredential[%d]: %s", i, e.Detail)
+					e.Detail = fmt.Sprintf("verifiableCredential[%d]: %s", n.Index, e.Detail)
 					res.Errors = append(res.Errors, e)
+					errs++
 				}
 			}
+			if c.Status == badge.Failed && errs == 0 {
+				typ, title := ProblemMalformedValue, "Invalid presentation"
+				if budgetSpent {
+					typ, title = ProblemParsing, "Verification budget exceeded"
+				}
+				res.fail(typ, title, errText(c))
+			}
+		case c.Status == badge.Failed:
+			res.fail(ProblemMalformedValue, "Invalid presentation", errText(c))
+		case c.Status == badge.Warning:
+			res.warn(ProblemMalformedValue, "Presentation", errText(c))
 		}
 	}
 	return res.finish()
-}
-
-// presentationProblems checks the structural rules of a VC 2.0
-// presentation (the rules shared with package presentation).
-func presentationProblems(p *vc.Credential) []FieldProblem {
-	var ps []FieldProblem
-	for _, pr := range presentation.StructureProblems(p) {
-		ps = append(ps, FieldProblem{Path: pr.Path, Detail: pr.Detail})
-	}
-	return ps
 }

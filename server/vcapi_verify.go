@@ -7,13 +7,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
-	"github.com/openbadges-go/openbadges/internal/budget"
 	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
-	"github.com/openbadges-go/openbadges/status"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -92,40 +89,95 @@ func checkSet(opts map[string]any) (status bool, err error) {
 	return status, nil
 }
 
-// verifyHandler serves the VC-API verify endpoints. Its proof verifier is
-// built once, so that status lists it verified stay cached for the next
-// request.
+// verifyHandler serves the VC-API verify endpoints through the
+// verification kernel: the generic W3C credential family (badge.VCKind)
+// and the presentation family with the VC-API's semantics. Its verifiers
+// are built once, so that status lists they verified stay cached for the
+// next request.
 type verifyHandler struct {
 	opts *Options
-	pv   *proof.Verifier
+	// full has the VC family with its status check, noStatus without
+	// (options.checks leaves status out); both have the presentation
+	// family.
+	full, noStatus *badge.Verifier
+}
+
+// maxVCAPICredentials bounds the credentials of a presentation at the
+// VC-API; the request's budget bounds how many are verified.
+const maxVCAPICredentials = 10000
+
+func newVerifyHandler(o *Options) (*verifyHandler, error) {
+	vo := badge.VerifierOptions{MaxInputBytes: o.maxBody()}
+	if o != nil {
+		vo.Proofs, vo.Status, vo.Processor, vo.Now, vo.ClockSkew = o.Proofs, o.Status, o.Processor, o.Now, o.ClockSkew
+	}
+	base, err := badge.NewVerifier(vo)
+	if err != nil {
+		return nil, err
+	}
+	full := badge.VCKind()
+	noStatus := full
+	noStatus.Steps = slices.DeleteFunc(slices.Clone(full.Steps), func(s badge.Step) bool { return s.ID == badge.CheckCredentialStatus })
+	// VC-API presentations: a proof is needed only when a challenge or a
+	// domain is asked for (an unsigned one verifies with a warning), the
+	// holder is not compared with the credentials' subjects, and the
+	// credentials are generic W3C credentials.
+	vp := presentation.Kind(presentation.Options{
+		AllowUnsigned: true, InsecureSkipHolderBinding: true, InsecureSkipChallenge: true, InsecureSkipDomain: true,
+		CredentialFamilies: []badge.Family{badge.FamilyVC},
+		Limits:             presentation.Limits{MaxInputBytes: o.maxBody(), MaxCredentials: maxVCAPICredentials},
+	})
+	return &verifyHandler{opts: o, full: base.WithKinds(full, vp), noStatus: base.WithKinds(noStatus, vp)}, nil
+}
+
+func (h *verifyHandler) verifier(withStatus bool) *badge.Verifier {
+	if withStatus {
+		return h.full
+	}
+	return h.noStatus
 }
 
 // NewVerifyCredentialHandler returns the VC-API credential verification
 // endpoint (POST /credentials/verify). The request is
 // {"verifiableCredential": {...}, "options": {"checks": [...]}}; the
 // credential is a JSON-LD credential with Data Integrity proofs or an
-// EnvelopedVerifiableCredential holding a VC-JWT in a data: URL.
+// EnvelopedVerifiableCredential holding a VC-JWT in a data: URL (the
+// envelope must have the VC 2.0 context first, the type
+// EnvelopedVerifiableCredential and a VC-JWT media type).
 //
-// It checks the proofs (at least one, each of an allowed suite, bound to
-// the issuer), the VC data model 2.0 rules, the validity window and, when
-// options.checks is absent or lists "status", every credentialStatus entry
-// through Options.Status. The answer is a [VerificationResult]: 200 when
-// verified, 422 otherwise; a malformed request gets a 400 problem.
+// It verifies the credential through the kernel as a generic W3C
+// credential (badge.VCKind): the context (JSON-LD safe mode, the strict
+// compact form), the proofs (at least one, each of an allowed suite) and
+// their issuer binding, the VC data model 2.0 rules, the validity window
+// and, when options.checks is absent or lists "status", every
+// credentialStatus entry through Options.Status. The answer is a
+// [VerificationResult]: 200 when verified, 422 otherwise; a malformed
+// request gets a 400 problem.
 func NewVerifyCredentialHandler(o *Options) (http.Handler, error) {
-	h := &verifyHandler{opts: o, pv: o.proofs()}
+	h, err := newVerifyHandler(o)
+	if err != nil {
+		return nil, err
+	}
 	return guard(o, h.serveCredential), nil
 }
 
 // NewVerifyPresentationHandler returns the VC-API presentation
 // verification endpoint (POST /presentations/verify). The request is
 // {"verifiablePresentation": {...}, "options": {"challenge", "domain",
-// "checks"}}. A presentation proof is verified for the authentication
-// purpose with the given challenge and domain and must be made by the
-// holder's key; a presentation without a proof is accepted only when no
-// challenge or domain is asked for (with a warning). Every credential in
-// it is verified as by [NewVerifyCredentialHandler].
+// "checks"}}; the presentation is a JSON-LD presentation or an
+// EnvelopedVerifiablePresentation holding a presentation JWT
+// (VC-JOSE-COSE, typ vp+jwt) in a data: URL. It is verified through the
+// kernel's presentation family: a Data Integrity proof for the
+// authentication purpose with the given challenge and domain, or the
+// JWT's signature with the key its kid names and its nonce and aud, made
+// by the holder's key; a presentation without a proof is accepted only
+// when no challenge or domain is asked for (with a warning). Every
+// credential in it is verified as by [NewVerifyCredentialHandler].
 func NewVerifyPresentationHandler(o *Options) (http.Handler, error) {
-	h := &verifyHandler{opts: o, pv: o.proofs()}
+	h, err := newVerifyHandler(o)
+	if err != nil {
+		return nil, err
+	}
 	return guard(o, h.servePresentation), nil
 }
 
@@ -154,14 +206,15 @@ func (h *verifyHandler) serveCredential(w http.ResponseWriter, r *http.Request) 
 	if !has {
 		return badRequest("member verifiableCredential is required")
 	}
-	if _, ok := v.(map[string]any); !ok {
+	m, ok := v.(map[string]any)
+	if !ok {
 		return badRequest("verifiableCredential must be a JSON object")
 	}
 	// One budget for the request (fetches, bytes, time, credentials), as
 	// for every verification of the module.
 	ctx, cancel := badge.WithBudget(r.Context(), badge.Budget{})
 	defer cancel()
-	res := h.verifyCredential(ctx, req.raw["verifiableCredential"], v.(map[string]any), withStatus)
+	res := h.verifyCredential(ctx, req.raw["verifiableCredential"], m, withStatus)
 	if err := r.Context().Err(); err != nil {
 		return err
 	}
@@ -169,111 +222,145 @@ func (h *verifyHandler) serveCredential(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-// verifyCredential runs the checks on one credential given as raw bytes
-// and as its strict parse.
+// verifyCredential verifies one credential given as its raw bytes and its
+// strict parse, through the kernel as the VC family.
 func (h *verifyHandler) verifyCredential(ctx context.Context, raw []byte, m map[string]any, withStatus bool) *VerificationResult {
-	res := &VerificationResult{}
-	var c *vc.Credential
-	pv := h.pv
-	if err := budget.From(ctx).Credential(); err != nil {
-		res.fail(ProblemParsing, "Verification budget exceeded", err.Error())
-		return res.finish()
-	}
-	res.ran(CheckProof)
-	if hasType(m["type"], "EnvelopedVerifiableCredential") {
-		token, err := envelopedToken(m)
+	data := raw
+	if hasType(m["type"], presentation.TypeEnvelopedVerifiableCredential) {
+		token, err := presentation.EnvelopedToken(m)
 		if err != nil {
+			res := &VerificationResult{}
+			res.ran(CheckProof)
 			res.fail(ProblemParsing, "Invalid enveloped credential", err.Error())
 			return res.finish()
 		}
-		cred, pr, err := pv.VerifyJWT(ctx, token)
-		if err != nil {
-			res.fail(ProblemCryptographic, "Invalid proof", err.Error())
-			return res.finish()
-		}
-		_ = pr
-		c = cred
-	} else {
-		cred, err := vc.Parse(raw)
-		if err != nil {
-			res.fail(ProblemParsing, "Invalid credential", err.Error())
-			return res.finish()
-		}
-		c = cred
-		if len(c.Proofs()) == 0 {
-			res.fail(ProblemCryptographic, "Missing proof", "the credential has no proof")
-		} else {
-			results, err := pv.VerifyProofs(ctx, c)
-			if err != nil {
-				res.fail(ProblemCryptographic, "Invalid proof", proofDetail(results, err))
-			} else {
-				for _, pr := range results {
-					if pr.Status != proof.StatusVerified && pr.Err != nil {
-						res.warn(ProblemCryptographic, "Proof not used", fmt.Sprintf("proof %d: %v", pr.Index, pr.Err))
-					}
-				}
+		data = []byte(token)
+	}
+	kr, _ := h.verifier(withStatus).VerifyWith(ctx, data, &badge.VerifyOptions{Families: []badge.Family{badge.FamilyVC}})
+	return credentialResult(kr)
+}
+
+// credentialChecks are the kernel's checks of the VC family in the order
+// their problems are listed (proof problems first, as the VC-API's
+// clients read them).
+var credentialChecks = []badge.CheckID{badge.CheckParse, badge.CheckBudget, badge.CheckProof, badge.CheckIssuer,
+	badge.CheckContext, badge.CheckType, badge.CheckValidity, badge.CheckCredentialStatus}
+
+// credentialResult maps the kernel's result for a credential to the
+// VC-API's: its checks (proof, dataModel, validity, status) and each
+// problem with the problem type of VC Data Model 2.0 §7.1.
+func credentialResult(k *badge.VerificationResult) *VerificationResult {
+	res := &VerificationResult{}
+	res.ran(CheckProof)
+	for _, id := range credentialChecks {
+		for _, c := range k.Checks {
+			if c.ID == id {
+				mapCredentialCheck(res, k, c)
 			}
 		}
 	}
-
-	res.ran(CheckDataModel)
-	if !hasType(c.Document()["type"], "VerifiableCredential") && c.Version() == vc.VersionUnknown {
-		res.fail(ProblemMalformedValue, "Invalid credential", "not a verifiable credential")
-	}
-	if err := vc.CheckDataModel(c); err != nil {
-		var dme *vc.DataModelError
-		if errors.As(err, &dme) {
-			for _, p := range dme.Problems {
-				res.fail(ProblemMalformedValue, "Invalid credential", p.Path+" "+p.Reason)
-			}
-		} else {
-			res.fail(ProblemMalformedValue, "Invalid credential", err.Error())
-		}
-	}
-	for _, p := range extraDataModelProblems(c.Document()) {
-		res.fail(ProblemMalformedValue, "Invalid credential", p.Path+" "+p.Detail)
-	}
-
-	res.ran(CheckValidity)
-	var now func() time.Time
-	var skew time.Duration
-	if h.opts != nil {
-		now, skew = h.opts.Now, h.opts.ClockSkew
-	}
-	if err := vc.CheckValidity(c, &vc.ValidityOptions{Now: now, ClockSkew: skew}); err != nil {
-		res.fail(ProblemRange, "Outside the validity period", err.Error())
-	}
-
-	proofOK := true
-	for _, e := range res.Errors {
-		if e.Type == ProblemCryptographic {
-			proofOK = false
-		}
-	}
-	if entries := c.Statuses(); withStatus && len(entries) > 0 && !proofOK {
-		// Nothing is fetched for a credential whose proof did not verify
-		// (it fails already).
-		res.ran(CheckStatus)
-		res.fail(ProblemStatus, "Status not checked", "the credential's proof did not verify, so its status lists were not fetched")
-	} else if withStatus && len(entries) > 0 {
-		res.ran(CheckStatus)
-		var checker vc.StatusChecker
-		if h.opts != nil {
-			checker = h.opts.Status
-		}
-		if checker == nil {
-			res.fail(ProblemStatus, "Status not checked", "the credential has a credentialStatus and this verifier has no status checker")
-		} else {
-			for i, e := range entries {
-				// The list is verified with this handler's keys.
-				_, err := status.CheckWith(ctx, checker, c, e, pv)
-				if err != nil {
-					res.fail(ProblemStatus, "Status check failed", fmt.Sprintf("credentialStatus %d: %v", i, err))
-				}
-			}
+	for _, c := range k.Checks {
+		if c.Status == badge.Failed && !slices.Contains(credentialChecks, c.ID) {
+			res.fail(ProblemMalformedValue, "Invalid credential", errText(c))
 		}
 	}
 	return res.finish()
+}
+
+func mapCredentialCheck(res *VerificationResult, k *badge.VerificationResult, c badge.Check) {
+	budget := c.Err != nil && errors.Is(c.Err, badge.ErrBudgetExceeded)
+	switch {
+	case c.Status == badge.Failed && (budget || c.ID == badge.CheckBudget):
+		res.fail(ProblemParsing, "Verification budget exceeded", errText(c))
+		return
+	}
+	switch c.ID {
+	case badge.CheckParse:
+		if c.Status == badge.Failed {
+			res.fail(ProblemParsing, "Invalid credential", errText(c))
+		}
+	case badge.CheckProof:
+		switch c.Status {
+		case badge.Failed:
+			if errors.Is(c.Err, badge.ErrNoProof) {
+				res.fail(ProblemCryptographic, "Missing proof", "the credential has no proof")
+				return
+			}
+			res.fail(ProblemCryptographic, "Invalid proof", proofDetail(k.Proofs, c.Err))
+		case badge.Warning:
+			n := 0
+			for _, pr := range k.Proofs {
+				if pr.Status != proof.StatusVerified && pr.Err != nil {
+					res.warn(ProblemCryptographic, "Proof not used", fmt.Sprintf("proof %d: %v", pr.Index, pr.Err))
+					n++
+				}
+			}
+			if n == 0 {
+				res.warn(ProblemCryptographic, "Proof", errText(c))
+			}
+		}
+	case badge.CheckIssuer:
+		switch c.Status {
+		case badge.Failed:
+			res.fail(ProblemCryptographic, "Invalid proof", errText(c))
+		case badge.Warning:
+			res.warn(ProblemCryptographic, "Issuer binding", errText(c))
+		}
+	case badge.CheckContext, badge.CheckType:
+		res.ran(CheckDataModel)
+		if c.Status != badge.Failed {
+			return
+		}
+		var dme *vc.DataModelError
+		var sme *vc.SafeModeError
+		switch {
+		case errors.As(c.Err, &dme):
+			for _, p := range dme.Problems {
+				res.fail(ProblemMalformedValue, "Invalid credential", p.Path+" "+p.Reason)
+			}
+		case errors.As(c.Err, &sme):
+			for _, p := range sme.Problems {
+				res.fail(ProblemMalformedValue, "Invalid credential", p.Path+" "+p.Reason)
+			}
+		default:
+			res.fail(ProblemMalformedValue, "Invalid credential", errText(c))
+		}
+	case badge.CheckValidity:
+		res.ran(CheckValidity)
+		if c.Status == badge.Failed {
+			res.fail(ProblemRange, "Outside the validity period", errText(c))
+		}
+	case badge.CheckCredentialStatus:
+		if k.Credential == nil {
+			return
+		}
+		if _, has := k.Credential.Document()["credentialStatus"]; !has {
+			return
+		}
+		res.ran(CheckStatus)
+		switch c.Status {
+		case badge.Failed:
+			if errors.Is(c.Err, badge.ErrStatusNotChecked) {
+				res.fail(ProblemStatus, "Status not checked", "the credential has a credentialStatus and this verifier has no status checker")
+				return
+			}
+			res.fail(ProblemStatus, "Status check failed", errText(c))
+		case badge.Skipped:
+			// Nothing is fetched for a credential whose proof did not
+			// verify (it fails already).
+			res.fail(ProblemStatus, "Status not checked", "the credential's proof did not verify, so its status lists were not fetched")
+		case badge.Warning:
+			res.warn(ProblemStatus, "Status", errText(c))
+		}
+	}
+}
+
+// errText is a check's error, or its detail.
+func errText(c badge.Check) string {
+	if c.Err != nil {
+		return c.Err.Error()
+	}
+	return c.Detail
 }
 
 func proofDetail(results []proof.ProofResult, err error) string {
@@ -301,11 +388,4 @@ func hasType(v any, t string) bool {
 		}
 	}
 	return false
-}
-
-// envelopedToken extracts the compact JWT of an enveloped credential: its
-// id is data:<media type>,<jwt> (the rule shared with package
-// presentation).
-func envelopedToken(m map[string]any) (string, error) {
-	return presentation.EnvelopedToken(m)
 }
