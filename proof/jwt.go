@@ -42,7 +42,8 @@ var registeredClaims = []string{"iss", "sub", "nbf", "exp", "jti", "iat", "aud"}
 // validUntil or expirationDate, id). A VC 2.0 credential is the payload,
 // with the claims added first and its own members kept byte for byte; a VC
 // 1.1 credential goes in the "vc" claim. alg "" chooses the algorithm of
-// the key. The credential is checked in JSON-LD safe mode first.
+// the key. The credential is checked in JSON-LD safe mode first. For the
+// W3C VC-JOSE-COSE form (typ "vc+jwt"), see [SignVCJOSE].
 func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JWTOptions) (string, error) {
 	var opt JWTOptions
 	if o != nil {
@@ -208,19 +209,25 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // maxTokenBytes bounds the compact JWS accepted by VerifyJWT.
 const maxTokenBytes = 12 << 20
 
-// allowedHeader is the complete set of JOSE header members OB 3.0 allows.
-var allowedHeader = []string{"alg", "kid", "jwk", "typ"}
+// allowedHeader is the complete set of JOSE header members OB 3.0 allows,
+// and cty, which only a VC-JOSE-COSE token may have (checkJOSEHeader).
+var allowedHeader = []string{"alg", "kid", "jwk", "typ", "cty"}
 
 // VerifyJWT verifies an Open Badges 3.0 VC-JWT and returns the credential
 // it carries (for VC 2.0: the payload without the registered claims, its
 // members' bytes unchanged; for VC 1.1: the "vc" claim) with the result.
-// It checks the header (only alg, kid, jwk, typ; typ "JWT"), the algorithm
-// against AllowedAlgorithms ("none" and HMAC never), finds the key from
-// kid (a DID URL or HTTPS URL, through Resolver or KeySets) or from jwk
-// (trusted only when bound to the issuer or InsecureEmbeddedJWK is set),
-// verifies the signature, binds the key to the issuer, and checks that
-// iss, sub, jti, nbf and exp agree with the credential and nbf/exp with
-// the clock. The error is nil only if everything passed.
+// It also verifies a W3C VC-JOSE-COSE credential (typ "vc+jwt", see
+// [SignVCJOSE]), whose payload is the VC 2.0 credential itself (a vc or vp
+// claim is refused; the JWT claims it has are its own members, iss
+// included, and are checked when present). It checks the header (only
+// alg, kid, jwk, typ, and cty "vc" for vc+jwt; typ "JWT", "vc+jwt" or
+// none), the algorithm against AllowedAlgorithms ("none" and HMAC never),
+// finds the key from kid (a DID URL or HTTPS URL, through Resolver or
+// KeySets) or from jwk (trusted only when bound to the issuer or
+// InsecureEmbeddedJWK is set), verifies the signature, binds the key to
+// the issuer, and checks that iss (required in a VC-JWT), sub, jti, nbf
+// and exp agree with the credential and nbf/exp with the clock. The error
+// is nil only if everything passed.
 func (v *Verifier) VerifyJWT(ctx context.Context, token string) (*vc.Credential, ProofResult, error) {
 	return v.VerifyJWTFor(ctx, token, nil)
 }
@@ -283,8 +290,12 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult, 
 	if err := v.checkAlgorithm(alg); err != nil {
 		return nil, err
 	}
-	if t, ok := h["typ"]; ok && t != "JWT" {
-		return nil, &HeaderError{Member: "typ", Detail: fmt.Sprintf("%v, want \"JWT\"", t)}
+	form, err := jwtFormOf(h)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkJOSEHeader(h, form); err != nil {
+		return nil, err
 	}
 	if parts[2] == "" {
 		return nil, errorf(ErrMalformedToken, nil, "empty signature")
@@ -327,39 +338,14 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult, 
 	}
 	// The credential is taken from the parsed payload, with its own bytes,
 	// rather than read a second time.
-	var credBytes []byte
-	var credValue any
-	if vcv, ok := claims["vc"]; ok {
-		if _, ok := vcv.(map[string]any); !ok {
-			return nil, errorf(ErrMalformedToken, nil, "vc claim is not an object")
-		}
-		credBytes, _ = memberValue(pb, "vc")
-		credValue = vcv
+	var c *vc.Credential
+	if form == formVCJOSE {
+		c, err = joseCredential(pb, claims)
 	} else {
-		drop := make(map[string]bool, len(registeredClaims))
-		for _, n := range registeredClaims {
-			drop[n] = true
-		}
-		if credBytes, err = withoutMembers(pb, drop); err != nil {
-			return nil, errorf(ErrMalformedToken, err, "payload")
-		}
-		doc := make(map[string]any, len(claims))
-		for name, val := range claims {
-			if !drop[name] {
-				doc[name] = val
-			}
-		}
-		credValue = doc
+		c, err = vcJWTCredential(pb, claims)
 	}
-	c, err := vc.FromValue(credBytes, credValue)
 	if err != nil {
-		return nil, errorf(ErrMalformedToken, err, "credential")
-	}
-	if _, ok := claims["vc"]; ok && c.Version() != vc.Version1_1 {
-		return nil, errorf(ErrMalformedToken, nil, "vc claim holds a credential that is not VC 1.1")
-	}
-	if _, ok := claims["vc"]; !ok && c.Version() != vc.Version2_0 {
-		return nil, errorf(ErrMalformedToken, nil, "payload is not a VC 2.0 credential and has no vc claim")
+		return nil, err
 	}
 	issuer := c.Issuer()
 	// Key.
@@ -411,7 +397,9 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, r *ProofResult, 
 			return c, errorf(ErrInvalidDocument, err, "JSON-LD")
 		}
 	}
-	return c, v.checkClaims(c, claims)
+	// A VC-JOSE-COSE payload is the credential: the JWT claims it has are
+	// its own members, checked when present; an OB VC-JWT must carry iss.
+	return c, v.checkClaims(c, claims, form == formVCJWT)
 }
 
 // alreadyChecked reports whether proc has checked checked's document
@@ -468,6 +456,48 @@ func jsonEqual(a, b any) bool {
 		return b == nil
 	}
 	return false
+}
+
+// vcJWTCredential returns the credential of an Open Badges VC-JWT payload:
+// the "vc" claim (VC 1.1), or the payload without the registered claims
+// (VC 2.0), with its own bytes.
+func vcJWTCredential(pb []byte, claims map[string]any) (*vc.Credential, error) {
+	var credBytes []byte
+	var credValue any
+	if vcv, ok := claims["vc"]; ok {
+		if _, ok := vcv.(map[string]any); !ok {
+			return nil, errorf(ErrMalformedToken, nil, "vc claim is not an object")
+		}
+		credBytes, _ = memberValue(pb, "vc")
+		credValue = vcv
+	} else {
+		drop := make(map[string]bool, len(registeredClaims))
+		for _, n := range registeredClaims {
+			drop[n] = true
+		}
+		var err error
+		if credBytes, err = withoutMembers(pb, drop); err != nil {
+			return nil, errorf(ErrMalformedToken, err, "payload")
+		}
+		doc := make(map[string]any, len(claims))
+		for name, val := range claims {
+			if !drop[name] {
+				doc[name] = val
+			}
+		}
+		credValue = doc
+	}
+	c, err := vc.FromValue(credBytes, credValue)
+	if err != nil {
+		return nil, errorf(ErrMalformedToken, err, "credential")
+	}
+	if _, ok := claims["vc"]; ok && c.Version() != vc.Version1_1 {
+		return nil, errorf(ErrMalformedToken, nil, "vc claim holds a credential that is not VC 1.1")
+	}
+	if _, ok := claims["vc"]; !ok && c.Version() != vc.Version2_0 {
+		return nil, errorf(ErrMalformedToken, nil, "payload is not a VC 2.0 credential and has no vc claim")
+	}
+	return c, nil
 }
 
 func (v *Verifier) checkAlgorithm(alg Algorithm) error {
@@ -562,7 +592,7 @@ func publicEqual(a, b crypto.PublicKey) bool {
 }
 
 // checkClaims compares the registered claims with the credential.
-func (v *Verifier) checkClaims(c *vc.Credential, claims map[string]any) error {
+func (v *Verifier) checkClaims(c *vc.Credential, claims map[string]any, issRequired bool) error {
 	want, err := claimsOf(c)
 	if err != nil {
 		return errorf(ErrClaimMismatch, err, "credential")
@@ -581,7 +611,7 @@ func (v *Verifier) checkClaims(c *vc.Credential, claims map[string]any) error {
 		}
 		return nil
 	}
-	if err := str("iss", "issuer id", want.iss, true); err != nil {
+	if err := str("iss", "issuer id", want.iss, issRequired); err != nil {
 		return err
 	}
 	if err := str("sub", "credentialSubject id", want.sub, false); err != nil {

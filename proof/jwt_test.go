@@ -221,7 +221,7 @@ func TestJWTFailuresHaveDistinctReasons(t *testing.T) {
 		{"extra header member", rawToken(t, ed, `{"alg":"EdDSA","kid":"`+vm+`","typ":"JWT","crit":["b64"]}`, payload), Verifier{}, ErrInvalidHeader},
 		{"extra header member x5u", rawToken(t, ed, `{"alg":"EdDSA","kid":"`+vm+`","x5u":"https://evil.example"}`, payload), Verifier{}, ErrInvalidHeader},
 		{"duplicate header member", rawToken(t, ed, `{"alg":"EdDSA","alg":"EdDSA","kid":"`+vm+`"}`, payload), Verifier{}, ErrInvalidHeader},
-		{"wrong typ", rawToken(t, ed, `{"alg":"EdDSA","kid":"`+vm+`","typ":"vc+jwt"}`, payload), Verifier{}, ErrInvalidHeader},
+		{"wrong typ", rawToken(t, ed, `{"alg":"EdDSA","kid":"`+vm+`","typ":"vp+jwt"}`, payload), Verifier{}, ErrInvalidHeader},
 		{"no key reference", rawToken(t, ed, `{"alg":"EdDSA","typ":"JWT"}`, payload), Verifier{}, ErrInvalidHeader},
 		{"private jwk", rawToken(t, ed, `{"alg":"EdDSA","jwk":{"kty":"OKP","crv":"Ed25519","x":"AA","d":"AA"}}`, payload), Verifier{}, ErrInvalidHeader},
 		{"changed payload", tampered, Verifier{}, ErrSignatureInvalid},
