@@ -104,18 +104,6 @@ func parseJWT(token string, l Limits) (*Presentation, error) {
 			return nil, &JWTError{Member: k, Detail: "is not allowed in the header (only alg, kid, typ, cty)"}
 		}
 	}
-	if typ, _ := h["typ"].(string); typ != TypVPJWT && typ != MediaTypeVPJWT {
-		return nil, &JWTError{Member: "typ", Detail: fmt.Sprintf("is %s, want %q (VC-JOSE-COSE)", quoted(h["typ"]), TypVPJWT)}
-	}
-	if cty, has := h["cty"]; has && cty != "vp" && cty != "application/vp" {
-		return nil, &JWTError{Member: "cty", Detail: fmt.Sprintf("is %s, want \"vp\"", quoted(cty))}
-	}
-	if alg, _ := h["alg"].(string); alg == "" {
-		return nil, &JWTError{Member: "alg", Detail: "is missing or not a string"}
-	}
-	if kid, _ := h["kid"].(string); kid == "" {
-		return nil, &JWTError{Member: "kid", Detail: "is required: it names the holder's key"}
-	}
 	pb, err := b64.DecodeString(parts[1])
 	if err != nil {
 		return nil, &JWTError{Member: "payload", Detail: "is not base64url"}
@@ -132,6 +120,20 @@ func parseJWT(token string, l Limits) (*Presentation, error) {
 		if _, has := all[c]; has {
 			return nil, &JWTError{Member: c, Detail: "claim: VC-JOSE-COSE forbids the VC 1.1 \"vp\" and \"vc\" claims; the payload must be the presentation itself"}
 		}
+	}
+	// The header after the claims: a VC 1.1 payload (typ JWT, a "vp"
+	// claim) is named for what it is.
+	if typ, _ := h["typ"].(string); typ != TypVPJWT && typ != MediaTypeVPJWT {
+		return nil, &JWTError{Member: "typ", Detail: fmt.Sprintf("is %s, want %q (VC-JOSE-COSE)", quoted(h["typ"]), TypVPJWT)}
+	}
+	if cty, has := h["cty"]; has && cty != "vp" && cty != "application/vp" {
+		return nil, &JWTError{Member: "cty", Detail: fmt.Sprintf("is %s, want \"vp\"", quoted(cty))}
+	}
+	if alg, _ := h["alg"].(string); alg == "" {
+		return nil, &JWTError{Member: "alg", Detail: "is missing or not a string"}
+	}
+	if kid, _ := h["kid"].(string); kid == "" {
+		return nil, &JWTError{Member: "kid", Detail: "is required: it names the holder's key"}
 	}
 	if err := checkClaimTypes(all); err != nil {
 		return nil, err
