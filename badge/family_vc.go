@@ -24,10 +24,10 @@ const FamilyVC Family = "VerifiableCredential"
 // status, each the shared step of the same name. It adds no model of its
 // own: an Open Badge verified as this family is checked as a plain VC.
 //
-// Its Match takes any document typed VerifiableCredential, so a verifier
-// that has it should try it after the specific families (list it last in
-// VerifierOptions.Kinds is not enough: the built-in families come after
-// them), or name it in VerifyOptions.Families, as the VC-API handlers do:
+// Its Match takes any document typed VerifiableCredential, and the kinds
+// a verifier is given are tried before the built-in Open Badges ones: a
+// verifier that also verifies badges should name the family in
+// VerifyOptions.Families when it wants it, as the VC-API handlers do:
 //
 //	v = v.WithKinds(badge.VCKind())
 //	res, err := v.VerifyWith(ctx, data, &badge.VerifyOptions{Families: []badge.Family{badge.FamilyVC}})
