@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -236,17 +237,17 @@ func (v *SchemaValidator) validateFast(urls []string, inst any, wantArray bool) 
 			return &UnknownSchemaError{URL: u}, true
 		}
 	}
-	var buf [16]fastPathTok
-	r := fastRun{path: buf[:0]}
+	r := fastRuns.Get().(*fastRun)
+	defer r.release()
+	r.record = wantArray
 	valid := true
-	var viols []SchemaViolation
 	for _, u := range urls {
 		f := v.fast[u]
 		if f == nil {
 			return nil, false
 		}
 		mark := len(r.wantArray)
-		if !f.eval(inst, &r, true) {
+		if !f.eval(inst, r, true) {
 			valid = false
 		}
 		if r.bail {
@@ -264,34 +265,51 @@ func (v *SchemaValidator) validateFast(urls []string, inst any, wantArray bool) 
 	}
 	// The loop would wrap each of these values and validate again: when
 	// they are independent (none inside another), validate the document
-	// as it would be then, without copying it, and answer for the loop.
-	if overlay, ok := fastOverlay(r.wantArray); ok {
-		o := fastRun{path: buf[:0], overlay: overlay}
+	// as it would be then, without copying it, and answer for the loop
+	// (reusing the verdicts on the top-level members it does not change).
+	if overlay, ok := fastOverlay(r.overlay[:0], r.wantArray); ok {
+		r.overlay, r.record, r.path = overlay, false, r.path[:0]
 		valid := true
 		for _, u := range urls {
-			if !v.fast[u].eval(inst, &o, false) {
+			if !v.fast[u].eval(inst, r, false) {
 				valid = false
 				break
 			}
 		}
-		if valid && !o.bail {
+		if valid && !r.bail {
 			return nil, true
 		}
 	}
-	viols = make([]SchemaViolation, len(r.wantArray))
+	viols := make([]SchemaViolation, len(r.wantArray))
 	for i, w := range r.wantArray {
 		viols[i] = w.v
+		viols[i].KeywordLocation = w.loc + "/type"
+		viols[i].Message = "got " + fastTypeName(w.got) + ", want array"
 	}
 	sortViolations(&viols)
 	return &SchemaError{Violations: viols}, true
+}
+
+// fastRuns recycles the scratch state of the fast path.
+var fastRuns = sync.Pool{New: func() any {
+	return &fastRun{path: make([]fastPathTok, 0, 16), memo: make([]fastMemo, 0, 16)}
+}}
+
+// release clears r (it must keep no part of a document) and recycles it.
+func (r *fastRun) release() {
+	clear(r.path[:cap(r.path)])
+	clear(r.wantArray[:cap(r.wantArray)])
+	clear(r.overlay[:cap(r.overlay)])
+	clear(r.memo[:cap(r.memo)])
+	*r = fastRun{path: r.path[:0], wantArray: r.wantArray[:0], overlay: r.overlay[:0], memo: r.memo[:0]}
+	fastRuns.Put(r)
 }
 
 // fastOverlay returns the values the loop would wrap (the want-array
 // violations but the root's, each once), or false when one is inside
 // another: the loop wraps the outer one first, and the inner one's
 // location then no longer resolves.
-func fastOverlay(wants []fastWant) ([]fastWant, bool) {
-	var out []fastWant
+func fastOverlay(out, wants []fastWant) ([]fastWant, bool) {
 	for _, w := range wants {
 		loc := w.v.InstanceLocation
 		if loc == "" || slices.ContainsFunc(out, func(o fastWant) bool { return o.v.InstanceLocation == loc }) {
@@ -785,10 +803,68 @@ type fastPathTok struct {
 	idx int // -1 for a member
 }
 
-// fastWant is a want-array violation and where its value is.
+// fastWant is a want-array violation (its keyword location and message
+// are spelled from loc and got when it is reported) and where its value
+// is.
 type fastWant struct {
-	v  SchemaViolation
-	at fastPathTok // the zero fastPathTok for the root
+	v    SchemaViolation
+	loc  string // the location of the subschema with the type keyword
+	got  uint8  // the value's type
+	at   fastPathTok
+	root string // the top-level member it is in ("" if none)
+}
+
+// fastMemo is the verdict of schema f on the top-level member key, whose
+// value (an object or a non-empty array) is id.
+type fastMemo struct {
+	f     *fastSchema
+	key   string
+	id    uintptr
+	n     int
+	valid bool
+}
+
+// containerID identifies an object, or a non-empty array, of the document.
+func containerID(v any) (id uintptr, n int, ok bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		return reflect.ValueOf(x).Pointer(), len(x), true
+	case []any:
+		if len(x) > 0 {
+			return reflect.ValueOf(x).Pointer(), len(x), true
+		}
+	}
+	return 0, 0, false
+}
+
+// member evaluates p on val, the top-level member k when the path is one
+// step long: its verdict is recorded on the first evaluation and reused on
+// the evaluation through the overlay when the overlay changes nothing in
+// it.
+func (r *fastRun) member(p *fastSchema, k string, val any, collect bool) bool {
+	if len(r.path) != 1 || (!r.record && len(r.memo) == 0) {
+		return p.eval(val, r, collect)
+	}
+	id, n, ok := containerID(val)
+	if !ok {
+		return p.eval(val, r, collect)
+	}
+	if r.record {
+		valid := p.eval(val, r, collect)
+		r.memo = append(r.memo, fastMemo{f: p, key: k, id: id, n: n, valid: valid})
+		return valid
+	}
+	for _, w := range r.overlay {
+		if w.root == k {
+			return p.eval(val, r, collect) // a value inside it is wrapped
+		}
+	}
+	for _, m := range r.memo {
+		if m.f == p && m.key == k && m.id == id && m.n == n {
+			return m.valid
+		}
+	}
+	return p.eval(val, r, collect)
 }
 
 // fastRun is the state of one evaluation.
@@ -800,6 +876,11 @@ type fastRun struct {
 	// overlay lists values the evaluation reads as one-element arrays,
 	// as the verifier's loop would have rewritten them.
 	overlay []fastWant
+	// memo holds the verdicts on the top-level members that are objects
+	// or arrays: recorded by a first evaluation (record), reused by the
+	// evaluation through the overlay for the members it does not change.
+	memo   []fastMemo
+	record bool
 	// bail: the evaluation met something it does not mirror; the result
 	// must come from the library.
 	bail bool
@@ -862,11 +943,15 @@ func (f *fastSchema) eval(v any, r *fastRun, collect bool) bool {
 		if !matched {
 			if collect && f.types == fastArray {
 				var at fastPathTok
+				root := ""
 				if len(r.path) > 0 {
 					at = r.path[len(r.path)-1]
+					if r.path[0].idx < 0 {
+						root = r.path[0].key
+					}
 				}
-				r.wantArray = append(r.wantArray, fastWant{at: at, v: SchemaViolation{InstanceLocation: r.pointer(),
-					KeywordLocation: f.loc + "/type", Message: "got " + fastTypeName(t) + ", want array"}})
+				r.wantArray = append(r.wantArray, fastWant{at: at, root: root, loc: f.loc, got: t,
+					v: SchemaViolation{InstanceLocation: r.pointer()}})
 			}
 			return false
 		}
@@ -984,7 +1069,7 @@ func (f *fastSchema) object(obj map[string]any, r *fastRun, collect bool) bool {
 		if r.overlay != nil {
 			val = r.wrapped(val)
 		}
-		valid = p.eval(val, r, collect) && valid
+		valid = r.member(p, k, val, collect) && valid
 		r.path = r.path[:len(r.path)-1]
 		if !valid && !collect {
 			return false
