@@ -58,6 +58,12 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(vp)
+	tok, err := presentation.SignJWT(context.Background(), holder.pk, [][]byte{issueTo(f, uni, badge.RecipientDID(holder.key.Controller), "https://example.edu/a/1")}, signOpts())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(tok))
+	f.Add([]byte(`{"@context":"https://www.w3.org/ns/credentials/v2","type":"EnvelopedVerifiablePresentation","id":"data:application/vp+jwt,` + tok + `"}`))
 	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiablePresentation","verifiableCredential":"a.b.c"}`))
 	f.Add([]byte(`{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiablePresentation","verifiableCredential":{"type":"EnvelopedVerifiableCredential","id":"data:application/vc+jwt;x=y,a.b.c"}}`))
 	lim := &presentation.Limits{MaxCredentials: 3}
