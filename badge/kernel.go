@@ -55,6 +55,14 @@ type Kind struct {
 	// leaves MaxCredentials at its default (a record or a presentation
 	// holds many).
 	Credentials int
+
+	// Recognize and Verify make a family whose documents are not W3C
+	// credentials (Open Badges 2.0: badge/ob2): Recognize looks at the raw
+	// input before the kernel's parse, and Verify verifies the input
+	// whole, within the budget ctx carries, returning the kernel's result
+	// type. Nil for the families the kernel parses (Match and Steps).
+	Recognize func(data []byte) bool
+	Verify    func(ctx context.Context, data []byte, o *VerifyOptions) *VerificationResult
 }
 
 // Run is the state of one verification of one document: what each check
@@ -139,19 +147,20 @@ func (v *Verifier) kind(c *vc.Credential, allowed []Family) *Kind {
 	if c != nil {
 		for i := range v.kinds {
 			k := &v.kinds[i]
-			if ok(k.Family) && k.Match(c) {
+			if k.Match != nil && ok(k.Family) && k.Match(c) {
 				return k
 			}
 		}
 	}
 	if len(allowed) > 0 {
 		for i := range v.kinds {
-			if v.kinds[i].Family == allowed[0] {
+			if v.kinds[i].Family == allowed[0] && len(v.kinds[i].Steps) > 0 {
 				return &v.kinds[i]
 			}
 		}
-		// A family this verifier does not have: nothing can verify the
-		// document as it (fail closed, never as another family).
+		// A family this verifier does not have (or one that verifies whole
+		// input it did not recognise): nothing can verify the document as
+		// it (fail closed, never as another family).
 		return &Kind{Family: allowed[0], Steps: []Step{{ID: CheckType, Check: func(context.Context, *Run) Check {
 			return Check{Status: Failed, Err: fmt.Errorf("%w: the verifier has no %s family (add its Kind)", ErrType, allowed[0])}
 		}}}}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -244,8 +245,10 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 		v.proofs = &cp
 	}
 	for _, k := range o.Kinds {
-		if k.Family == "" || k.Match == nil || len(k.Steps) == 0 {
-			return nil, &OptionsError{Option: "Kinds", Reason: fmt.Sprintf("kind %q needs a Family, a Match function and Steps", k.Family)}
+		parsed := k.Match != nil && len(k.Steps) > 0 && k.Recognize == nil && k.Verify == nil
+		whole := k.Recognize != nil && k.Verify != nil && k.Match == nil && len(k.Steps) == 0
+		if k.Family == "" || parsed == whole {
+			return nil, &OptionsError{Option: "Kinds", Reason: fmt.Sprintf("kind %q needs a Family, and either Match and Steps or Recognize and Verify", k.Family)}
 		}
 	}
 	v.kinds = append(v.kinds, o.Kinds...)
@@ -323,6 +326,26 @@ func (v *Verifier) VerifyWith(ctx context.Context, data []byte, o *VerifyOptions
 	var opt VerifyOptions
 	if o != nil {
 		opt = *o
+	}
+	// A family that verifies its input whole (Open Badges 2.0), when it
+	// recognises it.
+	for i := range v.kinds {
+		k := &v.kinds[i]
+		if k.Recognize == nil || (len(opt.Families) > 0 && !slices.Contains(opt.Families, k.Family)) || !k.Recognize(data) {
+			continue
+		}
+		ctx, b, owner, cancel := budget.Start(ctx, v.budgetFor(k))
+		defer cancel()
+		r := k.Verify(ctx, data, &opt)
+		if r == nil {
+			r = &VerificationResult{Family: k.Family, Checks: []Check{{ID: CheckParse, Status: Failed, Err: fmt.Errorf("%w: the %s family gave no result", ErrUnrecognizedInput, k.Family)}}}
+		}
+		r.Verified = len(r.Failed()) == 0
+		if err := b.Err(); owner && err != nil && r.Verified {
+			r.Checks = append(r.Checks, Check{ID: CheckBudget, Status: Failed, Err: err, Detail: "the verification reached its budget"})
+			r.Verified = false
+		}
+		return r, r.err()
 	}
 	// Parsing fetches nothing: the budget starts once the family, which
 	// may need more credentials than the default, is known.

@@ -106,7 +106,7 @@ var rsaKey = func() *rsa.PrivateKey {
 func verifyWith(t testing.TB, res map[string][]byte, data []byte, opts badge.VerifyOptions) (*badge.VerificationResult, error) {
 	v, err := ob2.NewVerifier(ob2.Options{Resources: res, Offline: true, Now: func() time.Time { return testNow }})
 	require.NoError(t, err)
-	return v.VerifyWith(context.Background(), data, opts)
+	return v.VerifyWith(context.Background(), data, &opts)
 }
 
 func TestSigned(t *testing.T) {

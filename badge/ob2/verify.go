@@ -115,14 +115,18 @@ func NewVerifier(o Options) (*Verifier, error) {
 // nil only when every check passed, else a *badge.VerificationError. Only
 // a nil ctx gives a nil result.
 func (v *Verifier) Verify(ctx context.Context, data []byte) (*badge.VerificationResult, error) {
-	return v.VerifyWith(ctx, data, badge.VerifyOptions{})
+	return v.VerifyWith(ctx, data, nil)
 }
 
 // VerifyWith is Verify with per-call options: Recipient is matched against
 // the assertion's recipient (the other fields do not apply to 2.0).
-func (v *Verifier) VerifyWith(ctx context.Context, data []byte, opts badge.VerifyOptions) (*badge.VerificationResult, error) {
+func (v *Verifier) VerifyWith(ctx context.Context, data []byte, o *badge.VerifyOptions) (*badge.VerificationResult, error) {
 	if ctx == nil {
 		return nil, errors.New("ob2: nil context")
+	}
+	var opts badge.VerifyOptions
+	if o != nil {
+		opts = *o
 	}
 	ctx, b, _, cancel := budget.Start(ctx, budget.Limits{Fetches: v.o.Budget.MaxFetches, Bytes: v.o.Budget.MaxBytes, Time: v.o.Budget.MaxTime, Credentials: v.o.Budget.MaxCredentials})
 	defer cancel()
@@ -750,3 +754,19 @@ func (r *run) revocationList(a *Assertion, prof *Document) (string, error) {
 func listOf(v any) []any { return list(v) }
 
 func encodeSig(b []byte) string { return b64(b) }
+
+// Kind is the Open Badges 2.0 family for the verification kernel
+// (badge.VerifierOptions.Kinds, badge.Verifier.WithKinds): input that
+// [Is] recognises (2.0 JSON, a JWS of one, a URL, a baked image holding
+// one) is verified by v, whatever entry point it came through, and reported
+// as 2.0.
+func Kind(v *Verifier) badge.Kind {
+	return badge.Kind{
+		Family:    Family,
+		Recognize: Is,
+		Verify: func(ctx context.Context, data []byte, o *badge.VerifyOptions) *badge.VerificationResult {
+			res, _ := v.VerifyWith(ctx, data, o)
+			return res
+		},
+	}
+}

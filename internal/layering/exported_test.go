@@ -121,8 +121,8 @@ func exportImporter(fset *token.FileSet, pkgs []listedPackage) types.Importer {
 // isPublic reports whether a package of the module is importable by users:
 // not under internal/ and not a command.
 func isPublic(p listedPackage) bool {
-	if p.DepOnly || p.Name == "main" || !(p.ImportPath == module || strings.HasPrefix(p.ImportPath, module+"/")) {
-		return false
+	if p.DepOnly || p.Name == "main" || len(p.GoFiles) == 0 || !(p.ImportPath == module || strings.HasPrefix(p.ImportPath, module+"/")) {
+		return false // a command, a dependency, or a package of tests only (interop)
 	}
 	return !isInternalPath(p.ImportPath)
 }
