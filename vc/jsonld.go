@@ -223,24 +223,28 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p {
 		return m.nquads, nil
 	}
-	var canon *Canonical
 	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		var err error
-		if canon, err = p.canonicalizeWith(ctx, m.quads, nil, nil, true); err != nil {
-			return nil, err
-		}
-	} else {
-		err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
-			var err error
-			canon, err = p.canonicalizeWith(ctx, q, nil, nil, true)
-			return err
-		})
+		canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true)
 		if err != nil {
 			return nil, err
 		}
+		c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
+		// The canonical form replaces the dataset: a result that keeps
+		// the credential does not keep both.
+		c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p})
+		return canon.NQuads, nil
+	}
+	var canon *Canonical
+	err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
+		var err error
+		canon, err = p.canonicalizeWith(ctx, q, nil, nil, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
 	return canon.NQuads, nil

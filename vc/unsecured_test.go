@@ -44,6 +44,8 @@ func TestCheckUnsecuredKeepsTheDataset(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, string(canon), string(got))
 
+			assert.Nil(t, c.unsecuredRDF.Load().quads, "the dataset is dropped once canonicalized")
+			assert.True(t, p.CheckedUnsecured(c))
 			again, err := p.CanonicalUnsecured(ctx, c)
 			require.NoError(t, err)
 			assert.Same(t, &got[0], &again[0], "the canonical form is remembered")
