@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,9 +70,21 @@ type Signed struct {
 	// DataIntegrity; for a JWT, the credential that was signed (without a
 	// proof, for display and storage; it is not verifiable on its own).
 	JSON []byte
-	// JWT is the compact VC-JWT when Format is JWT, else "".
+	// JWT is the compact VC-JWT when Format is JWT, else "" (in the
+	// VC-JOSE-COSE form, typ "vc+jwt", when Issuer.VCJOSE is set).
 	JWT string
+	// AddedContexts lists the contexts the Issuer appended to the
+	// credential's @context before signing, so that its proof is defined:
+	// the Data Integrity context (ContextDataIntegrity) for a VC 1.1
+	// credential signed with a DataIntegrityProof (VC 1.1 does not define
+	// it; VC 2.0 does, and gets nothing), as other Data Integrity
+	// implementations do. nil when the credential was signed as given.
+	AddedContexts []string
 }
+
+// ContextDataIntegrity is the Data Integrity context, which defines
+// DataIntegrityProof for VC 1.1 credentials.
+const ContextDataIntegrity = "https://w3id.org/security/data-integrity/v2"
 
 // Bytes returns what to publish, store or bake ([Bake]): the JWT for a
 // VC-JWT, else the JSON.
@@ -90,10 +103,17 @@ func (s *Signed) Bytes() []byte {
 // problem at once in an [*IssueError]: the Open Badges data model
 // (Validate, with JSON paths), the VC data model ([vc.CheckDataModel]),
 // issuer binding (the credential's issuer id must be the controller of
-// Key, as verifiers require), and JSON-LD safe mode (every term defined by
-// the credential's contexts, every context known to the Processor's
+// Key, as verifiers require), relatedResource entries (well-formed
+// digests, and the right digest of every resource built into the library:
+// [vc.CheckRelatedResources]), and JSON-LD safe mode (every term defined
+// by the credential's contexts, every context known to the Processor's
 // loader). Nothing that a verifier would refuse for these reasons is
 // signed.
+//
+// A VC 1.1 credential signed with a DataIntegrityProof (every Data
+// Integrity suite but Ed25519Signature2020) whose @context has no Data
+// Integrity context gets [ContextDataIntegrity] appended first, as other
+// Data Integrity implementations do; [Signed.AddedContexts] says so.
 type Issuer struct {
 	// Key signs. Key.VerificationMethod names the public key for verifiers,
 	// for example "did:key:z6Mk…#z6Mk…" (did.Key.ID) or
@@ -126,6 +146,12 @@ type Issuer struct {
 	// fixtures. Off, such a credential is refused: every verifier would
 	// refuse it.
 	AllowExpired bool
+	// VCJOSE signs a Format JWT credential in the W3C VC-JOSE-COSE form
+	// ([proof.SignVCJOSE]: header typ "vc+jwt", the VC 2.0 credential
+	// itself as the payload) instead of the Open Badges 3.0 VC-JWT form
+	// ([proof.SignJWT]: typ "JWT", with the JWT claims), which OB 3.0
+	// requires for Open Badges: set it for other credentials only.
+	VCJOSE bool
 }
 
 // controller returns the id the issuer must have.
@@ -292,6 +318,17 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, err)}
 	}
+	var added []string
+	if i.needsDataIntegrityContext(cred) {
+		d, err := appendContext(doc, ContextDataIntegrity)
+		if err == nil {
+			cred, err = vc.Parse(d)
+		}
+		if err != nil {
+			return nil, &IssueError{Errs: append(problems, FieldError{Path: "$.@context", Err: err})}
+		}
+		doc, added = d, []string{ContextDataIntegrity}
+	}
 	if err := vc.CheckDataModel(cred); err != nil {
 		problems = append(problems, err)
 	}
@@ -316,6 +353,15 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 	if err := i.checkBinding(cred); err != nil {
 		problems = append(problems, err)
 	}
+	if _, err := vc.CheckRelatedResources(ctx, cred, &vc.RelatedResourceOptions{Issuing: true}); err != nil {
+		var re *vc.RelatedResourceError
+		if !errors.As(err, &re) {
+			return nil, err // ctx is done
+		}
+		for _, p := range re.Problems {
+			problems = append(problems, FieldError{Path: p.Path, Err: relatedProblem{p}})
+		}
+	}
 	proc := i.processor()
 	if len(problems) > 0 {
 		if err := proc.Check(ctx, cred.Document()); err != nil {
@@ -326,10 +372,14 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 		}
 		return nil, &IssueError{Errs: withoutExplained(problems)}
 	}
-	s := &Signed{Format: i.Format, ID: cred.ID()}
+	s := &Signed{Format: i.Format, ID: cred.ID(), AddedContexts: added}
 	switch i.Format {
 	case JWT:
-		s.JWT, err = proof.SignJWT(ctx, doc, i.Key, i.Algorithm, &proof.JWTOptions{Processor: proc})
+		sign := proof.SignJWT
+		if i.VCJOSE {
+			sign = proof.SignVCJOSE
+		}
+		s.JWT, err = sign(ctx, doc, i.Key, i.Algorithm, &proof.JWTOptions{Processor: proc})
 		s.JSON = doc
 	default:
 		s.JSON, err = proof.AddDataIntegrityProof(ctx, doc, i.Key, &proof.DataIntegrityOptions{
@@ -346,6 +396,106 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 	}
 	return s, nil
 }
+
+// needsDataIntegrityContext reports whether c is a VC 1.1 credential that
+// i signs with a DataIntegrityProof and whose contexts do not define it
+// (no Data Integrity context, v1 or v2; the VC 2.0 context is never in a
+// VC 1.1 credential's list, but would define it too).
+func (i *Issuer) needsDataIntegrityContext(c *vc.Credential) bool {
+	if i.Format != DataIntegrity || i.Cryptosuite == proof.Ed25519Signature2020 || c.Version() != vc.Version1_1 {
+		return false
+	}
+	for _, u := range c.Contexts() {
+		switch u {
+		case ContextDataIntegrity, "https://w3id.org/security/data-integrity/v1", vc.ContextV2:
+			return false
+		}
+	}
+	return true
+}
+
+// appendContext returns doc with url appended to its top-level @context (a
+// string becomes a list), every other byte unchanged.
+func appendContext(doc []byte, url string) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrInvalidCredential)
+	}
+	quoted, err := json.Marshal(url)
+	if err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidCredential, err)
+		}
+		afterName := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidCredential, err)
+		}
+		if t != "@context" {
+			continue
+		}
+		end := int(dec.InputOffset())
+		start := afterName
+		for start < end && (doc[start] == ':' || isJSONSpace(doc[start])) {
+			start++
+		}
+		var b bytes.Buffer
+		b.Grow(len(doc) + len(quoted) + 8)
+		b.Write(doc[:start])
+		switch doc[start] {
+		case '"':
+			b.WriteByte('[')
+			b.Write(doc[start:end])
+			b.WriteString(", ")
+			b.Write(quoted)
+			b.WriteByte(']')
+		case '[':
+			// After the last entry, separated as the first entry is from
+			// the bracket: on a line of its own in an indented list.
+			closeAt := end - 1
+			last := closeAt
+			for last > start && isJSONSpace(doc[last-1]) {
+				last--
+			}
+			first := start + 1
+			for first < closeAt && isJSONSpace(doc[first]) {
+				first++
+			}
+			b.Write(doc[start:last])
+			if last > start+1 {
+				b.WriteByte(',')
+				if lead := doc[start+1 : first]; bytes.ContainsRune(lead, '\n') {
+					b.Write(lead)
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			b.Write(quoted)
+			b.Write(doc[last:end])
+		default:
+			return nil, fmt.Errorf("%w: @context is neither a string nor a list", ErrInvalidCredential)
+		}
+		b.Write(doc[end:])
+		return b.Bytes(), nil
+	}
+	return nil, fmt.Errorf("%w: no @context", ErrInvalidCredential)
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// relatedProblem presents a relatedResource problem as an error that
+// matches vc.ErrRelatedResource and its kind.
+type relatedProblem struct{ p vc.Problem }
+
+func (e relatedProblem) Error() string { return e.p.Reason }
+
+func (e relatedProblem) Is(target error) bool { return target == vc.ErrRelatedResource }
+
+func (e relatedProblem) Unwrap() error { return e.p.Kind }
 
 // checkBinding compares the credential's issuer with the key's controller.
 func (i *Issuer) checkBinding(c *vc.Credential) error {
