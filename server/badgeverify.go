@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
+	"github.com/openbadges-go/openbadges/badge/ob2"
 )
 
 type badgeVerifyHandler struct {
@@ -43,8 +45,20 @@ func NewBadgeVerifyHandler(v *badge.Verifier, o *Options) (http.Handler, error) 
 	}
 	// One kernel for every family: a CLR 2.0 record is recognised by its
 	// type, whatever its format, and verified with every credential it
-	// holds through the same verifier (keys, clock, profile, budget).
-	h := &badgeVerifyHandler{v: v.WithKinds(clr.Kind(clr.KindOptions{})), opts: o}
+	// holds through the same verifier (keys, clock, profile, budget); an
+	// Open Badges 2.0 assertion by its context.
+	kinds := []badge.Kind{clr.Kind(clr.KindOptions{})}
+	if !slices.Contains(v.Families(), ob2.Family) {
+		// Open Badges 2.0, offline (as v nil is): a 2.0 assertion is
+		// reported as 2.0; pass a Verifier with ob2.Kind to fetch what it
+		// links.
+		ov, err := ob2.NewVerifier(ob2.Options{Offline: true})
+		if err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, ob2.Kind(ov))
+	}
+	h := &badgeVerifyHandler{v: v.WithKinds(kinds...), opts: o}
 	return guard(o, h.serve), nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/ob2"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
@@ -157,6 +158,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, name, "%v", err)
 	}
+	// Open Badges 2.0 assertions: their linked documents fetched over
+	// HTTPS (guarded, budgeted) unless --offline.
+	ov, err := ob2.NewVerifier(ob2.Options{Offline: *offline})
+	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+	v = v.WithKinds(ob2.Kind(ov))
 	cfg.Verifier = v
 	cfg.Options = server.Options{Proofs: pv, Status: opts.Status}
 	if *statusDir != "" {

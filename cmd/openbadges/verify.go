@@ -10,6 +10,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
+	"github.com/openbadges-go/openbadges/badge/ob2"
 	"github.com/openbadges-go/openbadges/presentation"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/status"
@@ -17,10 +18,11 @@ import (
 
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
-		"       [--status-list URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
+		"       [--status-list URL=FILE]... [--resource URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
 		"       [--allow-eddsa-2022] [--profile NAME] [--timeout D] [--max-fetches N] FILE|-\n\n"+
-		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG,\n"+
-		"and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
+		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG\n"+
+		"(also a CLR 2.0 record, a presentation, or an Open Badges 2.0 assertion: the family is\n"+
+		"recognised by the type and reported), and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
 		"services are fetched over HTTPS unless --offline, within a budget: at most --max-fetches\n"+
 		"requests (4 MiB in all) and --timeout for the whole verification. Exit 0 when verified,\n"+
 		"1 when not.")
@@ -103,7 +105,15 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	// One kernel for every family, recognised by its type: an Open Badge
 	// or endorsement, a CLR 2.0 record (with every credential it holds),
 	// a presentation (its challenge and domain: see verify-presentation).
-	v = v.WithKinds(clr.Kind(clr.KindOptions{}), presentation.Kind(presentation.Options{}))
+	resources, err := fetch.resourceMap()
+	if err != nil {
+		return failf(e, "verify", "%v", err)
+	}
+	ov, err := ob2.NewVerifier(ob2.Options{Resources: resources, Offline: fetch.offline, Now: clock, Budget: opts.Budget})
+	if err != nil {
+		return failf(e, "verify", "%v", err)
+	}
+	v = v.WithKinds(ob2.Kind(ov), clr.Kind(clr.KindOptions{}), presentation.Kind(presentation.Options{}))
 	res, verr := v.VerifyWith(ctx, data, &badge.VerifyOptions{Recipient: want})
 	return writeVerdict(e, *asJSON, res, func() { printReport(e, fs.Arg(0), res) }, verr)
 }
@@ -140,15 +150,15 @@ func printReport(e *env, name string, res *badge.VerificationResult) {
 		verdict = "NOT VERIFIED"
 	}
 	fmt.Fprintf(w, "%s: %s\n", inputName(name), verdict)
+	if res.Family != "" {
+		fmt.Fprintf(w, "  family     %s\n", res.Family)
+	}
 	if res.Credential != nil {
 		what := "credential"
 		if res.Family == badge.FamilyPresentation {
 			what = "presentation"
 		}
 		fmt.Fprintf(w, "  %-10s %s (%s, %s)\n", what, orNone(res.Credential.ID()), strings.Join(res.Credential.Types(), ", "), res.Input)
-		if res.Family != "" {
-			fmt.Fprintf(w, "  family     %s\n", res.Family)
-		}
 		if res.Family == badge.FamilyPresentation {
 			fmt.Fprintf(w, "  holder     %s\n", orNone(res.Holder))
 		} else {

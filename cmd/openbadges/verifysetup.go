@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -33,6 +35,7 @@ func (l listFlags) Set(s string) error {
 type fetchFlags struct {
 	offline        bool
 	lists          listFlags
+	resources      listFlags
 	listIDMismatch bool
 }
 
@@ -41,6 +44,8 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	f.lists = listFlags{}
 	fs.BoolVar(&f.offline, "offline", false, "no network: did:key and did:jwk keys only, status from --status-list files only")
 	fs.Var(f.lists, "status-list", "use FILE as the status list (or revocation list) published at URL; repeatable")
+	f.resources = listFlags{}
+	fs.Var(f.resources, "resource", "serve FILE in place of the document at URL (Open Badges 2.0 assertions, badge classes, issuers, keys and revocation lists; status lists); URL/=DIR/ serves every file under DIR at URL/ + its path; repeatable")
 	fs.BoolVar(&f.listIDMismatch, "allow-list-id-mismatch", false, "accept a status list whose id is not the URL the credential names (mirrored lists, the 1EdTech samples); reported")
 }
 
@@ -63,16 +68,19 @@ func (f *fetchFlags) resolveKeys(pv *proof.Verifier) {
 // clock, read from the --status-list files first and, unless offline,
 // fetched over HTTPS otherwise. An unreadable file is an error.
 func (f *fetchFlags) statusChecker(pv *proof.Verifier, clock func() time.Time) (*status.Checker, error) {
-	var files map[string][]byte
-	if len(f.lists) > 0 {
-		files = map[string][]byte{}
-		for u, name := range f.lists {
-			b, err := os.ReadFile(name)
-			if err != nil {
-				return nil, fmt.Errorf("--status-list: %w", err)
-			}
-			files[u] = b
+	files, err := f.resourceMap()
+	if err != nil {
+		return nil, err
+	}
+	for u, name := range f.lists {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("--status-list: %w", err)
 		}
+		if files == nil {
+			files = map[string][]byte{}
+		}
+		files[u] = b
 	}
 	checker := &status.Checker{Proofs: pv, Now: clock, AllowListIDMismatch: f.listIDMismatch}
 	switch {
@@ -89,4 +97,56 @@ func (f *fetchFlags) statusChecker(pv *proof.Verifier, clock func() time.Time) (
 	}
 	// Online without files: the checker's default HTTPS fetcher.
 	return checker, nil
+}
+
+// maxResourceFiles bounds the files a --resource folder may serve.
+const maxResourceFiles = 10000
+
+// resourceMap reads the --resource files: URL=FILE, or URL/=DIR/ for every
+// regular file under DIR (at URL/ + its slash-separated path). Nil when
+// none was given.
+func (f *fetchFlags) resourceMap() (map[string][]byte, error) {
+	if len(f.resources) == 0 {
+		return nil, nil
+	}
+	out := map[string][]byte{}
+	for u, name := range f.resources {
+		st, err := os.Stat(name)
+		if err != nil {
+			return nil, fmt.Errorf("--resource: %w", err)
+		}
+		if !st.IsDir() {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("--resource: %w", err)
+			}
+			out[u] = b
+			continue
+		}
+		if !strings.HasSuffix(u, "/") {
+			return nil, fmt.Errorf("--resource: %s is a folder: its URL must end in / (URL/=DIR/)", name)
+		}
+		err = filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			if len(out) >= maxResourceFiles {
+				return fmt.Errorf("more than %d files", maxResourceFiles)
+			}
+			rel, err := filepath.Rel(name, p)
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[u+filepath.ToSlash(rel)] = b
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("--resource %s: %w", name, err)
+		}
+	}
+	return out, nil
 }
