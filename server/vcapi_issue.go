@@ -28,9 +28,12 @@ type issueHandler struct {
 // NewIssueHandler returns the VC-API issue endpoint (POST
 // /credentials/issue). The request is {"credential": {...}, "options":
 // {...}}; the supported options are "format" ("ldp_vc" for a Data
-// Integrity proof or "jwt" for a VC-JWT; absent: iss.Format), "cryptosuite" (for
+// Integrity proof or "jwt" for a JWT; absent: iss.Format), "cryptosuite" (for
 // example "eddsa-rdfc-2022") and "created" (the proof's creation time);
-// any other option is a 400.
+// any other option is a 400. A JWT is the Open Badges 3.0 VC-JWT (typ
+// "JWT") for an Open Badge, an endorsement, a CLR record and any VC 1.1
+// credential, and the W3C VC-JOSE-COSE form (typ "vc+jwt", the credential
+// itself as the payload) for any other VC 2.0 credential.
 //
 // The credential is issued by iss only: a credential without an issuer
 // gets iss's controller (the issuer id), and one naming another issuer is
@@ -41,7 +44,11 @@ type issueHandler struct {
 // credentials and JSON-LD safe mode (every term defined by a known
 // context); a refused credential gets 422 with every problem by JSON path.
 // A signed credential is answered 201 {"verifiableCredential": ...}; a JWT
-// is returned as an EnvelopedVerifiableCredential with a data: URL.
+// is returned as an EnvelopedVerifiableCredential with a data: URL. A VC
+// 1.1 credential signed with a DataIntegrityProof whose contexts do not
+// define it gets the Data Integrity context appended to its @context, as
+// other Data Integrity issuers do (badge.Signed.AddedContexts); the
+// response has no member for notes, the credential shows it.
 //
 // iss is copied; it must have a Key.
 func NewIssueHandler(iss *badge.Issuer, o *Options) (http.Handler, error) {
@@ -119,7 +126,8 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Data model rules first, every finding at once.
 	var problems []FieldProblem
-	if c, err := vc.FromValue(nil, cred); err != nil {
+	c, err := vc.FromValue(nil, cred)
+	if err != nil {
 		problems = append(problems, FieldProblem{Path: "$", Detail: err.Error()})
 	} else if err := vc.CheckDataModel(c); err != nil {
 		var dme *vc.DataModelError
@@ -132,9 +140,19 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	problems = append(problems, extraDataModelProblems(cred)...)
+	if c != nil {
+		rp, err := relatedResourceProblems(r.Context(), c, problems)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, rp...)
+	}
 	if len(problems) > 0 {
 		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
 			Detail: fmt.Sprintf("%d problem(s); the first: %s %s", len(problems), problems[0].Path, problems[0].Detail), Errors: problems}
+	}
+	if iss.Format == badge.JWT && c.Version() == vc.Version2_0 && !isOneEdTech(c) {
+		iss.VCJOSE = true
 	}
 	data, err := encodeJSON(cred)
 	if err != nil {
@@ -159,6 +177,37 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeBytes(w, http.StatusCreated, "application/json", b)
 	return nil
+}
+
+// relatedResourceProblems checks the credential's relatedResource entries
+// as the issuer does (vc.CheckRelatedResources: malformed digests, a wrong
+// digest of a context built into the library), and returns the findings at
+// paths the data model checks have not already reported. Its error is the
+// request's context's.
+func relatedResourceProblems(ctx context.Context, c *vc.Credential, reported []FieldProblem) ([]FieldProblem, error) {
+	_, err := vc.CheckRelatedResources(ctx, c, &vc.RelatedResourceOptions{Issuing: true})
+	var re *vc.RelatedResourceError
+	if err == nil || !errors.As(err, &re) {
+		return nil, err
+	}
+	var out []FieldProblem
+	for _, p := range re.Problems {
+		if !slices.ContainsFunc(reported, func(r FieldProblem) bool { return r.Path == p.Path }) {
+			out = append(out, FieldProblem{Path: p.Path, Detail: p.Reason})
+		}
+	}
+	return out, nil
+}
+
+// isOneEdTech reports whether c is an Open Badge, an endorsement or a CLR
+// record, which OB 3.0 and CLR 2.0 secure as a VC-JWT with typ "JWT".
+func isOneEdTech(c *vc.Credential) bool {
+	for _, t := range []string{"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"} {
+		if c.HasType(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // bindIssuer makes the credential's issuer the handler's: it fills a
