@@ -166,13 +166,21 @@ func signMessage(ctx context.Context, s crypto.Signer, msg []byte) ([]byte, erro
 	return sig, nil
 }
 
-// ecdsaRawSignature converts a signer's output to r||s. Signers return
-// ASN.1 DER (crypto.Signer's contract); a signer that already returns r||s
-// of the right size is accepted too.
+// ecdsaRawSignature converts a signer's output to r||s, with s in its low
+// form (s <= n/2: the signature (r, n-s) is as valid, and verifiers that
+// insist on low s, such as JavaScript's noble-curves by default, refuse
+// the other half of Go's signatures). Signers return ASN.1 DER
+// (crypto.Signer's contract); a signer that already returns r||s of the
+// right size is accepted too.
 func ecdsaRawSignature(sig []byte, kind keyKind) ([]byte, error) {
-	size := 32
+	size, curve := 32, elliptic.P256()
 	if kind == kindP384 {
-		size = 48
+		size, curve = 48, elliptic.P384()
+	}
+	if len(sig) == 2*size && (len(sig) == 0 || sig[0] != 0x30) {
+		// Already r||s (a DER sequence starts 0x30): read it to normalize s.
+		rs := struct{ R, S *big.Int }{new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])}
+		sig, _ = asn1.Marshal(rs)
 	}
 	var rs struct{ R, S *big.Int }
 	rest, err := asn1.Unmarshal(sig, &rs)
@@ -182,6 +190,10 @@ func ecdsaRawSignature(sig []byte, kind keyKind) ([]byte, error) {
 			return sig, nil // already r||s; checked by the caller's verification
 		}
 		return nil, errorf(ErrInvalidKey, err, "signer returned an invalid ECDSA signature")
+	}
+	n := curve.Params().N
+	if rs.S.Cmp(new(big.Int).Rsh(n, 1)) > 0 {
+		rs.S = new(big.Int).Sub(n, rs.S)
 	}
 	out := make([]byte, 2*size)
 	rs.R.FillBytes(out[:size])
