@@ -36,6 +36,7 @@ var conformance = []struct {
 	{"PublisherOncePerBurst", testPublisherOncePerBurst},
 	{"PublisherRun", testPublisherRun},
 	{"ConcurrentGoroutines", testConcurrentGoroutines},
+	{"GroupCommitIsolation", testGroupCommitIsolation},
 	{"ReopenKeepsState", testReopen},
 	{"SchemaTooNew", testSchemaTooNew},
 }
@@ -168,7 +169,6 @@ func testCompleteFirstWins(t *testing.T, s *DB, _ string) {
 	require.NoError(t, err)
 	assert.True(t, b[0].Replayed)
 	assert.Equal(t, "first", string(b[0].Signed))
-	assert.Empty(t, b[0].Status)
 }
 
 func testErrors(t *testing.T, s *DB, _ string) {
@@ -603,4 +603,59 @@ func TestPermute(t *testing.T) {
 			seen[i] = true
 		}
 	}
+}
+
+// testGroupCommitIsolation: concurrent calls are merged into one
+// transaction, yet each gets its own outcome: a failing call does not fail
+// the others, and concurrent completions of one id store the first.
+func testGroupCommitIsolation(t *testing.T, s *DB, _ string) {
+	ctx := context.Background()
+	withPools(t, s, revPool)
+	_, err := s.Reserve(ctx, Reservation{ID: "urn:x:taken", Recipient: "x"})
+	require.NoError(t, err)
+	for round := range 5 {
+		var wg sync.WaitGroup
+		errs := make([]error, 24)
+		for i := range errs {
+			wg.Go(func() {
+				r := Reservation{ID: fmt.Sprintf("urn:x:%d-%d", round, i), Recipient: "x", Pools: []string{"rev"}}
+				if i%4 == 0 {
+					r.ID = "urn:x:taken"
+				}
+				_, errs[i] = s.Reserve(ctx, r)
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if i%4 == 0 {
+				assert.ErrorIs(t, err, ErrExists, "call %d", i)
+			} else {
+				assert.NoError(t, err, "call %d", i)
+			}
+		}
+	}
+	cs, err := s.Reserve(ctx, Reservation{Recipient: "y"})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	res := make([]Completed, 16)
+	for i := range res {
+		wg.Go(func() {
+			out, err := s.Complete(ctx, Completion{ID: cs[0].ID, Signed: []byte(fmt.Sprint("copy ", i))})
+			if assert.NoError(t, err) {
+				res[i] = out[0]
+			}
+		})
+	}
+	wg.Wait()
+	var first int
+	for _, r := range res {
+		if !r.Replayed {
+			first++
+		}
+		assert.Equal(t, res[0].Signed, r.Signed, "every caller gets the stored credential")
+	}
+	assert.Equal(t, 1, first)
+	got, err := s.Credential(ctx, cs[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, res[0].Signed, got.Signed)
 }

@@ -29,6 +29,10 @@ type DB struct {
 	// polling SQLite's lock. Other processes are waited for through
 	// SQLite's busy timeout.
 	wmu sync.Mutex
+	// reserves and completes merge concurrent calls into one transaction.
+	reserves  group[Reservation, *Credential]
+	completes group[Completion, Completed]
+	statuses  group[statusChange, Change]
 }
 
 // dialect is what differs between the databases.
@@ -37,7 +41,9 @@ type dialect struct {
 	dollar       bool   // placeholders $1, $2, ... instead of ?
 	forUpdate    string // row lock suffix of a SELECT in a write transaction
 	blob, bigint string // column types
-	serialWrites bool   // serialize write transactions in the process
+	castText     string // casts of parameters in a VALUES list
+	castBlob     string
+	serialWrites bool // serialize write transactions in the process
 	readOpts     *sql.TxOptions
 	lockSchema   string // statement that serializes migrations, if needed
 	retryable    func(error) bool
@@ -252,9 +258,21 @@ func (s *DB) lockPools(ctx context.Context, tx *sql.Tx, names []string) (map[str
 	return out, nil
 }
 
-// allocate takes the next index of a locked pool, making a new list when
-// the current one is full, and records it (bound to credential, if any).
+// allocate takes the next index of a locked pool and records it (bound to
+// credential, if any).
 func (s *DB) allocate(ctx context.Context, tx *sql.Tx, ps *poolState, credential sql.NullString, now time.Time) (Entry, error) {
+	e, err := s.next(ctx, tx, ps, now)
+	if err != nil {
+		return Entry{}, err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO ob_allocations(list_id, idx, credential_id, value) VALUES (?, ?, ?, 0)`),
+		e.List, e.Index, credential)
+	return e, err
+}
+
+// next takes the next index of a locked pool, making a new list when the
+// current one is full; the caller records it in ob_allocations.
+func (s *DB) next(ctx context.Context, tx *sql.Tx, ps *poolState, now time.Time) (Entry, error) {
 	if ps.list == "" || ps.next >= ps.Entries {
 		if err := s.flushPool(ctx, tx, ps); err != nil {
 			return Entry{}, err
@@ -279,10 +297,6 @@ func (s *DB) allocate(ctx context.Context, tx *sql.Tx, ps *poolState, credential
 	idx := permute(ps.key, ps.Entries, ps.next)
 	ps.next++
 	ps.dirty = true
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ob_allocations(list_id, idx, credential_id, value) VALUES (?, ?, ?, 0)`),
-		ps.list, idx, credential); err != nil {
-		return Entry{}, err
-	}
 	return Entry{Pool: ps.Name, List: ps.list, Index: idx, Purpose: ps.Purpose, Format: ps.Format}, nil
 }
 
@@ -327,41 +341,68 @@ func (s *DB) Allocate(ctx context.Context, pool string, n int) ([]Entry, error) 
 
 // ---- credentials ----
 
-// Reserve records reservations (see [Credentials]).
+// Reserve records reservations (see [Credentials]). Concurrent calls are
+// merged into one transaction (group commit).
 func (s *DB) Reserve(ctx context.Context, rs ...Reservation) ([]*Credential, error) {
-	var poolNames []string
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	rs = slices.Clone(rs)
 	for i := range rs {
-		poolNames = append(poolNames, rs[i].Pools...)
 		for _, e := range rs[i].Entries {
 			if e.List == "" {
 				return nil, fmt.Errorf("%w: reservation %d: an entry without a list", ErrInvalid, i)
 			}
 		}
-	}
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-		if ids[i] == "" {
+		if rs[i].ID == "" {
 			id, err := newUUIDURN()
 			if err != nil {
 				return nil, err
 			}
-			ids[i] = id
+			rs[i].ID = id
 		}
 	}
+	return s.reserves.do(ctx, rs)
+}
+
+// errSlowPath sends a transaction to the row-by-row path.
+var errSlowPath = errors.New("store: take the slow path")
+
+// reserveTx records reservations in one transaction: all rows at once
+// when no reservation is a retry, else row by row.
+func (s *DB) reserveTx(ctx context.Context, rs []Reservation) ([]*Credential, error) {
+	var poolNames []string
+	for i := range rs {
+		poolNames = append(poolNames, rs[i].Pools...)
+	}
 	out := make([]*Credential, len(rs))
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	slow := false
+	keys := map[string]bool{}
+	ids := map[string]bool{}
+	for _, r := range rs {
+		if len(r.Entries) > 0 || (r.Key != "" && keys[r.Key]) || ids[r.ID] {
+			slow = true
+		}
+		keys[r.Key], ids[r.ID] = r.Key != "", true
+	}
+	body := func(tx *sql.Tx) error {
 		pools, err := s.lockPools(ctx, tx, poolNames)
 		if err != nil {
 			return err
 		}
 		now := time.Now()
-		for i, r := range rs {
-			c, err := s.reserveOne(ctx, tx, r, ids[i], pools, now)
-			if err != nil {
-				return fmt.Errorf("reservation %d: %w", i, err)
+		if !slow {
+			if err := s.reserveFast(ctx, tx, rs, pools, now, out); err != nil {
+				return err
 			}
-			out[i] = c
+		} else {
+			for i, r := range rs {
+				c, err := s.reserveOne(ctx, tx, r, r.ID, pools, now)
+				if err != nil {
+					return fmt.Errorf("reservation %d: %w", i, err)
+				}
+				out[i] = c
+			}
 		}
 		for _, ps := range pools {
 			if err := s.flushPool(ctx, tx, ps); err != nil {
@@ -369,11 +410,92 @@ func (s *DB) Reserve(ctx context.Context, rs ...Reservation) ([]*Credential, err
 			}
 		}
 		return nil
-	})
+	}
+	err := s.write(ctx, body)
+	if errors.Is(err, errSlowPath) {
+		slow = true
+		err = s.write(ctx, body)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// maxRows is the number of rows a multi-row statement carries.
+const maxRows = 256
+
+// reserveFast records fresh reservations with a few multi-row statements;
+// it returns errSlowPath when one is a retry or its id is taken.
+func (s *DB) reserveFast(ctx context.Context, tx *sql.Tx, rs []Reservation, pools map[string]*poolState, now time.Time, out []*Credential) error {
+	var keys []any
+	for _, r := range rs {
+		if r.Key != "" {
+			keys = append(keys, r.Key)
+		}
+	}
+	for chunk := range slices.Chunk(keys, maxRows) {
+		var found int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM ob_credentials WHERE idem_key IN (`+marks(len(chunk), 1)+`)`), chunk...).Scan(&found)
+		if err != nil {
+			return err
+		}
+		if found > 0 {
+			return errSlowPath
+		}
+	}
+	reserved := time.Unix(0, nanos(now)).UTC()
+	for lo := 0; lo < len(rs); lo += maxRows {
+		chunk := rs[lo:min(lo+maxRows, len(rs))]
+		args := make([]any, 0, 7*len(chunk))
+		for _, r := range chunk {
+			args = append(args, r.ID, nullString(r.Key), r.Fingerprint, r.Recipient, r.Achievement, r.Format, nanos(now))
+		}
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO ob_credentials(id, idem_key, fingerprint, recipient, achievement, format, reserved_at)
+			VALUES `+tuples(len(chunk), 7)+` ON CONFLICT DO NOTHING`), args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != int64(len(chunk)) {
+			return errSlowPath
+		}
+	}
+	var alloc []any
+	for i, r := range rs {
+		c := &Credential{ID: r.ID, Key: r.Key, Fingerprint: r.Fingerprint, Recipient: r.Recipient,
+			Achievement: r.Achievement, Format: r.Format, Reserved: reserved}
+		for _, name := range r.Pools {
+			e, err := s.next(ctx, tx, pools[name], now)
+			if err != nil {
+				return err
+			}
+			c.Status = append(c.Status, e)
+			alloc = append(alloc, e.List, e.Index, r.ID)
+		}
+		out[i] = c
+	}
+	for chunk := range slices.Chunk(alloc, 3*maxRows) {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ob_allocations(list_id, idx, credential_id, value) VALUES `+
+			tuplesWith(len(chunk)/3, "(?, ?, ?, 0)")), chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// marks returns n groups of k placeholders separated by commas, e.g.
+// "?, ?" for (2, 1).
+func marks(n, k int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n*k), ", ")
+}
+
+// tuples returns n tuples of k placeholders: "(?, ?), (?, ?)".
+func tuples(n, k int) string { return tuplesWith(n, "("+marks(1, k)+")") }
+
+func tuplesWith(n int, tuple string) string {
+	return strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
 }
 
 func (s *DB) reserveOne(ctx context.Context, tx *sql.Tx, r Reservation, id string, pools map[string]*poolState, now time.Time) (*Credential, error) {
@@ -444,32 +566,74 @@ func (s *DB) reserveOne(ctx context.Context, tx *sql.Tx, r Reservation, id strin
 	return c, nil
 }
 
-// Complete stores signed credentials (see [Credentials]).
-func (s *DB) Complete(ctx context.Context, cs ...Completion) ([]*Credential, error) {
+// Complete stores signed credentials (see [Credentials]). Concurrent calls
+// are merged into one transaction (group commit).
+func (s *DB) Complete(ctx context.Context, cs ...Completion) ([]Completed, error) {
 	for i, c := range cs {
 		if c.ID == "" || len(c.Signed) == 0 {
 			return nil, fmt.Errorf("%w: completion %d has no id or no credential", ErrInvalid, i)
 		}
 	}
-	out := make([]*Credential, len(cs))
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	return s.completes.do(ctx, slices.Clone(cs))
+}
+
+// completeTx stores completions in one transaction.
+func (s *DB) completeTx(ctx context.Context, cs []Completion) ([]Completed, error) {
+	out := make([]Completed, len(cs))
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := nanos(time.Now())
-		for i, c := range cs {
-			res, err := tx.ExecContext(ctx, s.q(`UPDATE ob_credentials SET signed = ?, issued_at = ? WHERE id = ? AND signed IS NULL`),
-				c.Signed, now, c.ID)
+		stored := map[string]bool{}
+		for i := 0; i < len(cs); {
+			// A chunk of distinct ids, updated in one statement.
+			seen := map[string]bool{}
+			j := i
+			for j < len(cs) && j-i < maxRows && !seen[cs[j].ID] {
+				seen[cs[j].ID] = true
+				j++
+			}
+			args := []any{now}
+			for _, c := range cs[i:j] {
+				args = append(args, c.ID, c.Signed)
+			}
+			rows, err := tx.QueryContext(ctx, s.q(`UPDATE ob_credentials AS c SET signed = v.column2, issued_at = ?
+				FROM (VALUES `+tuplesWith(j-i, "(?"+s.d.castText+", ?"+s.d.castBlob+")")+`) AS v
+				WHERE c.id = v.column1 AND c.signed IS NULL RETURNING id`), args...)
 			if err != nil {
 				return err
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				stored[id] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
-			rec, err := s.credential(ctx, tx, "id", c.ID)
-			if err != nil {
-				return fmt.Errorf("completion %d: %w", i, err)
+			for k := i; k < j; k++ {
+				c := cs[k]
+				if stored[c.ID] {
+					out[k] = Completed{ID: c.ID, Signed: c.Signed}
+					delete(stored, c.ID) // a later completion of the id in this call is a replay
+					continue
+				}
+				var signed []byte
+				err := tx.QueryRowContext(ctx, s.q(`SELECT signed FROM ob_credentials WHERE id = ?`), c.ID).Scan(&signed)
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("completion %d: %w: credential %q", k, ErrNotFound, c.ID)
+				}
+				if err != nil {
+					return err
+				}
+				out[k] = Completed{ID: c.ID, Signed: signed, Replayed: true}
 			}
-			rec.Replayed = n == 0
-			out[i] = rec
+			i = j
 		}
 		return nil
 	})
@@ -545,50 +709,78 @@ func (s *DB) credential(ctx context.Context, tx *sql.Tx, column, value string) (
 // ---- revocation ----
 
 // SetStatus sets a credential's entry of purpose (see [Revocations]).
+// Concurrent calls are merged into one transaction (group commit).
 func (s *DB) SetStatus(ctx context.Context, credentialID, purpose string, set bool) (Change, error) {
 	if purpose != status.PurposeRevocation && purpose != status.PurposeSuspension {
 		return Change{}, fmt.Errorf("%w: purpose %q", ErrInvalid, purpose)
 	}
-	var ch Change
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var value int
-		err := tx.QueryRowContext(ctx, s.q(`SELECT a.list_id, a.idx, a.value FROM ob_allocations a JOIN ob_lists l ON l.id = a.list_id
-			WHERE a.credential_id = ? AND l.purpose = ? ORDER BY a.list_id`+s.d.forUpdate), credentialID, purpose).
-			Scan(&ch.List, &ch.Index, &value)
-		if errors.Is(err, sql.ErrNoRows) {
-			var one int
-			err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM ob_credentials WHERE id = ?`), credentialID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("%w: credential %q", ErrNotFound, credentialID)
-			}
-			if err != nil {
-				return err
-			}
-			return fmt.Errorf("%w: credential %q, purpose %s", ErrNoEntry, credentialID, purpose)
-		}
-		if err != nil {
-			return err
-		}
-		want := 0
-		if set {
-			want = 1
-		}
-		if value == want {
-			return tx.QueryRowContext(ctx, s.q(`SELECT version FROM ob_lists WHERE id = ?`), ch.List).Scan(&ch.Version)
-		}
-		if purpose == status.PurposeRevocation && !set {
-			return fmt.Errorf("%w: credential %q", ErrIrreversible, credentialID)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE ob_allocations SET value = ? WHERE list_id = ? AND idx = ?`), want, ch.List, ch.Index); err != nil {
-			return err
-		}
-		ch.Changed = true
-		return tx.QueryRowContext(ctx, s.q(`UPDATE ob_lists SET version = version + 1 WHERE id = ? RETURNING version`), ch.List).Scan(&ch.Version)
-	})
+	out, err := s.statuses.do(ctx, []statusChange{{credentialID, purpose, set}})
 	if err != nil {
 		return Change{}, err
 	}
-	return ch, nil
+	return out[0], nil
+}
+
+// statusChange is one SetStatus call.
+type statusChange struct {
+	id, purpose string
+	set         bool
+}
+
+// setStatusTx applies status changes in one transaction, in order.
+func (s *DB) setStatusTx(ctx context.Context, in []statusChange) ([]Change, error) {
+	out := make([]Change, len(in))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for i, c := range in {
+			ch, err := s.setStatusOne(ctx, tx, c.id, c.purpose, c.set)
+			if err != nil {
+				return err
+			}
+			out[i] = ch
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *DB) setStatusOne(ctx context.Context, tx *sql.Tx, credentialID, purpose string, set bool) (Change, error) {
+	var ch Change
+	var value int
+	err := tx.QueryRowContext(ctx, s.q(`SELECT a.list_id, a.idx, a.value FROM ob_allocations a JOIN ob_lists l ON l.id = a.list_id
+		WHERE a.credential_id = ? AND l.purpose = ? ORDER BY a.list_id`+s.d.forUpdate), credentialID, purpose).
+		Scan(&ch.List, &ch.Index, &value)
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM ob_credentials WHERE id = ?`), credentialID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ch, fmt.Errorf("%w: credential %q", ErrNotFound, credentialID)
+		}
+		if err != nil {
+			return ch, err
+		}
+		return ch, fmt.Errorf("%w: credential %q, purpose %s", ErrNoEntry, credentialID, purpose)
+	}
+	if err != nil {
+		return ch, err
+	}
+	want := 0
+	if set {
+		want = 1
+	}
+	if value == want {
+		return ch, tx.QueryRowContext(ctx, s.q(`SELECT version FROM ob_lists WHERE id = ?`), ch.List).Scan(&ch.Version)
+	}
+	if purpose == status.PurposeRevocation && !set {
+		return ch, fmt.Errorf("%w: credential %q", ErrIrreversible, credentialID)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE ob_allocations SET value = ? WHERE list_id = ? AND idx = ?`), want, ch.List, ch.Index); err != nil {
+		return ch, err
+	}
+	ch.Changed = true
+	return ch, tx.QueryRowContext(ctx, s.q(`UPDATE ob_lists SET version = version + 1 WHERE id = ? RETURNING version`), ch.List).Scan(&ch.Version)
 }
 
 // ---- lists ----

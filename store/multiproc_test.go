@@ -78,7 +78,7 @@ func child() error {
 			os.Exit(2)
 		}
 	}
-	var mine []*Credential
+	var mine []Completed
 	for i := 0; count == 0 || i < count; {
 		n := 1 + i%4
 		if count > 0 {

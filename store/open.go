@@ -43,6 +43,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.reserves.run, s.completes.run, s.statuses.run = s.reserveTx, s.completeTx, s.setStatusTx
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, fail(err)
@@ -89,6 +90,8 @@ func openPostgres(dsn string) (*DB, error) {
 		dollar:     true,
 		forUpdate:  " FOR UPDATE",
 		blob:       "BYTEA",
+		castText:   "::text",
+		castBlob:   "::bytea",
 		bigint:     "BIGINT",
 		readOpts:   &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		lockSchema: `SELECT pg_advisory_xact_lock(4735061181190512497)`, // one migrator at a time

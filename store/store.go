@@ -26,8 +26,9 @@ type Credentials interface {
 	// transaction. The first completion of an id wins: a credential
 	// already completed keeps its bytes, and the result, one per
 	// completion, holds the stored credential (Replayed set when it is not
-	// the one given): return that one to the client.
-	Complete(ctx context.Context, cs ...Completion) ([]*Credential, error)
+	// the one given): return that one to the client. An id not reserved
+	// gives [ErrNotFound].
+	Complete(ctx context.Context, cs ...Completion) ([]Completed, error)
 	// Credential returns the credential recorded with id ([ErrNotFound] if
 	// none).
 	Credential(ctx context.Context, id string) (*Credential, error)
@@ -190,6 +191,15 @@ type Reservation struct {
 type Completion struct {
 	ID     string
 	Signed []byte // the JSON credential or the compact VC-JWT
+}
+
+// Completed is the outcome of a [Completion].
+type Completed struct {
+	ID string
+	// Signed is the credential stored for ID: the one given, or when
+	// Replayed, the one an earlier completion stored.
+	Signed   []byte
+	Replayed bool
 }
 
 // Credential is a recorded credential. The store never holds a private
