@@ -216,3 +216,6 @@ func (e *env) verifyBadge(t *testing.T, cred []byte, holder string) {
 	require.Len(t, subjects, 1)
 	require.Equal(t, holder, subjects[0]["id"])
 }
+
+// b64 encodes an Ed25519 public key for a JWK.
+func b64(pub any) string { return base64.RawURLEncoding.EncodeToString(pub.(ed25519.PublicKey)) }
