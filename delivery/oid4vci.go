@@ -112,8 +112,8 @@ func (s *Service) IssuerMetadata() map[string]any {
 	cfgs := map[string]any{}
 	if suite != "" {
 		cfgs[ConfigurationLDP] = map[string]any{
-			"format":                                  "ldp_vc",
-			"scope":                                   ConfigurationLDP,
+			"format": "ldp_vc",
+			"scope":  ConfigurationLDP,
 			"cryptographic_binding_methods_supported": binding,
 			"credential_signing_alg_values_supported": []string{suite},
 			"proof_types_supported":                   proofs,
@@ -126,8 +126,8 @@ func (s *Service) IssuerMetadata() map[string]any {
 	}
 	if alg != "" {
 		cfgs[ConfigurationJWT] = map[string]any{
-			"format":                                  "jwt_vc_json",
-			"scope":                                   ConfigurationJWT,
+			"format": "jwt_vc_json",
+			"scope":  ConfigurationJWT,
 			"cryptographic_binding_methods_supported": binding,
 			"credential_signing_alg_values_supported": []string{alg},
 			"proof_types_supported":                   proofs,
@@ -149,10 +149,10 @@ func (s *Service) IssuerMetadata() map[string]any {
 // pre-authorized code grant only, anonymous access.
 func (s *Service) AuthorizationServerMetadata() map[string]any {
 	return map[string]any{
-		"issuer":                s.c.BaseURL,
-		"token_endpoint":        s.c.BaseURL + PathToken,
-		"grant_types_supported": []string{GrantPreAuthorizedCode},
-		"token_endpoint_auth_methods_supported":           []string{"none"},
+		"issuer":                                s.c.BaseURL,
+		"token_endpoint":                        s.c.BaseURL + PathToken,
+		"grant_types_supported":                 []string{GrantPreAuthorizedCode},
+		"token_endpoint_auth_methods_supported": []string{"none"},
 		"pre-authorized_grant_anonymous_access_supported": true,
 	}
 }
