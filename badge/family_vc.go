@@ -35,7 +35,7 @@ func VCKind() Kind {
 	return Kind{
 		Family: FamilyVC,
 		Match:  func(c *vc.Credential) bool { return c.HasType("VerifiableCredential") },
-		Steps:  []Step{ContextStep(CheckVCContext), VCDataModelStep, ProofStep, IssuerBindingStep, ValidityStep, StatusStep},
+		Steps:  []Step{ContextStep(CheckVCContext), VCDataModelStep, ProofStep, IssuerBindingStep, ValidityStep, RelatedResourceStep, StatusStep},
 	}
 }
 

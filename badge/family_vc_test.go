@@ -87,7 +87,7 @@ func TestVCFamily(t *testing.T) {
 				ids = append(ids, c.ID)
 			}
 			assert.Equal(t, []badge.CheckID{badge.CheckParse, badge.CheckContext, badge.CheckType, badge.CheckProof,
-				badge.CheckIssuer, badge.CheckValidity, badge.CheckCredentialStatus}, ids)
+				badge.CheckIssuer, badge.CheckValidity, badge.CheckRelatedResource, badge.CheckCredentialStatus}, ids)
 			if tc.failed == "" {
 				require.NoError(t, err)
 				assert.True(t, res.Verified)
@@ -167,5 +167,6 @@ func ExampleVCKind() {
 	// proof passed
 	// issuer_binding passed
 	// validity_period passed
+	// related_resource skipped
 	// status skipped
 }

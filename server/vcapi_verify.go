@@ -330,6 +330,13 @@ func mapCredentialCheck(res *VerificationResult, k *badge.VerificationResult, c 
 		if c.Status == badge.Failed {
 			res.fail(ProblemRange, "Outside the validity period", errText(c))
 		}
+	case badge.CheckRelatedResource:
+		switch c.Status {
+		case badge.Failed:
+			res.fail(ProblemMalformedValue, "Invalid related resource", errText(c))
+		case badge.Warning:
+			res.warn(ProblemMalformedValue, "Related resource not checked", errText(c))
+		}
 	case badge.CheckCredentialStatus:
 		if k.Credential == nil {
 			return

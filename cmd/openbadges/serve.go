@@ -56,6 +56,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	keyFile := fs.String("key", "", "issuer key file (JWK or Multikey); its id (did:key, did:web or https URL) names the issuer")
 	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer (default: a minimal Profile derived from the key)")
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
+	vcapiInline := fs.Bool("vc-api-inline-contexts", true, "admit inline @context objects at the W3C VC-API endpoints (/credentials/*, /presentations/verify), as the W3C test suites send them; POST /verify and the page stay strict")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
 	var policy badge.Policy
 	fs.TextVar(&policy, "profile", badge.PolicyStrict, "verification profile of POST /verify and the page: strict, interop (real ecosystems: conformance failures, short or foreign-signed or mirrored status lists, invalid endorsements, eddsa-2022 are warnings) or 1edtech-validator (the validator's verdicts, insecure key rules included); every relaxation is reported")
@@ -167,6 +168,16 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	v = v.WithKinds(ob2.Kind(ov))
 	cfg.Verifier = v
 	cfg.Options = server.Options{Proofs: pv, Status: opts.Status}
+	if *vcapiInline {
+		// The W3C VC-API endpoints verify and issue any W3C credential,
+		// and the W3C suites send inline context objects: admitted there
+		// (every other rule of the strict compact form stays on, so what
+		// is checked is still what is signed); POST /verify stays strict.
+		cfg.Options.Processor = vc.NewProcessor(&vc.ProcessorOptions{AllowInlineContexts: true})
+		apv := *pv
+		apv.Processor = cfg.Options.Processor
+		cfg.Options.Proofs = &apv
+	}
 	if *statusDir != "" {
 		cfg.StatusLists = newServeStatusLists(opts.Status)
 		if err := cfg.StatusLists.LoadDir(*statusDir); err != nil {
