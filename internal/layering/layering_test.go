@@ -30,6 +30,7 @@ var layers = map[string]int{
 	"pathway":          5,
 	"presentation":     5,
 	"learner":          5,
+	"delivery":         6,
 	"server":           6,
 	"cmd/openbadges":   7,
 	"examples/issue":   8,
