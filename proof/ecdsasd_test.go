@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
+	"github.com/openbadges-go/openbadges/internal/sd"
 	"github.com/openbadges-go/openbadges/vc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -264,4 +266,153 @@ func TestECDSASD1EdTechDerived(t *testing.T) {
 	require.NotEqual(t, b, bad)
 	_, err = sdVerifyDirect(t, bad, pub)
 	assert.ErrorIs(t, err, ErrSignatureInvalid)
+}
+
+// sdIssueOB signs the OB 3.0 example credential with an ecdsa-sd-2023
+// base proof by s's did:key.
+func sdIssueOB(t testing.TB, s crypto.Signer, mandatory []string) []byte {
+	t.Helper()
+	vm, ctrl := didKey(t, s)
+	out, err := addSDBaseProof(context.Background(), credentialFor(t, ctrl), Key{Signer: s, VerificationMethod: vm},
+		&DataIntegrityOptions{Created: time.Unix(1700000000, 0)}, mandatory, sdIssue{})
+	require.NoError(t, err)
+	return out
+}
+
+var obMandatory = []string{"/issuer", "/validFrom", "/credentialSubject/achievement/id", "/credentialSubject/achievement/type"}
+
+// TestECDSASDRoundTrip issues an Open Badge with P-256 and P-384 keys,
+// derives disclosures of it and verifies them; every statement disclosed
+// is one the holder chose or the issuer made mandatory.
+func TestECDSASDRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"P-256", "P-384"} {
+		t.Run(name, func(t *testing.T) {
+			s := testKeys()[name]
+			base := sdIssueOB(t, s, obMandatory)
+			d, err := sdVerifyDirect(t, base, s.Public())
+			require.NoError(t, err)
+			assert.True(t, d.Base)
+			assert.Equal(t, obMandatory, d.MandatoryPointers)
+
+			for _, tc := range []struct {
+				name      string
+				selective []string
+				absent    []string
+			}{
+				{"mandatory only", nil, []string{"/name", "/credentialSubject/achievement/name", "/credentialSubject/achievement/criteria"}},
+				{"achievement name", []string{"/credentialSubject/achievement/name"}, []string{"/name", "/credentialSubject/achievement/description"}},
+				{"credential name", []string{"/name"}, []string{"/credentialSubject/achievement/name"}},
+				{"whole subject", []string{"/credentialSubject"}, []string{"/name"}},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					derived, err := Derive(ctx, base, tc.selective, nil)
+					require.NoError(t, err)
+					m := readMapBytes(t, derived)
+					for _, p := range tc.absent {
+						_, err := sd.Select(m, []string{p})
+						assert.ErrorIs(t, err, sd.ErrPointer, "%s is disclosed", p)
+					}
+					for _, p := range slices.Concat(obMandatory, tc.selective) {
+						_, err := sd.Select(m, []string{p})
+						assert.NoError(t, err, "%s is not disclosed", p)
+					}
+					d, err := sdVerifyDirect(t, derived, s.Public())
+					require.NoError(t, err)
+					assert.False(t, d.Base)
+					assert.Positive(t, d.Mandatory)
+				})
+			}
+		})
+	}
+}
+
+// TestECDSASDTampered: a changed, added or removed statement, a proof
+// value from another document, or another key, never verifies.
+func TestECDSASDTampered(t *testing.T) {
+	s := testKeys()["P-256"]
+	base := sdIssueOB(t, s, obMandatory)
+	derived, err := Derive(context.Background(), base, []string{"/credentialSubject/achievement/name", "/name"}, nil)
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, old, new string }{
+		{"mandatory value", `"validFrom": "2010-01-01T00:00:00Z"`, `"validFrom": "2011-01-01T00:00:00Z"`},
+		{"selective value", `"name": "Teamwork"`, `"name": "Leadership"`},
+		{"removed statement", `"name": "Teamwork Badge",`, ``},
+		{"added statement", `"name": "Teamwork Badge",`, `"name": "Teamwork Badge", "description": "added",`},
+		{"proof option", `"created": "2023-11-14T22:13:20Z"`, `"created": "2023-11-14T22:13:21Z"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(string(derived), tc.old, tc.new, 1)
+			require.NotEqual(t, string(derived), bad, "the test's edit must apply")
+			_, err := sdVerifyDirect(t, []byte(bad), s.Public())
+			require.Error(t, err)
+		})
+	}
+	_, err = sdVerifyDirect(t, derived, testKeys()["P-256"].Public())
+	require.NoError(t, err)
+	other, err := ecdsa.GenerateKey(s.Public().(*ecdsa.PublicKey).Curve, strings.NewReader(strings.Repeat("x", 200)))
+	if err == nil {
+		_, err = sdVerifyDirect(t, derived, other.Public())
+		assert.ErrorIs(t, err, ErrSignatureInvalid)
+	}
+}
+
+// TestECDSASDDeriveErrors: pointers that select nothing or are malformed,
+// a document without a base proof, and a base proof of another document.
+func TestECDSASDDeriveErrors(t *testing.T) {
+	ctx := context.Background()
+	s := testKeys()["P-256"]
+	base := sdIssueOB(t, s, obMandatory)
+	for _, ptrs := range [][]string{{"/nope"}, {"name"}, {""}, {"/type/7"}, {"/name/x"}, {"/a~2b"}} {
+		_, err := Derive(ctx, base, ptrs, nil)
+		assert.ErrorIs(t, err, ErrInvalidDocument, "%q", ptrs)
+	}
+	_, err := Derive(ctx, credentialFor(t, "did:example:x"), nil, nil)
+	assert.ErrorIs(t, err, ErrNoProof)
+	other := strings.Replace(string(base), `"Teamwork Badge"`, `"Teamwork Badge", "description": "more"`, 1)
+	_, err = Derive(ctx, []byte(other), nil, nil)
+	assert.ErrorIs(t, err, ErrMalformedProofValue)
+	many := make([]string, MaxSDPointers+1)
+	for i := range many {
+		many[i] = "/name"
+	}
+	_, err = Derive(ctx, base, many, nil)
+	assert.ErrorIs(t, err, ErrInvalidDocument)
+}
+
+// TestECDSASDProofValueErrors: malformed proof values are typed errors.
+func TestECDSASDProofValueErrors(t *testing.T) {
+	enc := func(b []byte) string { return "u" + base64.RawURLEncoding.EncodeToString(b) }
+	cbor := func(v any) []byte {
+		b, err := sdEncMode.Marshal(v)
+		require.NoError(t, err)
+		return b
+	}
+	sig := make([]byte, 64)
+	pk := sdMultikey(&testKeys()["P-256"].(*ecdsa.PrivateKey).PublicKey)
+	good := &sdDerivedValue{BaseSignature: sig, PublicKey: pk, Signatures: [][]byte{sig}, LabelMap: map[uint64][]byte{0: make([]byte, 32)}, MandatoryIndexes: []uint64{0}}
+	_, err := parseSDDerived(enc(append(slices.Clone(sdDerivedHeader), cbor(good)...)))
+	require.NoError(t, err)
+	for name, v := range map[string]any{
+		"not a string":     42,
+		"empty":            "",
+		"base58":           "z3FXQx",
+		"bad base64":       "u!!",
+		"no header":        enc([]byte{0x85, 0x40}),
+		"header only":      enc(sdDerivedHeader),
+		"four elements":    enc(append(slices.Clone(sdDerivedHeader), cbor([]any{sig, pk, [][]byte{}, map[uint64][]byte{}})...)),
+		"short signature":  enc(append(slices.Clone(sdDerivedHeader), cbor(&sdDerivedValue{BaseSignature: sig[:10], PublicKey: pk})...)),
+		"bad public key":   enc(append(slices.Clone(sdDerivedHeader), cbor(&sdDerivedValue{BaseSignature: sig, PublicKey: sig[:35]})...)),
+		"tagged":           enc(append(slices.Clone(sdDerivedHeader), 0xd8, 0x40, 0x40)),
+		"trailing bytes":   enc(append(append(slices.Clone(sdDerivedHeader), cbor(good)...), 0)),
+		"unsorted indexes": enc(append(slices.Clone(sdDerivedHeader), cbor(&sdDerivedValue{BaseSignature: sig, PublicKey: pk, MandatoryIndexes: []uint64{2, 1}})...)),
+		"duplicate labels": enc(append(slices.Clone(sdDerivedHeader), cbor(&sdDerivedValue{BaseSignature: sig, PublicKey: pk,
+			LabelMap: map[uint64][]byte{0: make([]byte, 32), 1: make([]byte, 32)}})...)),
+		"base proof": enc(append(slices.Clone(sdBaseHeader), cbor(good)...)),
+	} {
+		_, err := parseSDDerived(v)
+		assert.ErrorIs(t, err, ErrMalformedProofValue, name)
+	}
+	_, err = parseSDBase(enc(append(slices.Clone(sdBaseHeader), cbor(&sdBaseValue{BaseSignature: sig, PublicKey: pk, HMACKey: make([]byte, 16)})...)))
+	assert.ErrorIs(t, err, ErrMalformedProofValue)
 }
