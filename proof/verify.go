@@ -69,6 +69,9 @@ type ProofResult struct {
 	Status             Status
 	Err                error        // nil when Status is StatusVerified
 	Diagnostics        *Diagnostics `json:",omitempty"` // set when a Data Integrity signature does not verify
+	// Disclosure says, for a verified ecdsa-sd-2023 proof, whether it is a
+	// base or a derived proof and how many statements it disclosed.
+	Disclosure *Disclosure `json:",omitempty"`
 }
 
 // Verifier checks Data Integrity proofs and VC-JWTs. The zero value is
@@ -366,6 +369,15 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	}
 	if !v.InsecureSkipIssuerBinding && key.controller != c.Issuer() {
 		return fail(&IssuerMismatchError{Issuer: c.Issuer(), Controller: key.controller, VerificationMethod: r.VerificationMethod})
+	}
+	if s.name == ECDSASD2023 {
+		d, err := verifySD(ctx, proc, &sdVerifyInput{pub: key.pub, kind: kind, verificationMethod: r.VerificationMethod,
+			cred: c, unsecured: unsecured, config: config, proofValue: p["proofValue"]})
+		if err != nil {
+			return fail(err)
+		}
+		r.Disclosure, r.Status = d, StatusVerified
+		return r
 	}
 	sig, err := decodeProofValue(p["proofValue"], kind)
 	if err != nil {
