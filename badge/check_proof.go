@@ -22,7 +22,9 @@ var ProofStep = Step{ID: CheckProof, Check: func(ctx context.Context, r *Run) Ch
 	case r.Token != "":
 		var pr proof.ProofResult
 		var jc *vc.Credential
-		jc, pr, err = v.proofs.VerifyJWT(ctx, r.Token)
+		// The token's credential was checked by the context check: the
+		// JWT check does not convert it to RDF again.
+		jc, pr, err = v.proofs.VerifyJWTFor(ctx, r.Token, c)
 		res.Proofs = []proof.ProofResult{pr}
 		if err == nil && jc != nil && jc.ID() != c.ID() {
 			err = fmt.Errorf("%w: the verified token names a different credential", ErrIssuerMismatch)
