@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/openbadges-go/openbadges/internal/budget"
@@ -36,17 +37,30 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 	// subject's source, an achievement's criteria), and a holder must not
 	// be able to move a failing endorsement out of sight.
 	var all []found
-	var walk func(v any, path string)
-	walk = func(v any, path string) {
+	// The path is a stack of segments, written out only where an
+	// endorsement is found (most credentials have none: the walk must not
+	// format a path per member).
+	var segs []string
+	pathOf := func(last string) string { return "$" + strings.Join(segs, "") + last }
+	var walk func(v any)
+	walk = func(v any) {
 		switch x := v.(type) {
 		case []any:
 			for i, it := range x {
-				walk(it, fmt.Sprintf("%s[%d]", path, i))
+				switch it.(type) {
+				case []any, map[string]any:
+					segs = append(segs, "["+strconv.Itoa(i)+"]")
+					walk(it)
+					segs = segs[:len(segs)-1]
+				}
 			}
 		case map[string]any:
 			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
+			for k, e := range x {
+				switch e.(type) {
+				case []any, map[string]any:
+					keys = append(keys, k)
+				}
 			}
 			slices.Sort(keys)
 			for _, k := range keys {
@@ -55,26 +69,34 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 					target, _ := x["id"].(string)
 					for i, e := range listOf(x[k]) {
 						if em, ok := e.(map[string]any); ok {
-							all = append(all, found{path: fmt.Sprintf("%s.endorsement[%d]", path, i), target: target, val: em})
+							all = append(all, found{path: pathOf(fmt.Sprintf(".endorsement[%d]", i)), target: target, val: em})
 						}
 					}
 				case "endorsementJwt":
 					target, _ := x["id"].(string)
 					for i, e := range listOf(x[k]) {
 						if s, ok := e.(string); ok {
-							all = append(all, found{path: fmt.Sprintf("%s.endorsementJwt[%d]", path, i), target: target, data: []byte(s)})
+							all = append(all, found{path: pathOf(fmt.Sprintf(".endorsementJwt[%d]", i)), target: target, data: []byte(s)})
 						}
 					}
 				case "proof", "verifiableCredential", "@context":
 					// Proofs and embedded credentials are not this
 					// credential's endorsements.
 				default:
-					walk(x[k], path+"."+k)
+					segs = append(segs, "."+k)
+					walk(x[k])
+					segs = segs[:len(segs)-1]
 				}
+			}
+			// A single endorsementJwt string is not a container: look
+			// for it directly.
+			if e, ok := x["endorsementJwt"].(string); ok {
+				target, _ := x["id"].(string)
+				all = append(all, found{path: pathOf(".endorsementJwt[0]"), target: target, data: []byte(e)})
 			}
 		}
 	}
-	walk(doc, "$")
+	walk(doc)
 	if len(all) == 0 {
 		add(CheckEndorsements, Skipped, nil, "no endorsements")
 		return
