@@ -273,29 +273,10 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 	if name == "" || strings.ContainsAny(name, "/\\") || name == "." || name == ".." {
 		return fmt.Errorf("%w: status list name %q", ErrInvalidDocument, name)
 	}
-	body := []byte(strings.TrimSpace(string(credential)))
-	contentType, ttl := MediaTypeVCJWT, s.TTL
-	if len(body) > 0 && body[0] == '{' {
-		v, err := jsonx.Parse(body, nil)
-		if err != nil {
-			return fmt.Errorf("%w: status list %q: %w", ErrInvalidDocument, name, err)
-		}
-		m, _ := v.(map[string]any)
-		contentType = MediaTypeVC
-		if ctxs, _ := m["@context"].([]any); len(ctxs) > 0 && ctxs[0] == "https://www.w3.org/2018/credentials/v1" {
-			contentType = MediaTypeLDJSON
-		}
-		if subj, ok := m["credentialSubject"].(map[string]any); ok {
-			if n, ok := subj["ttl"].(json.Number); ok {
-				if ms, err := n.Int64(); err == nil && ms > 0 {
-					ttl = time.Duration(ms) * time.Millisecond
-				}
-			}
-		}
-	} else if !proof.IsCompactJWS(body) {
-		return fmt.Errorf("%w: status list %q is neither JSON nor a compact JWT", ErrInvalidDocument, name)
+	d, err := listDocument(credential, s.TTL)
+	if err != nil {
+		return fmt.Errorf("%w: status list %q: %w", ErrInvalidDocument, name, err)
 	}
-	d := newDocument(body, contentType, ttl)
 	s.mu.Lock()
 	if s.lists == nil {
 		s.lists = make(map[string]*document)
@@ -315,6 +296,32 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 		s.OnChange(name, urls)
 	}
 	return nil
+}
+
+// listDocument is a status list credential to publish: JSON as
+// application/vc (application/ld+json for VC 1.1), a compact JWT as
+// application/vc+jwt; its cache lifetime is the list's ttl when it has one,
+// else ttl.
+func listDocument(credential []byte, ttl time.Duration) (document, error) {
+	body := []byte(strings.TrimSpace(string(credential)))
+	contentType := MediaTypeVCJWT
+	if len(body) > 0 && body[0] == '{' {
+		v, err := jsonx.Parse(body, nil)
+		if err != nil {
+			return document{}, err
+		}
+		m, _ := v.(map[string]any)
+		contentType = MediaTypeVC
+		if ctxs, _ := m["@context"].([]any); len(ctxs) > 0 && ctxs[0] == "https://www.w3.org/2018/credentials/v1" {
+			contentType = MediaTypeLDJSON
+		}
+		if t := listTTL(m); t > 0 {
+			ttl = t
+		}
+	} else if !proof.IsCompactJWS(body) {
+		return document{}, errors.New("neither JSON nor a compact JWT")
+	}
+	return newDocument(body, contentType, ttl), nil
 }
 
 // listURLs returns the ids a published list credential names itself by:

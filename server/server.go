@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/delivery"
 	"github.com/openbadges-go/openbadges/did"
 )
 
@@ -53,6 +54,23 @@ type Config struct {
 	// DocumentTTL is the cache lifetime of the published documents (0 =
 	// DefaultDocumentTTL).
 	DocumentTTL time.Duration
+
+	// Store, when set, records everything the issue endpoint issues
+	// ([NewStoreIssueHandler]; Store.Store and Store.Publisher are
+	// required), serves PathCredentialStatus ([NewStatusUpdateHandler])
+	// and, with StoreStatusBaseURL, the store's signed lists under
+	// PathStatus ([StoreStatusLists], falling back to StatusLists).
+	Store              *StoreIssuing
+	StoreStatusBaseURL string
+	// Auth, when set, guards issuing and exchange creation (scope
+	// [ScopeIssue]) and status changes ([ScopeStatus]) with bearer tokens.
+	// Nil: no authentication (keep the server on loopback).
+	Auth *Tokens
+	// Delivery, when set, mounts wallet delivery ([delivery.NewHandler])
+	// at its BaseURL's path and its WellKnownPaths, and the LMS's
+	// exchange creation ([delivery.NewCreateExchangeHandler], POST
+	// BASEPATH/exchanges) behind Auth's ScopeIssue.
+	Delivery *delivery.Service
 }
 
 // New returns one handler serving everything Config describes: the page at
@@ -89,11 +107,31 @@ func New(c Config) (http.Handler, error) {
 	}
 	mux.Handle(PathVerifyPresentation, vpres)
 	if c.Issuer != nil {
-		h, err := NewIssueHandler(c.Issuer, o)
+		var h http.Handler
+		if c.Store != nil {
+			h, err = NewStoreIssueHandler(c.Issuer, c.Store, o)
+		} else {
+			h, err = NewIssueHandler(c.Issuer, o)
+		}
 		if err != nil {
 			return nil, err
 		}
-		mux.Handle(PathIssue, h)
+		mux.Handle(PathIssue, c.Auth.Require(ScopeIssue, h))
+	}
+	if c.Store != nil {
+		if err := c.Store.check(); err != nil {
+			return nil, err
+		}
+		h, err := NewStatusUpdateHandler(c.Store.Store, c.Store.Publisher, o)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(PathCredentialStatus, c.Auth.Require(ScopeStatus, h))
+	}
+	if c.Delivery != nil {
+		if err := mountDelivery(mux, c.Delivery, c.Auth); err != nil {
+			return nil, err
+		}
 	}
 	if c.Profile != nil {
 		h, err := NewProfileHandler(c.Profile, c.DocumentTTL)
@@ -128,7 +166,14 @@ func New(c Config) (http.Handler, error) {
 		}
 		mux.Handle(PathJWKS, h)
 	}
-	if c.StatusLists != nil {
+	switch {
+	case c.Store != nil && c.StoreStatusBaseURL != "":
+		sl := &StoreStatusLists{Lists: c.Store.Store, BaseURL: c.StoreStatusBaseURL}
+		if c.StatusLists != nil {
+			sl.Fallback = c.StatusLists
+		}
+		mux.Handle(PathStatus, sl)
+	case c.StatusLists != nil:
 		mux.Handle(PathStatus, c.StatusLists)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

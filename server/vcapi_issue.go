@@ -14,6 +14,7 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/store"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -23,6 +24,7 @@ type issueHandler struct {
 	issuer   badge.Issuer
 	issuerID string
 	opts     *Options
+	st       *StoreIssuing // nil: nothing recorded
 }
 
 // NewIssueHandler returns the VC-API issue endpoint (POST
@@ -52,10 +54,31 @@ type issueHandler struct {
 //
 // iss is copied; it must have a Key.
 func NewIssueHandler(iss *badge.Issuer, o *Options) (http.Handler, error) {
+	return newIssueHandler(iss, o, nil)
+}
+
+// NewStoreIssueHandler is [NewIssueHandler] recording every credential in
+// st's store: the credential is reserved (its id, the request's id or a
+// fresh urn:uuid, and one status entry from each of st.Pools, written into
+// it as credentialStatus) before it is signed, a list never published
+// before is signed first, and the signed credential is stored before it
+// is answered. A request with an Idempotency-Key header that was answered
+// before gets the same credential again (201, header Idempotent-Replayed:
+// true); the same key with another request body is a 422, a credential id
+// already issued a 409, an unavailable store a 503 (and nothing is
+// signed).
+func NewStoreIssueHandler(iss *badge.Issuer, st *StoreIssuing, o *Options) (http.Handler, error) {
+	if err := st.check(); err != nil {
+		return nil, err
+	}
+	return newIssueHandler(iss, o, st)
+}
+
+func newIssueHandler(iss *badge.Issuer, o *Options, st *StoreIssuing) (http.Handler, error) {
 	if iss == nil || iss.Key.Signer == nil || iss.Key.VerificationMethod == "" {
 		return nil, fmt.Errorf("%w: the issuer needs a key with a verification method", badge.ErrInvalidKey)
 	}
-	h := &issueHandler{issuer: *iss, opts: o}
+	h := &issueHandler{issuer: *iss, opts: o, st: st}
 	h.issuerID = iss.Controller
 	if h.issuerID == "" {
 		h.issuerID, _, _ = strings.Cut(iss.Key.VerificationMethod, "#")
@@ -74,6 +97,16 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	opts, err := req.options("format", "cryptosuite", "created")
 	if err != nil {
 		return err
+	}
+	var key string
+	var fp []byte
+	if h.st != nil {
+		if key, err = idempotencyKey(r); err != nil {
+			return err
+		}
+		if fp, err = fingerprint(req.value); err != nil {
+			return badRequest("%v", err)
+		}
 	}
 	iss := h.issuer
 	format, err := optString(opts, "format")
@@ -154,6 +187,21 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	if iss.Format == badge.JWT && c.Version() == vc.Version2_0 && !isOneEdTech(c) {
 		iss.VCJOSE = true
 	}
+	var rec *store.Credential
+	if h.st != nil {
+		format := "ldp_vc"
+		if iss.Format == badge.JWT {
+			format = "jwt"
+		}
+		var done bool
+		if rec, done, err = h.st.reserve(r.Context(), key, fp, format, cred); err != nil {
+			return err
+		}
+		if done {
+			w.Header().Set("Idempotent-Replayed", "true")
+			return writeIssued(w, rec.Signed)
+		}
+	}
 	data, err := encodeJSON(cred)
 	if err != nil {
 		return badRequest("credential: %v", err)
@@ -162,14 +210,27 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return issueProblem(r.Context(), err)
 	}
-	var out json.RawMessage
-	if signed.Format == badge.JWT {
-		out, err = encodeJSON(envelope("EnvelopedVerifiableCredential", signed.JWT))
-		if err != nil {
+	out := signed.Bytes()
+	if rec != nil {
+		if out, err = h.st.complete(r.Context(), rec.ID, out); err != nil {
 			return err
 		}
+	}
+	return writeIssued(w, out)
+}
+
+// writeIssued answers 201 {"verifiableCredential": ...} with a signed
+// credential: a JSON credential as it is, a compact JWT as an
+// EnvelopedVerifiableCredential.
+func writeIssued(w http.ResponseWriter, signed []byte) error {
+	var out json.RawMessage
+	if t := bytes.TrimSpace(signed); len(t) > 0 && t[0] == '{' {
+		out = t
 	} else {
-		out = signed.JSON
+		var err error
+		if out, err = encodeJSON(envelope("EnvelopedVerifiableCredential", string(t))); err != nil {
+			return err
+		}
 	}
 	b, err := encodeJSON(map[string]json.RawMessage{"verifiableCredential": out})
 	if err != nil {

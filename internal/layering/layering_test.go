@@ -31,11 +31,11 @@ var layers = map[string]int{
 	"presentation":     5,
 	"learner":          5,
 	"delivery":         6,
-	"server":           6,
-	"cmd/openbadges":   7,
-	"examples/issue":   8,
-	"examples/verify":  8,
-	"examples/pathway": 8,
+	"server":           7,
+	"cmd/openbadges":   8,
+	"examples/issue":   9,
+	"examples/verify":  9,
+	"examples/pathway": 9,
 }
 
 // TestImportLayering fails when a non-test file imports against the
