@@ -63,7 +63,7 @@ type ProofResult struct {
 	Type               string // "DataIntegrityProof", "Ed25519Signature2020", "JWT"
 	Cryptosuite        string // allow-list name; for a JWT the algorithm
 	VerificationMethod string // verificationMethod, or the JWT kid ("" for an embedded jwk)
-	Controller         string // the key's controller, once resolved
+	Controller         string // the key's controller, once resolved (another than the issuer: a witness's proof)
 	Purpose            string
 	Created, Expires   time.Time
 	Status             Status
@@ -121,9 +121,10 @@ type Verifier struct {
 	// by default: the key is then asserted only by the URL that names it,
 	// so nothing proves the issuer published it.
 	InsecureFragmentKeys bool
-	// InsecureSkipIssuerBinding disables the check that the verification
-	// method's controller is the credential's issuer. Only for test
-	// vectors and known-trusted inputs.
+	// InsecureSkipIssuerBinding disables the issuer binding: that a proof
+	// by a key the credential's issuer controls verified (for a JWT, that
+	// the key's controller is the issuer). Only for test vectors,
+	// known-trusted inputs, and callers that bind the proofs themselves.
 	InsecureSkipIssuerBinding bool
 	// InsecureEmbeddedJWK accepts a JWT whose key comes from its own "jwk"
 	// header when that key is not bound to the issuer (a did:key or did:jwk
@@ -196,6 +197,16 @@ func (v *Verifier) suiteAllowed(name string) bool {
 // RequireAllProofs); otherwise it is a *[VerificationError] that unwraps
 // to the failed proofs' errors, or [ErrNoProof]. Results are returned in
 // both cases.
+//
+// The proofs of a set or chain may be made by other parties than the
+// issuer (witnesses, notaries): with issuer binding on, the set holds
+// when at least one proof by a key the issuer controls verifies
+// ([IssuerProof]) and every other proof of an allowed suite verifies too;
+// each result names its key's controller. With no verified proof of the
+// issuer, every proof fails ([ErrIssuerMismatch] for those that verified).
+// A proof chain must be whole: every previousProof names a proof of the
+// set, no chain leads back to the proof it starts from, and each proof
+// signs the document with the proofs it names.
 func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofResult, error) {
 	if c == nil {
 		return nil, errorf(ErrMalformedProof, nil, "nil credential")
@@ -230,7 +241,64 @@ func (v *Verifier) VerifyProofs(ctx context.Context, c *vc.Credential) ([]ProofR
 			ctx = budget.With(ctx, budget.From(ctx).WithoutFetches("an earlier proof of the set failed"))
 		}
 	}
+	if !v.InsecureSkipIssuerBinding {
+		bindIssuer(results, c.Issuer())
+	}
 	return results, v.policy(results)
+}
+
+// bindIssuer applies the issuer binding to a proof set. A set may hold
+// proofs by other parties than the issuer (witnesses, notaries: VC Data
+// Integrity proof sets and chains): it is the issuer's when at least one
+// proof by a key the issuer controls verified, and every other proof must
+// verify too (the policy). When no proof of the issuer verified, each
+// verified proof of another controller fails with an
+// [*IssuerMismatchError]: a witness never stands in for the issuer.
+func bindIssuer(results []ProofResult, issuer string) {
+	if slices.ContainsFunc(results, func(r ProofResult) bool { return IssuerProof(r, issuer) }) {
+		return
+	}
+	for i := range results {
+		r := &results[i]
+		if r.Status == StatusVerified {
+			r.Status = StatusFailed
+			r.Err = &IssuerMismatchError{Issuer: issuer, Controller: r.Controller, VerificationMethod: r.VerificationMethod}
+		}
+	}
+}
+
+// IssuerProof reports whether r is a verified proof by a key the issuer
+// controls, a proof that makes a set the issuer's. A verified proof of
+// another controller is a witness's ([Verifier.VerifyProofs]).
+func IssuerProof(r ProofResult, issuer string) bool {
+	return r.Status == StatusVerified && r.Controller != "" && r.Controller == issuer
+}
+
+// chainCycle refuses a previousProof chain from proof i that leads back
+// to it. Such a chain cannot have been signed (each proof signs the ones
+// it names, their signatures included); it is refused by name rather than
+// left to fail as a bad signature.
+func chainCycle(all []map[string]any, i int) error {
+	start, _ := all[i]["id"].(string)
+	if start == "" {
+		return nil // no proof can name one without an id
+	}
+	seen := make([]bool, len(all))
+	next := strings1(all[i]["previousProof"])
+	for len(next) > 0 {
+		id := next[0]
+		next = next[1:]
+		if id == start {
+			return errorf(ErrMalformedProof, nil, "previousProof chain of proof %q leads back to it", start)
+		}
+		for j, p := range all {
+			if pid, _ := p["id"].(string); pid == id && !seen[j] {
+				seen[j] = true
+				next = append(next, strings1(p["previousProof"])...)
+			}
+		}
+	}
+	return nil
 }
 
 func (v *Verifier) policy(results []ProofResult) error {
@@ -325,6 +393,13 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	// (vc.Processor.CheckUnsecured).
 	config := maps.Clone(p)
 	delete(config, "proofValue")
+	jwsSuite := isJWSSuite(name)
+	if jwsSuite {
+		if err := ed2018Config(p); err != nil {
+			return fail(err)
+		}
+		delete(config, "jws")
+	}
 	var unsecured map[string]any
 	if pc, ok := p["@context"]; ok {
 		if typ == TypeDataIntegrityProof {
@@ -352,6 +427,9 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 		if err != nil {
 			return fail(err)
 		}
+		if err := chainCycle(all, i); err != nil {
+			return fail(err)
+		}
 		if unsecured == nil {
 			unsecured = withoutProof(doc)
 		}
@@ -367,9 +445,8 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 	if !slices.Contains(s.kinds, kind) {
 		return fail(errorf(ErrKeyMismatch, nil, "%s cannot use a %s key", s.name, describeKey(key.pub)))
 	}
-	if !v.InsecureSkipIssuerBinding && key.controller != c.Issuer() {
-		return fail(&IssuerMismatchError{Issuer: c.Issuer(), Controller: key.controller, VerificationMethod: r.VerificationMethod})
-	}
+	// Whether the controller is the issuer is decided for the whole set
+	// (bindIssuer): a proof by another party is a witness's.
 	if s.name == ECDSASD2023 {
 		d, err := verifySD(ctx, proc, &sdVerifyInput{pub: key.pub, kind: kind, verificationMethod: r.VerificationMethod,
 			cred: c, unsecured: unsecured, config: config, proofValue: p["proofValue"]})
@@ -379,8 +456,14 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 		r.Disclosure, r.Status = d, StatusVerified
 		return r
 	}
-	sig, err := decodeProofValue(p["proofValue"], kind)
-	if err != nil {
+	var sig []byte
+	var jws *detachedJWS
+	if jwsSuite {
+		if jws, err = parseDetachedJWS(p["jws"]); err != nil {
+			return fail(err)
+		}
+		sig = jws.sig
+	} else if sig, err = decodeProofValue(p["proofValue"], kind); err != nil {
 		return fail(err)
 	}
 	var msg []byte
@@ -403,6 +486,9 @@ func (v *Verifier) verifyOne(ctx context.Context, proc *vc.Processor, c *vc.Cred
 		msg = d.Message()
 	} else if msg, err = hashMessage(ctx, proc, kind, unsecured, config, cache); err != nil {
 		return fail(errorf(ErrMalformedProof, err, "canonicalization"))
+	}
+	if jws != nil {
+		msg = jws.signingInput(msg)
 	}
 	if !verifySignature(key.pub, msg, sig) {
 		// The diagnostics (both canonical forms) are built only now.
