@@ -91,15 +91,10 @@ func credentialFromJWT(token string) (*vc.Credential, error) {
 		}
 		return vc.FromValue(raw, inner)
 	}
-	cred := withoutMember(pm, jwtClaims...)
-	if len(cred) == len(pm) {
-		return vc.FromValue(payload, pm)
-	}
-	raw, err := json.Marshal(cred)
-	if err != nil {
-		return nil, fmt.Errorf("%w: JWT payload: %w", vc.ErrMalformed, err)
-	}
-	return vc.FromValue(raw, cred)
+	// Raw is the signed payload, claims included (the model keeps them as
+	// extra members); the document the checks read is the credential
+	// without the registered claims.
+	return vc.FromValue(payload, withoutMember(pm, jwtClaims...))
 }
 
 // jwtClaims are the registered JWT claims (RFC 7519 §4.1) a VC 2.0 JWT may
