@@ -2,10 +2,12 @@ package proof
 
 import (
 	"context"
+	"crypto"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/json"
 	"hash"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -23,8 +25,8 @@ const (
 	// EdDSARDFC2022 is Ed25519 over RDFC-1.0 canonical N-Quads
 	// (vc-di-eddsa), the suite Open Badges 3.0 conformance requires.
 	EdDSARDFC2022 = "eddsa-rdfc-2022"
-	// ECDSARDFC2019 is ECDSA P-256 (SHA-256) or P-384 (SHA-384) over
-	// RDFC-1.0 canonical N-Quads (vc-di-ecdsa).
+	// ECDSARDFC2019 is ECDSA P-256 (SHA-256) or P-384 (SHA-384, also as
+	// RDFC-1.0's own hash) over RDFC-1.0 canonical N-Quads (vc-di-ecdsa).
 	ECDSARDFC2019 = "ecdsa-rdfc-2019"
 	// Ed25519Signature2020 is the proof type of the 2020 suite, still
 	// accepted by Open Badges displayers.
@@ -119,6 +121,55 @@ func hashFn(k keyKind) func([]byte) []byte {
 	return func(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
 }
 
+// rdfcOptions returns the RDFC-1.0 options for a key kind. vc-di-ecdsa
+// (Algorithms): "For P-384 keys, SHA-2 with 384-bits of output MUST be
+// used, specified via the RDFC-1.0 implementation-specific parameter", so
+// ecdsa-rdfc-2019 with P-384 canonicalizes with SHA-384 as RDFC-1.0's hash,
+// which decides the canonical blank node labels of a dataset with two or
+// more blank nodes; every other key kind keeps the default, SHA-256.
+func rdfcOptions(k keyKind) *vc.CanonicalizeOptions {
+	if k == kindP384 {
+		return &vc.CanonicalizeOptions{Hash: crypto.SHA384}
+	}
+	return nil
+}
+
+// canonicalHash writes the canonical N-Quads of doc, with the RDFC-1.0
+// options of the key kind, into w.
+func canonicalHash(ctx context.Context, proc *vc.Processor, kind keyKind, doc map[string]any, w io.Writer) error {
+	o := rdfcOptions(kind)
+	if o == nil {
+		return proc.CanonicalHash(ctx, doc, w)
+	}
+	c, err := proc.Canonicalize(ctx, doc, o)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(c.NQuads)
+	return err
+}
+
+// canonicalUnsecured returns the canonical N-Quads of the credential's
+// document without its proofs, with the RDFC-1.0 options of the key kind.
+// [vc.Processor.CanonicalUnsecured] gives the SHA-256 form; for P-384 that
+// dataset is canonicalized again with SHA-384 (its N-Quads are parsed, the
+// JSON-LD document is not converted a second time).
+func canonicalUnsecured(ctx context.Context, proc *vc.Processor, kind keyKind, cred *vc.Credential) ([]byte, error) {
+	nq, err := proc.CanonicalUnsecured(ctx, cred)
+	if err != nil {
+		return nil, err
+	}
+	o := rdfcOptions(kind)
+	if o == nil {
+		return nq, nil
+	}
+	c, err := proc.CanonicalizeNQuads(ctx, nq, o)
+	if err != nil {
+		return nil, err
+	}
+	return c.NQuads, nil
+}
+
 // Diagnostics shows what a Data Integrity proof hashed: the canonical
 // N-Quads of the document (without the proof, or with the previous proofs
 // of a chain) and of the proof configuration, and their hashes. The signed
@@ -167,7 +218,7 @@ func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, con
 	if doc == nil {
 		docHash = cache.docHash[kind]
 		if docHash == nil {
-			nq, err := proc.CanonicalUnsecured(ctx, cache.cred)
+			nq, err := canonicalUnsecured(ctx, proc, kind, cache.cred)
 			if err != nil {
 				return nil, err
 			}
@@ -181,13 +232,13 @@ func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, con
 		}
 	} else {
 		h := newHash(kind)
-		if err := proc.CanonicalHash(ctx, doc, h); err != nil {
+		if err := canonicalHash(ctx, proc, kind, doc, h); err != nil {
 			return nil, err
 		}
 		docHash = h.Sum(nil)
 	}
 	h := newHash(kind)
-	if err := proc.CanonicalHash(ctx, config, h); err != nil {
+	if err := canonicalHash(ctx, proc, kind, config, h); err != nil {
 		return nil, err
 	}
 	msg := h.Sum(make([]byte, 0, h.Size()+len(docHash)))
@@ -201,18 +252,18 @@ func hashInputs(ctx context.Context, proc *vc.Processor, kind keyKind, doc, conf
 	var docCanon []byte
 	if doc == nil {
 		var err error
-		if docCanon, err = proc.CanonicalUnsecured(ctx, cache.cred); err != nil {
+		if docCanon, err = canonicalUnsecured(ctx, proc, kind, cache.cred); err != nil {
 			return nil, err
 		}
 		docCanon = slices.Clone(docCanon)
 	} else {
-		c, err := proc.Canonicalize(ctx, doc, nil)
+		c, err := proc.Canonicalize(ctx, doc, rdfcOptions(kind))
 		if err != nil {
 			return nil, err
 		}
 		docCanon = c.NQuads
 	}
-	cc, err := proc.Canonicalize(ctx, config, nil)
+	cc, err := proc.Canonicalize(ctx, config, rdfcOptions(kind))
 	if err != nil {
 		return nil, err
 	}
