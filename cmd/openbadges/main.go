@@ -45,6 +45,7 @@ func commands() []command {
 		{"did", "DID tools: 'did resolve' prints a DID document or key document", runDID},
 		{"verify", "verify a credential (JSON, VC-JWT, baked PNG or SVG) and list every check", runVerify},
 		{"issue", "sign a credential with a Data Integrity proof or as a VC-JWT", runIssue},
+		{"upgrade", "verify Open Badges 2.0 assertions and upgrade them to signed 3.0 credentials (also --batch)", runUpgrade},
 		{"bake", "embed a credential in a PNG or SVG badge image", runBake},
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},
 		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
