@@ -63,7 +63,7 @@ const (
 // suites of the W3C Data Integrity recommendations). The legacy name
 // eddsa-2022 must be listed explicitly.
 func DefaultCryptosuites() []string {
-	return []string{EdDSARDFC2022, ECDSARDFC2019, Ed25519Signature2020, EdDSAJCS2022, ECDSAJCS2019}
+	return []string{EdDSARDFC2022, ECDSARDFC2019, Ed25519Signature2020, EdDSAJCS2022, ECDSAJCS2019, ECDSASD2023}
 }
 
 // suite describes one implemented cryptosuite.
@@ -79,6 +79,7 @@ var suites = [...]suite{
 	{EdDSARDFC2022, TypeDataIntegrityProof, EdDSARDFC2022, []keyKind{kindEd25519}, false},
 	{ECDSARDFC2019, TypeDataIntegrityProof, ECDSARDFC2019, []keyKind{kindP256, kindP384}, false},
 	{Ed25519Signature2020, Ed25519Signature2020, "", []keyKind{kindEd25519}, false},
+	{ECDSASD2023, TypeDataIntegrityProof, ECDSASD2023, []keyKind{kindP256, kindP384}, false},
 	{EdDSA2022, TypeDataIntegrityProof, EdDSA2022, []keyKind{kindEd25519}, false},
 	{EdDSAJCS2022, TypeDataIntegrityProof, EdDSAJCS2022, []keyKind{kindEd25519}, true},
 	{ECDSAJCS2019, TypeDataIntegrityProof, ECDSAJCS2019, []keyKind{kindP256, kindP384}, true},
@@ -326,6 +327,10 @@ type DataIntegrityOptions struct {
 	// PreviousProof lists the ids of existing proofs this proof chains to;
 	// they are included in what is signed.
 	PreviousProof []string
+	// MandatoryPointers are the JSON pointers (RFC 6901) of what every
+	// disclosure of an ECDSASD2023 proof must reveal (what the document
+	// cannot be verified without); other suites refuse them.
+	MandatoryPointers []string
 	// Processor canonicalizes (nil = vc.NewProcessor(nil): embedded
 	// contexts, safe mode).
 	Processor *vc.Processor
@@ -415,6 +420,12 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 	}
 	if !slices.Contains(s.kinds, kind) {
 		return nil, errorf(ErrInvalidKey, nil, "%s cannot sign with a %s key", s.name, describeKey(k.Signer.Public()))
+	}
+	if s.name == ECDSASD2023 {
+		return addSDBaseProof(ctx, doc, k, &opt, opt.MandatoryPointers, sdIssue{})
+	}
+	if len(opt.MandatoryPointers) > 0 {
+		return nil, errorf(ErrUnsupportedCryptosuite, nil, "mandatory pointers are for %s, not %s", ECDSASD2023, s.name)
 	}
 	v, err := jsonx.Parse(doc, nil)
 	if err != nil {
