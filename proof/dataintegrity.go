@@ -81,6 +81,7 @@ var suites = [...]suite{
 	{Ed25519Signature2020, Ed25519Signature2020, "", []keyKind{kindEd25519}, false},
 	{ECDSASD2023, TypeDataIntegrityProof, ECDSASD2023, []keyKind{kindP256, kindP384}, false},
 	{EdDSA2022, TypeDataIntegrityProof, EdDSA2022, []keyKind{kindEd25519}, false},
+	{Ed25519Signature2018, Ed25519Signature2018, "", []keyKind{kindEd25519}, false}, // verify only (ed25519sig2018.go)
 	{EdDSAJCS2022, TypeDataIntegrityProof, EdDSAJCS2022, []keyKind{kindEd25519}, true},
 	{ECDSAJCS2019, TypeDataIntegrityProof, ECDSAJCS2019, []keyKind{kindP256, kindP384}, true},
 }
@@ -415,7 +416,7 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 		}
 	}
 	s, ok := lookupSuite(name)
-	if !ok || s.name == EdDSA2022 {
+	if !ok || !signable(s.name) {
 		return nil, errorf(ErrUnsupportedCryptosuite, nil, "cannot sign with %q", name)
 	}
 	if !slices.Contains(s.kinds, kind) {
