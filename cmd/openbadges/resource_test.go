@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,4 +153,69 @@ func TestResourceFlagBadFile(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "verify", "--offline", "--resource", docURL+"="+filepath.Join(t.TempDir(), "missing.json"), signed)
 	assert.Equal(t, exitInvalid, code, out+errOut)
 	assert.Contains(t, out+errOut, "--resource")
+}
+
+// TestVerifyJWKSOfflineFromResource: a VC-JWT whose kid is an https URL
+// verifies offline with the issuer's JWK Set (at its
+// /.well-known/jwks.json) given by --resource, and not without it.
+func TestVerifyJWKSOfflineFromResource(t *testing.T) {
+	const (
+		issuer = "https://badges.example.edu/issuer"
+		kid    = "https://badges.example.edu/keys/1"
+		setURL = "https://badges.example.edu/.well-known/jwks.json"
+	)
+	k, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{11}, 32))
+	require.NoError(t, err)
+	k.ID, k.Controller = kid, ""
+	kb, err := k.MarshalJWK()
+	require.NoError(t, err)
+	j, err := k.JWK()
+	require.NoError(t, err)
+	set, err := json.Marshal(map[string]any{"keys": []any{j.Public()}})
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	keyPath, setPath, credPath := filepath.Join(dir, "key.json"), filepath.Join(dir, "jwks.json"), filepath.Join(dir, "badge.json")
+	require.NoError(t, os.WriteFile(keyPath, kb, 0o600))
+	require.NoError(t, os.WriteFile(setPath, set, 0o600))
+	sample, err := os.ReadFile("sample/badge.json")
+	require.NoError(t, err)
+	cred := strings.NewReplacer(`"ISSUER"`, `"`+issuer+`"`, `"VALID_FROM"`, `"2024-01-01T00:00:00Z"`).Replace(string(sample))
+	require.NoError(t, os.WriteFile(credPath, []byte(cred), 0o600))
+
+	code, out, errOut := runCLI(t, "", "issue", "--key", keyPath, "--format", "jwt", "--controller", issuer, credPath)
+	require.Equal(t, exitOK, code, errOut)
+	signed := filepath.Join(dir, "signed.jwt")
+	require.NoError(t, os.WriteFile(signed, []byte(out), 0o600))
+
+	code, out, errOut = runCLI(t, "", "verify", "--offline", "--resource", setURL+"="+setPath, signed)
+	assert.Equal(t, exitOK, code, out+errOut)
+	code, out, _ = runCLI(t, "", "verify", "--offline", signed)
+	assert.Equal(t, exitInvalid, code, out)
+	assert.Contains(t, out, "[FAIL] proof")
+}
+
+// TestResourceTransportGuardsTheNetwork: what is not among the files goes
+// out through the address guard (a loopback server is refused), and a
+// file is answered without any connection.
+func TestResourceTransportGuardsTheNetwork(t *testing.T) {
+	var hits int
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	rt := &resourceTransport{files: map[string][]byte{srv.URL + "/file": []byte(`{}`)}, next: networkTransport()}
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/other", nil)
+	require.NoError(t, err)
+	_, err = rt.RoundTrip(req)
+	assert.ErrorIs(t, err, did.ErrAddressNotAllowed)
+
+	req, err = http.NewRequest(http.MethodGet, srv.URL+"/file", nil)
+	require.NoError(t, err)
+	resp, err := rt.RoundTrip(req)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Zero(t, hits)
 }
