@@ -60,7 +60,7 @@ func runUpgrade(ctx context.Context, e *env, args []string) int {
 	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of each verification, every fetch included")
 	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests each verification may make")
 	out := fs.String("o", "", "write the credential to this file instead of stdout")
-	batchIn := fs.String("batch", "", "upgrade every file under this `folder`, or every URL of this CSV `file`")
+	batchIn := fs.String("batch", "", "upgrade every file under this folder, or every URL of this CSV file: `path`")
 	outDir := fs.String("out", "", "--batch: the `folder` the credentials are written to")
 	dryRun := fs.Bool("dry-run", false, "--batch: verify, upgrade and sign, but write nothing")
 	asJSON := fs.Bool("json", false, "--batch: report each input as a line of JSON")
@@ -288,7 +288,7 @@ type reportedCheck struct {
 
 // runUpgradeBatch upgrades every input of a folder or a CSV of URLs.
 func runUpgradeBatch(ctx context.Context, e *env, cfg *upgradeConfig, in, outDir string, dryRun, asJSON bool) int {
-	items, err := batchInputs(in)
+	items, err := batchInputs(in, outDir)
 	if err != nil {
 		return failf(e, "upgrade", "%v", err)
 	}
@@ -424,9 +424,9 @@ func writeNew(path string, b []byte) (kept bool, err error) {
 const maxBatchInputs = 100000
 
 // batchInputs lists the inputs of --batch: every regular file under a
-// folder (sorted, hidden files and folders skipped), or the URLs of a
-// CSV file.
-func batchInputs(in string) ([]batchItem, error) {
+// folder (sorted; hidden files and folders, and the output folder outDir,
+// skipped), or the URLs of a CSV file.
+func batchInputs(in, outDir string) ([]batchItem, error) {
 	st, err := os.Stat(in)
 	if err != nil {
 		return nil, fmt.Errorf("--batch: %w", err)
@@ -434,13 +434,16 @@ func batchInputs(in string) ([]batchItem, error) {
 	if !st.IsDir() {
 		return csvInputs(in)
 	}
+	if outDir != "" && filepath.Clean(outDir) == filepath.Clean(in) {
+		return nil, fmt.Errorf("--out %s is the --batch folder: write the credentials elsewhere (or to a folder inside it)", outDir)
+	}
 	var items []batchItem
 	used := map[string]bool{}
 	err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if p != in && strings.HasPrefix(d.Name(), ".") {
+		if p != in && (strings.HasPrefix(d.Name(), ".") || d.IsDir() && outDir != "" && filepath.Clean(p) == filepath.Clean(outDir)) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

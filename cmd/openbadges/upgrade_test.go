@@ -217,6 +217,18 @@ func TestUpgradeBatchFolder(t *testing.T) {
 		verifyOutput(t, string(must(os.ReadFile(filepath.Join(out, e.Name())))))
 	}
 
+	// The output folder inside the input folder is not read as input.
+	nested := filepath.Join(in, "upgraded")
+	code, report, _ = runCLI(t, "", upgradeArgs("--key", key, "--batch", in, "--out", nested)...)
+	assert.Equal(t, exitInvalid, code)
+	code, report2, _ := runCLI(t, "", upgradeArgs("--key", key, "--batch", in, "--out", nested)...)
+	assert.Equal(t, exitInvalid, code)
+	assert.NotRegexp(t, `(?m)^upgraded/`, report2, "an output read as an input")
+	assert.Equal(t, strings.Count(report, "\n"), strings.Count(report2, "\n"))
+	code, _, errOut = runCLI(t, "", upgradeArgs("--key", key, "--batch", in, "--out", in)...)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errOut, "is the --batch folder")
+
 	// Again: what is there is kept, not overwritten.
 	before := must(os.ReadFile(filepath.Join(out, "simple.ob3.json")))
 	code, report, _ = runCLI(t, "", upgradeArgs("--key", key, "--batch", in, "--out", out)...)

@@ -34,7 +34,7 @@ func (l listFlags) Set(s string) error {
 	return nil
 }
 
-// fetchFlags are the flags verify and verify-presentation share for what a
+// fetchFlags are the flags verify, verify-presentation and upgrade share for what a
 // verification may fetch: keys (DID documents, key documents, JWKS) and
 // status lists, over HTTPS unless --offline, with --status-list files
 // served in place of their URLs.
