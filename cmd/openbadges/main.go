@@ -54,6 +54,7 @@ func commands() []command {
 		{"present", "sign a verifiable presentation of credentials with the holder's key (challenge, domain)", runPresent},
 		{"verify-presentation", "verify a presentation: holder proof, challenge, domain, every credential, holder binding", runVerifyPresentation},
 		{"bench", "measure issuing and verifying on this machine, as ratios to raw Ed25519", runBench},
+		{"token", "make a bearer token for 'serve --auth-tokens' (scopes issue, status)", runToken},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

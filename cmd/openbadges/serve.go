@@ -18,15 +18,18 @@ import (
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/ob2"
+	"github.com/openbadges-go/openbadges/delivery"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/server"
 	"github.com/openbadges-go/openbadges/status"
+	"github.com/openbadges-go/openbadges/store"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n" +
-	"       [--profile strict|interop|1edtech-validator]\n\n" +
+	"       [--profile strict|interop|1edtech-validator] [--store DSN [--no-status]] [--auth-tokens FILE | --insecure-no-auth]\n" +
+	"       [--public-url URL]\n\n" +
 	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
 	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
 	"/presentations/verify), and the issuer's published documents: the profile at /issuer\n" +
@@ -37,8 +40,24 @@ const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile
 	"changes) and the verify endpoints drop their cached copy of it, so a revocation is seen at the\n" +
 	"next check.\n" +
 	"Without --key it issues as a new ephemeral did:key. It binds to loopback unless --addr\n" +
-	"says otherwise; the issue endpoint has no authentication of its own. SIGINT or SIGTERM\n" +
-	"shuts it down cleanly."
+	"says otherwise. SIGINT or SIGTERM shuts it down cleanly.\n\n" +
+	"--store DSN (a SQLite file path, or postgres://...; needs --key) records every credential issued\n" +
+	"at POST /credentials/issue before it is signed, with a revocation status entry allocated from the\n" +
+	"store (--no-status leaves it out), answers a retried request with the same Idempotency-Key header\n" +
+	"with the first credential (another request under the same key: 422), serves POST\n" +
+	"/credentials/status (the VC-API status update: revoke, suspend, unsuspend by credential id) and\n" +
+	"the store's signed lists at /status/revocation-N (ETag, If-None-Match), re-signed after each burst\n" +
+	"of changes by one process at a time. Lists are published under --public-url, else under the\n" +
+	"listen address; a restart keeps everything. Several processes may share one store.\n\n" +
+	"--auth-tokens FILE (lines written by 'openbadges token create') requires a bearer token with\n" +
+	"scope issue for POST /credentials/issue and POST /wallet/exchanges, and scope status for POST\n" +
+	"/credentials/status (401 without a valid token, 403 without the scope); the page, the verify\n" +
+	"endpoints and the published documents stay public. Without it, serve refuses a non-loopback\n" +
+	"address unless --insecure-no-auth is given.\n\n" +
+	"--public-url URL (https, or http on a loopback host) is where clients reach this server: it\n" +
+	"mounts wallet delivery (the VC-API exchange of the Learner Credential Wallet and OpenID4VCI\n" +
+	"1.0) at URL/wallet/ and its .well-known metadata; an LMS creates exchanges with POST\n" +
+	"/wallet/exchanges. With --store, delivered badges are recorded and get status entries too."
 
 // Server timeouts of "openbadges serve".
 const (
@@ -58,6 +77,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
 	vcapiInline := fs.Bool("vc-api-inline-contexts", true, "admit inline @context objects at the W3C VC-API endpoints (/credentials/*, /presentations/verify), as the W3C test suites send them; POST /verify and the page stay strict")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
+	storeDSN := fs.String("store", "", "issuer store: a SQLite file path or a postgres:// URL; records every credential, allocates status entries, serves POST /credentials/status")
+	noStatus := fs.Bool("no-status", false, "with --store: issue credentials without a revocation status entry")
+	authFile := fs.String("auth-tokens", "", "token `file` (from 'openbadges token create'): bearer tokens with scopes issue and status")
+	insecureNoAuth := fs.Bool("insecure-no-auth", false, "listen on a non-loopback address without --auth-tokens: anyone who reaches it can issue")
+	publicURL := fs.String("public-url", "", "the `URL` clients reach this server at (https, or http on loopback): mounts wallet delivery at URL/wallet/ and names the store's status lists")
 	var policy badge.Policy
 	fs.TextVar(&policy, "profile", badge.PolicyStrict, "verification profile of POST /verify and the page: strict, interop (real ecosystems: conformance failures, short or foreign-signed or mirrored status lists, invalid endorsements, eddsa-2022 are warnings) or 1edtech-validator (the validator's verdicts, insecure key rules included); every relaxation is reported")
 	if done, code := parseFlags(e, fs, args); done {
@@ -65,6 +89,20 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf(e, name, "unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case *storeDSN != "" && *keyFile == "":
+		return usageErrorf(e, name, "--store needs --key: the credentials and lists it records must stay verifiable after a restart")
+	case *noStatus && *storeDSN == "":
+		return usageErrorf(e, name, "--no-status applies to --store")
+	case *authFile != "" && *insecureNoAuth:
+		return usageErrorf(e, name, "--auth-tokens and --insecure-no-auth contradict each other")
+	}
+	base := strings.TrimSuffix(*publicURL, "/")
+	if base != "" {
+		if err := checkPublicURL(base); err != nil {
+			return usageErrorf(e, name, "--public-url: %v", err)
+		}
 	}
 
 	var cfg server.Config
@@ -190,20 +228,60 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		defer stop()
 		go reloadStatusDir(rctx, hup, cfg.StatusLists, *statusDir, e.stderr)
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return failf(e, name, "%v", err)
+	}
+	defer ln.Close()
+	loopback := false
+	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+		ip := net.ParseIP(host)
+		loopback = ip != nil && ip.IsLoopback()
+	}
+	if *authFile != "" {
+		if cfg.Auth, err = server.LoadTokens(*authFile); err != nil {
+			return failf(e, name, "--auth-tokens: %v", err)
+		}
+		if cfg.Auth.Len() == 0 {
+			fmt.Fprintf(e.stderr, "openbadges serve: %s holds no token: issuing and status changes are refused\n", *authFile)
+		}
+	} else if !loopback {
+		if !*insecureNoAuth {
+			return failf(e, name, "listening on %s, not loopback, without --auth-tokens: anyone who can reach it could issue as %s (give --auth-tokens FILE, or --insecure-no-auth)", ln.Addr(), controller)
+		}
+		fmt.Fprintf(e.stderr, "openbadges serve: WARNING: listening on %s, not loopback, with --insecure-no-auth: anyone who can reach it can issue as %s\n", ln.Addr(), controller)
+	}
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	if *storeDSN != "" {
+		st, closeStore, err := openServeStore(ctx, e, *storeDSN, base, !*noStatus, cfg.Issuer.Key)
+		if err != nil {
+			return failf(e, name, "--store: %v", err)
+		}
+		defer closeStore()
+		cfg.Store, cfg.StoreStatusBaseURL = st, base+server.PathStatus
+	}
+	if *publicURL != "" {
+		dcfg := delivery.Config{Issuer: cfg.Issuer, BaseURL: base + "/wallet"}
+		if cfg.Store != nil {
+			u, _ := url.Parse(base)
+			if err := server.DeliveryHooks(&dcfg, cfg.Store, cfg.Issuer.Profile(u.Hostname())); err != nil {
+				return failf(e, name, "%v", err)
+			}
+		}
+		svc, err := delivery.NewService(dcfg)
+		if err != nil {
+			return failf(e, name, "--public-url: %v", err)
+		}
+		cfg.Delivery = svc
+		fmt.Fprintf(e.stderr, "openbadges serve: wallet delivery at %s/wallet/ (POST /wallet/exchanges to create an exchange)\n", base)
+	}
 	h, err := server.New(cfg)
 	if err != nil {
 		return failf(e, name, "%v", err)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return failf(e, name, "%v", err)
-	}
-	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			fmt.Fprintf(e.stderr, "openbadges serve: WARNING: listening on %s, not loopback: anyone who can reach it can issue as %s\n", ln.Addr(), controller)
-		}
-	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: serveReadHeaderTimeout,
@@ -269,4 +347,86 @@ func reloadStatusDir(ctx context.Context, hup <-chan os.Signal, lists *server.St
 			fmt.Fprintf(stderr, "openbadges serve: reloaded --status-dir %s (%d lists)\n", dir, len(lists.Names()))
 		}
 	}
+}
+
+// checkPublicURL accepts an absolute https URL, or http on a loopback
+// host, without query or fragment.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not an absolute URL without query, fragment or user", s)
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	if u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("%q must be https (http only on a loopback host)", s)
+}
+
+// serveRevocationPool is the pool every credential of serve gets an entry
+// from.
+const serveRevocationPool = "revocation"
+
+// openServeStore opens the issuer store of serve, records its revocation
+// pool (lists at base/status/revocation-N), and starts the publisher that
+// re-signs the lists with key (stopped, after a last pass, by the
+// returned function).
+func openServeStore(ctx context.Context, e *env, dsn, base string, withStatus bool, key proof.Key) (*server.StoreIssuing, func(), error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool := store.Pool{Name: serveRevocationPool, BaseURL: base + server.PathStatus + serveRevocationPool + "-"}
+	if err := db.EnsurePool(ctx, pool); err != nil {
+		db.Close()
+		if errors.Is(err, store.ErrPoolMismatch) {
+			return nil, nil, fmt.Errorf("%w: its lists were published under another URL than %s; start serve with the --public-url it had", err, pool.BaseURL)
+		}
+		return nil, nil, err
+	}
+	pub := &store.Publisher{
+		Store: db,
+		Sign: func(ctx context.Context, l *status.List) ([]byte, error) {
+			return l.Sign(ctx, key, nil)
+		},
+		Errors: func(err error) { fmt.Fprintf(e.stderr, "openbadges serve: publishing status lists: %v\n", err) },
+	}
+	st := &server.StoreIssuing{Store: db, Publisher: pub}
+	if withStatus {
+		st.Pools = []string{serveRevocationPool}
+	}
+	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = pub.Run(pctx)
+	}()
+	fmt.Fprintf(e.stderr, "openbadges serve: issuer store %s (%s); status lists at %s\n", redactDSN(dsn), db.Kind(), pool.BaseURL+"N")
+	return st, func() {
+		stop()
+		<-done
+		// A last pass: changes of the last moments are signed now rather
+		// than at the next start.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := pub.PublishStale(fctx); err != nil {
+			fmt.Fprintf(e.stderr, "openbadges serve: publishing status lists: %v\n", err)
+		}
+		db.Close()
+	}, nil
+}
+
+// redactDSN hides a password in a PostgreSQL URL.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return dsn
 }
