@@ -462,13 +462,16 @@ func testPublisherRun(t *testing.T, s *DB, _ string) {
 	require.NoError(t, err)
 	id := cs[0].Status[0].List
 	var counts sync.Map
-	p := &Publisher{Store: s, Sign: signer(t, &counts), Quiet: 100 * time.Millisecond, Interval: time.Hour,
+	// The quiet period is long enough that no pause inside the burst
+	// below (20 changes, each a round trip, under -race on a loaded
+	// machine) is taken for its end.
+	p := &Publisher{Store: s, Sign: signer(t, &counts), Quiet: 1500 * time.Millisecond, MaxDelay: time.Minute, Interval: time.Hour,
 		Errors: func(err error) { t.Error(err) }}
 	done := make(chan error)
 	go func() { done <- p.Run(ctx) }()
 	waitSigned := func(version int64) *List {
 		t.Helper()
-		for range 500 {
+		for range 1500 {
 			l, err := s.List(ctx, id)
 			require.NoError(t, err)
 			if l.SignedVersion >= version {
