@@ -46,6 +46,8 @@ var ProofStep = Step{ID: CheckProof, Check: func(ctx context.Context, r *Run) Ch
 			warns = append(warns, p.Err)
 		case p.Status == proof.StatusVerified && p.Cryptosuite == proof.EdDSA2022:
 			warns = append(warns, v.relaxed(OptionEdDSA2022, fmt.Sprintf("proof %d uses the legacy cryptosuite name %s", p.Index, proof.EdDSA2022), nil))
+		case p.Status == proof.StatusVerified && p.Cryptosuite == proof.Ed25519Signature2018:
+			warns = append(warns, v.relaxed(OptionEd25519Signature2018, fmt.Sprintf("proof %d uses the legacy suite %s (a detached JWS)", p.Index, proof.Ed25519Signature2018), nil))
 		}
 	}
 	if len(warns) > 0 {

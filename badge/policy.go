@@ -143,6 +143,7 @@ const (
 	OptionAllowNonconforming       = "AllowNonconforming"
 	OptionAllowUnknownSchemas      = "AllowUnknownSchemas"
 	OptionEdDSA2022                = "AllowedCryptosuites+eddsa-2022"
+	OptionEd25519Signature2018     = "AllowedCryptosuites+Ed25519Signature2018"
 	OptionRequireAllProofs         = "RequireAllProofs"
 	OptionInsecureFragmentKeys     = "InsecureFragmentKeys"
 	OptionInsecureEmbeddedJWK      = "InsecureEmbeddedJWK"
@@ -163,6 +164,7 @@ const checkAssociations CheckID = "associations"
 type rules struct {
 	nonconforming, unknownSchemas        bool
 	eddsa2022, requireAllProofs          bool
+	ed25519Sig2018                       bool
 	fragmentKeys, embeddedJWK, didKeyIss bool
 	shortLists, foreignSigner, listID    bool
 	invalidEndorsements                  bool
@@ -170,9 +172,10 @@ type rules struct {
 }
 
 var policyTable = map[Policy]rules{
-	"":            {},
-	PolicyStrict:  {},
-	PolicyInterop: {nonconforming: true, unknownSchemas: true, eddsa2022: true, shortLists: true, foreignSigner: true, listID: true, invalidEndorsements: true},
+	"":           {},
+	PolicyStrict: {},
+	PolicyInterop: {nonconforming: true, unknownSchemas: true, eddsa2022: true, ed25519Sig2018: true, shortLists: true, foreignSigner: true, listID: true,
+		invalidEndorsements: true},
 	Policy1EdTechValidator: {eddsa2022: true, requireAllProofs: true, fragmentKeys: true, embeddedJWK: true, didKeyIss: true,
 		listID: true, lenientAssociations: true},
 }
@@ -192,6 +195,8 @@ var allRules = []struct {
 		func(r rules) bool { return r.nonconforming }},
 	{Rule{OptionEdDSA2022, CheckProof, "the legacy cryptosuite name eddsa-2022 (the eddsa-rdfc-2022 algorithm) verifies, with a warning"},
 		func(r rules) bool { return r.eddsa2022 }},
+	{Rule{OptionEd25519Signature2018, CheckProof, "the legacy suite Ed25519Signature2018 (a detached JWS, as the 2022/2023 plugfest badges carry) verifies, with a warning"},
+		func(r rules) bool { return r.ed25519Sig2018 }},
 	{Rule{OptionRequireAllProofs, CheckProof, "a proof of an unknown type or suite fails the credential (stricter: the validator's verdict)"},
 		func(r rules) bool { return r.requireAllProofs }},
 	{Rule{OptionInsecureFragmentKeys, CheckIssuer, "a key named https://host/path#z6Mk… is read from the fragment, its controller taken from the URL, with no fetch; a warning"},
@@ -333,6 +338,10 @@ func applyPolicy(o VerifierOptions) (VerifierOptions, error) {
 	if r.eddsa2022 {
 		suites = append(suites, proof.EdDSA2022)
 	}
+	if r.ed25519Sig2018 {
+		suites = append(suites, proof.Ed25519Signature2018)
+	}
+	legacy := r.eddsa2022 || r.ed25519Sig2018
 	outside := func(list []string) bool {
 		return slices.ContainsFunc(list, func(s string) bool { return !slices.Contains(suites, s) })
 	}
@@ -374,7 +383,7 @@ func applyPolicy(o VerifierOptions) (VerifierOptions, error) {
 		o.InsecureFragmentKeys = o.InsecureFragmentKeys || r.fragmentKeys
 		o.InsecureEmbeddedJWK = o.InsecureEmbeddedJWK || r.embeddedJWK
 		o.RequireAllProofs = o.RequireAllProofs || r.requireAllProofs
-		if r.eddsa2022 && o.AllowedCryptosuites == nil {
+		if legacy && o.AllowedCryptosuites == nil {
 			o.AllowedCryptosuites = suites
 		}
 		return o, nil
@@ -384,7 +393,7 @@ func applyPolicy(o VerifierOptions) (VerifierOptions, error) {
 	pv.InsecureFragmentKeys = pv.InsecureFragmentKeys || r.fragmentKeys
 	pv.InsecureEmbeddedJWK = pv.InsecureEmbeddedJWK || r.embeddedJWK
 	pv.RequireAllProofs = pv.RequireAllProofs || r.requireAllProofs
-	if r.eddsa2022 && pv.AllowedCryptosuites == nil {
+	if legacy && pv.AllowedCryptosuites == nil {
 		pv.AllowedCryptosuites = suites
 	}
 	o.Proofs = &pv

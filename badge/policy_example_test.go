@@ -39,6 +39,26 @@ func ExamplePolicy_Rules() {
 	// LenientAssociations (associations)
 }
 
+// What the interop profile changes: Open Badges conformance, the legacy
+// suites (eddsa-2022, Ed25519Signature2018: verified, never issued) and
+// status lists from real ecosystems.
+func ExamplePolicy_Rules_interop() {
+	for _, r := range badge.PolicyInterop.Rules() {
+		fmt.Printf("%s (%s)\n", r.Option, r.Check)
+	}
+	// Output:
+	// AllowNonconforming (type)
+	// AllowNonconforming (schema)
+	// AllowUnknownSchemas (schema)
+	// AllowNonconforming (subject)
+	// AllowedCryptosuites+eddsa-2022 (proof)
+	// AllowedCryptosuites+Ed25519Signature2018 (proof)
+	// AllowShortLists (status)
+	// AllowForeignListSigner (status)
+	// AllowListIDMismatch (status)
+	// AllowInvalidEndorsements (endorsements)
+}
+
 // A badge whose subject has no id fails strict verification; the interop
 // profile accepts it and says why on the check it relaxed.
 func ExampleVerifierOptions_policy() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,7 +91,11 @@ func TestInteropProfileAcceptsTheWildCredentialsStrictRefuses(t *testing.T) {
 		{"dcc-vtf-v2-di-withschema.json", []CheckID{CheckSubject}, nil},
 		{"dcc-vtf-v2-di-expired.json", nil, []CheckID{CheckValidity}},
 		{"dcc-vtf-v2-ed2020-tampered.json", nil, []CheckID{CheckProof}},
-		{"jff-plugfest3-signed.json", nil, []CheckID{CheckProof}}, // Ed25519Signature2018: not implemented
+		{"jff-plugfest3-signed.json", nil, nil}, // Ed25519Signature2018: a warning (below)
+		{"sphereon-diwala-plugfest2-2023.json", nil, nil},
+		// Signed under the November 2022 draft of the OB context
+		// (proof/testdata/ed25519-2018/PROVENANCE.md).
+		{"sphereon-diwala-plugfest2-2022.json", nil, []CheckID{CheckProof}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -107,6 +112,14 @@ func TestInteropProfileAcceptsTheWildCredentialsStrictRefuses(t *testing.T) {
 			}
 			for _, id := range tt.failing {
 				assert.Equal(t, Failed, res.Check(id).Status, "%s\n%s", id, report(res))
+			}
+			if strings.HasPrefix(tt.file, "jff-plugfest3") || strings.HasPrefix(tt.file, "sphereon-diwala-plugfest2-2023") {
+				c := res.Check(CheckProof)
+				require.Equal(t, Warning, c.Status, report(res))
+				var re *RelaxedError
+				require.ErrorAs(t, c.Err, &re)
+				assert.Equal(t, OptionEd25519Signature2018, re.Option)
+				assert.Equal(t, PolicyInterop, re.Policy)
 			}
 			for _, c := range res.Failed() {
 				if c.ID == CheckCredentialStatus || len(tt.failing) > 0 {
