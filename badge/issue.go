@@ -152,6 +152,43 @@ type Issuer struct {
 	// ([proof.SignJWT]: typ "JWT", with the JWT claims), which OB 3.0
 	// requires for Open Badges: set it for other credentials only.
 	VCJOSE bool
+	// MandatoryPointers are the JSON pointers an ecdsa-sd-2023 base proof
+	// always discloses (nil: [DefaultMandatoryPointers] of the credential:
+	// what an Open Badge cannot be verified without). Other suites refuse
+	// them.
+	MandatoryPointers []string
+}
+
+// DefaultMandatoryPointers returns the members of an Open Badges
+// credential a selective disclosure must always reveal, those it has:
+// the issuer, the validity window, status, schemas, the subject's id or
+// identifier, and the achievement's id, type and the members the model
+// requires (name, description, criteria); a pointer that matches nothing
+// is an error, so absent members are left out.
+func DefaultMandatoryPointers(doc map[string]any) []string {
+	var out []string
+	for _, k := range []string{"name", "issuer", "validFrom", "validUntil", "issuanceDate", "expirationDate", "credentialStatus", "credentialSchema", "refreshService"} {
+		if _, ok := doc[k]; ok {
+			out = append(out, "/"+k)
+		}
+	}
+	if cs, ok := doc["credentialSubject"].(map[string]any); ok {
+		for _, k := range []string{"id", "identifier", "type"} {
+			if _, ok := cs[k]; ok {
+				out = append(out, "/credentialSubject/"+k)
+			}
+		}
+		if a, ok := cs["achievement"].(map[string]any); ok {
+			// The members the Open Badges model requires of an
+			// Achievement: without them a derived credential is no badge.
+			for _, k := range []string{"id", "type", "name", "description", "criteria"} {
+				if _, ok := a[k]; ok {
+					out = append(out, "/credentialSubject/achievement/"+k)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // controller returns the id the issuer must have.
@@ -382,10 +419,15 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 		s.JWT, err = sign(ctx, doc, i.Key, i.Algorithm, &proof.JWTOptions{Processor: proc})
 		s.JSON = doc
 	default:
+		mandatory := i.MandatoryPointers
+		if mandatory == nil && i.Cryptosuite == proof.ECDSASD2023 {
+			mandatory = DefaultMandatoryPointers(cred.Document())
+		}
 		s.JSON, err = proof.AddDataIntegrityProof(ctx, doc, i.Key, &proof.DataIntegrityOptions{
-			Cryptosuite: i.Cryptosuite,
-			Now:         i.Now,
-			Processor:   proc,
+			Cryptosuite:       i.Cryptosuite,
+			Now:               i.Now,
+			Processor:         proc,
+			MandatoryPointers: mandatory,
 		})
 	}
 	if err != nil {
