@@ -171,6 +171,11 @@ type BatchReservation struct {
 	// ValidFrom is the credential's validFrom (zero in BatchItem.Reserved:
 	// now).
 	ValidFrom time.Time
+	// Entry, in BatchItem.Reserved, is a credentialStatus entry allocated
+	// outside the batch (by an issuer store: the store's Entry.Status()),
+	// written into the credential and checked in an adopted one. It needs
+	// Batch.Status nil and StatusIndex -1.
+	Entry *status.Entry
 }
 
 // BatchResult is the outcome of one [BatchItem].
@@ -509,6 +514,8 @@ func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int, indexes map[int]int)
 			return fmt.Errorf("%w: status index %d reserved, but the batch has no status list", ErrInvalidArgument, res.StatusIndex)
 		case b.Status != nil && res.StatusIndex < 0:
 			return fmt.Errorf("%w: a reservation without a status index, but the batch has a status list", ErrInvalidArgument)
+		case res.Entry != nil && (b.Status != nil || res.StatusIndex >= 0):
+			return fmt.Errorf("%w: a reserved status entry with a batch status list or index", ErrInvalidArgument)
 		}
 		if res.ValidFrom.IsZero() {
 			res.ValidFrom = now(b.Options.Now)
@@ -540,6 +547,9 @@ func (b *Batch) prepare(j *batchJob, seen map[[32]byte]int, indexes map[int]int)
 		}
 		j.entry = &e
 		indexes[res.StatusIndex] = it.Row
+	} else if res.Entry != nil {
+		e := *res.Entry
+		j.entry = &e
 	}
 	j.r.Reservation, j.r.StatusIndex = res, res.StatusIndex
 	return nil

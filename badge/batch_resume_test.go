@@ -348,3 +348,49 @@ func TestBatchNeverGivesAnIndexTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchReservedEntry: a status entry allocated outside the batch (an
+// issuer store's) is written into the credential, checked when the stored
+// credential is adopted, and refused beside a batch status list.
+func TestBatchReservedEntry(t *testing.T) {
+	entry := status.Entry{ID: "https://example.edu/status/revocation-1#5", Type: status.TypeBitstringEntry,
+		StatusPurpose: status.PurposeRevocation, StatusListIndex: "5", StatusListCredential: "https://example.edu/status/revocation-1"}
+	it := collect(1)[0]
+	it.Reserved = &badge.BatchReservation{ID: "urn:uuid:7a1c0e6e-2d43-4c1b-9a8e-0b8f3c1d2e4f", StatusIndex: -1, Entry: &entry}
+	b := testBatch(t, badge.DataIntegrity)
+	results, _, err := runItems(t, b, []badge.BatchItem{it})
+	require.NoError(t, err)
+	require.NoError(t, results[0].Err)
+	signed := results[0].Signed.JSON
+	assert.Contains(t, string(signed), `"statusListCredential":"https://example.edu/status/revocation-1"`)
+	assert.Contains(t, string(signed), `"statusListIndex":"5"`)
+	assert.Equal(t, -1, results[0].StatusIndex)
+
+	// Adopted as it is; with another entry reserved it is a conflict.
+	again := it
+	again.Existing = signed
+	results, _, err = runItems(t, testBatchSameKey(b), []badge.BatchItem{again})
+	require.NoError(t, err)
+	require.NoError(t, results[0].Err)
+	assert.True(t, results[0].Adopted)
+	other := entry
+	other.StatusListIndex, other.ID = "6", "https://example.edu/status/revocation-1#6"
+	again.Reserved = &badge.BatchReservation{ID: it.Reserved.ID, StatusIndex: -1, Entry: &other}
+	results, _, err = runItems(t, testBatchSameKey(b), []badge.BatchItem{again})
+	require.NoError(t, err)
+	assert.ErrorIs(t, results[0].Err, badge.ErrBatchConflict)
+
+	// Beside a batch status list: refused, nothing signed.
+	withList(t, b)
+	signs := countSignatures(b, nil)
+	results, _, err = runItems(t, b, []badge.BatchItem{it})
+	require.NoError(t, err)
+	assert.ErrorIs(t, results[0].Err, badge.ErrInvalidArgument)
+	assert.Zero(t, signs.Load())
+}
+
+// testBatchSameKey returns a copy of b (same issuer and achievement).
+func testBatchSameKey(b *badge.Batch) *badge.Batch {
+	c := *b
+	return &c
+}
