@@ -48,6 +48,7 @@ func commands() []command {
 		{"upgrade", "verify Open Badges 2.0 assertions and upgrade them to signed 3.0 credentials (also --batch)", runUpgrade},
 		{"bake", "embed a credential in a PNG or SVG badge image", runBake},
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},
+		{"derive", "derive a selective disclosure of an ecdsa-sd-2023 credential (--reveal POINTER)", runDerive},
 		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
 		{"serve", "run the HTTP server: verifier page, VC-API issue and verify, issuer documents", runServe},
 		{"pathway", "stackable pathways: check a definition, evaluate credentials, issue the stacked credential", runPathway},
