@@ -23,8 +23,11 @@ import (
 type batchConfig struct {
 	input, key, achievement, format, bake, statusList, outDir, issuerName string
 	hashEmail                                                             bool
-	workers                                                               int
-	progressEvery                                                         time.Duration
+	// The issuer store (--store) replaces the manifest.
+	store, publicURL, batchID string
+	noStatus                  bool
+	workers                   int
+	progressEvery             time.Duration
 }
 
 // batchHeaderInfo is OUTDIR/batch.json: what the batch in OUTDIR issues. A
@@ -93,8 +96,12 @@ func batchHookFrom(ctx context.Context) batchHook {
 func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	const cmd = "issue"
 	switch {
-	case c.outDir == "":
-		return usageErrorf(e, cmd, "--batch needs -o OUTDIR")
+	case c.outDir == "" && c.store == "":
+		return usageErrorf(e, cmd, "--batch needs -o OUTDIR (or --store DSN)")
+	case c.store != "" && c.statusList != "":
+		return usageErrorf(e, cmd, "--status-list does not apply to --store: the store allocates status entries")
+	case c.store == "" && (c.noStatus || c.publicURL != "" || c.batchID != ""):
+		return usageErrorf(e, cmd, "--no-status, --public-url and --batch-id need --store")
 	case c.key == "":
 		return usageErrorf(e, cmd, "--key is required")
 	case c.achievement == "":
@@ -163,6 +170,15 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return failf(e, cmd, "%s: %v", c.input, err)
 	}
 
+	if c.store != "" {
+		if c.publicURL != "" {
+			if err := checkPublicURL(c.publicURL); err != nil {
+				return usageErrorf(e, cmd, "--public-url: %v", err)
+			}
+		}
+		return runIssueBatchStore(ctx, e, c, storeBatch{iss: iss, profile: profile, ach: ach, image: image,
+			ext: ext, imageExt: imageExt, in: in, total: total})
+	}
 	var list *status.List
 	if c.statusList != "" {
 		if list, err = loadStatusList(c.statusList, profile.ID); err != nil {

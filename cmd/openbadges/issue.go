@@ -14,7 +14,9 @@ import (
 const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339]\n" +
 	"                        [--controller ID] [--allow-expired] FILE|-\n" +
 	"       openbadges issue --batch FILE.csv|FILE.jsonl --key KEYFILE --achievement ACHIEVEMENT.json [--format di|jwt]\n" +
-	"                        [--bake IMAGE] [--status-list LIST.json] [--hash-email] [--issuer-name NAME] -o OUTDIR\n\n" +
+	"                        [--bake IMAGE] [--status-list LIST.json] [--hash-email] [--issuer-name NAME] -o OUTDIR\n" +
+	"       openbadges issue --batch FILE --key KEYFILE --achievement ACHIEVEMENT.json --store DSN [--no-status]\n" +
+	"                        [--public-url URL] [--batch-id ID] [-o OUTDIR] ...\n\n" +
 	"Signs the credential in FILE (or stdin) and prints it: the JSON credential with a Data Integrity\n" +
 	"proof appended (--format di, the default) or the compact VC-JWT (--format jwt). KEYFILE is a JWK or\n" +
 	"Multikey private key file as written by 'openbadges keygen'; its id is the verification method.\n" +
@@ -40,7 +42,13 @@ const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg AL
 	"--status-list allocates a random index of LIST.json for each credential (indexes listed in\n" +
 	"LIST.allocated.json beside it are taken) and writes the re-signed list and its allocation state\n" +
 	"to OUTDIR/status-list.json and OUTDIR/status-list.allocated.json: publish the former, and pass it\n" +
-	"to the next batch that uses the list."
+	"to the next batch that uses the list.\n" +
+	"--store DSN (a SQLite file or postgres://, as 'serve --store') replaces the manifest: each row is\n" +
+	"reserved in the store under the key BATCH-ID:ROW before it is signed, with a revocation entry\n" +
+	"from the store's pool (--no-status: none; --public-url names where serve publishes the lists\n" +
+	"when the store has no pool yet), completed there once signed, and written to -o OUTDIR when\n" +
+	"given. Running the same command again resumes: completed rows are skipped, reserved ones signed\n" +
+	"again with the same id and entry. The changed lists are signed into the store at the end."
 
 // runIssue implements "openbadges issue".
 func runIssue(ctx context.Context, e *env, args []string) int {
@@ -61,6 +69,10 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&bc.issuerName, "issuer-name", "", "--batch: name of the issuer profile embedded in each credential")
 	fs.StringVar(&bc.outDir, "o", "", "--batch: output `directory`")
 	fs.IntVar(&bc.workers, "workers", 0, "--batch: signing goroutines (default: the number of CPUs)")
+	fs.StringVar(&bc.store, "store", "", "--batch: issuer store (a SQLite file path or postgres:// URL) for allocation, resume and idempotency, instead of OUTDIR's manifest")
+	fs.BoolVar(&bc.noStatus, "no-status", false, "--batch --store: issue without a revocation status entry")
+	fs.StringVar(&bc.publicURL, "public-url", "", "--batch --store: the URL serve publishes the store's lists under (records the revocation pool if the store has none)")
+	fs.StringVar(&bc.batchID, "batch-id", "", "--batch --store: the batch's name in the store's idempotency keys (default: derived from the issuer, the achievement and the input file's path)")
 	fs.DurationVar(&bc.progressEvery, "progress-every", 5*time.Second, "--batch: interval of progress lines when stderr is not a terminal")
 	if done, code := parseFlags(e, fs, args); done {
 		return code
@@ -75,8 +87,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		bc.key, bc.format = *keyFile, *format
 		return runIssueBatch(ctx, e, bc)
 	}
-	if bc.achievement != "" || bc.bake != "" || bc.statusList != "" || bc.hashEmail || bc.outDir != "" || bc.issuerName != "" {
-		return usageErrorf(e, "issue", "--achievement, --bake, --status-list, --hash-email, --issuer-name and -o need --batch")
+	if bc.achievement != "" || bc.bake != "" || bc.statusList != "" || bc.hashEmail || bc.outDir != "" || bc.issuerName != "" ||
+		bc.store != "" || bc.noStatus || bc.publicURL != "" || bc.batchID != "" {
+		return usageErrorf(e, "issue", "--achievement, --bake, --status-list, --hash-email, --issuer-name, --store, --no-status, --public-url, --batch-id and -o need --batch")
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf(e, "issue", "want exactly one FILE argument (or - for stdin)")
