@@ -48,6 +48,7 @@ func commands() []command {
 		{"upgrade", "verify Open Badges 2.0 assertions and upgrade them to signed 3.0 credentials (also --batch)", runUpgrade},
 		{"bake", "embed a credential in a PNG or SVG badge image", runBake},
 		{"unbake", "print the credential embedded in a PNG or SVG badge image", runUnbake},
+		{"offer", "offer a badge to a learner's wallet: deep links, OpenID4VCI offer, QR code (--serve to deliver it)", runOffer},
 		{"derive", "derive a selective disclosure of an ecdsa-sd-2023 credential (--reveal POINTER)", runDerive},
 		{"status", "status lists: create, set (revoke, suspend, clear) and check entries", runStatus},
 		{"serve", "run the HTTP server: verifier page, VC-API issue and verify, issuer documents", runServe},
