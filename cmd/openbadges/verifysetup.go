@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -220,7 +221,13 @@ func (f *fetchFlags) readResources() (map[string][]byte, error) {
 		return nil, nil
 	}
 	out := map[string][]byte{}
-	for u, name := range f.resources {
+	// Folders first, in URL order, then single files: a file named for
+	// one URL always wins over a folder that also serves it, whatever the
+	// order of the flags (a map has none).
+	urls := slices.Sorted(maps.Keys(f.resources))
+	files := map[string][]byte{}
+	for _, u := range urls {
+		name := f.resources[u]
 		st, err := os.Stat(name)
 		if err != nil {
 			return nil, fmt.Errorf("--resource: %w", err)
@@ -230,7 +237,7 @@ func (f *fetchFlags) readResources() (map[string][]byte, error) {
 			if err != nil {
 				return nil, fmt.Errorf("--resource: %w", err)
 			}
-			out[u] = b
+			files[u] = b
 			continue
 		}
 		if !strings.HasSuffix(u, "/") {
@@ -258,5 +265,6 @@ func (f *fetchFlags) readResources() (map[string][]byte, error) {
 			return nil, fmt.Errorf("--resource %s: %w", name, err)
 		}
 	}
+	maps.Copy(out, files)
 	return out, nil
 }
