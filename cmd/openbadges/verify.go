@@ -19,7 +19,7 @@ import (
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify", "[--json] [--now RFC3339] [--offline] [--recipient TYPE:VALUE] [--skip-status]\n"+
 		"       [--status-list URL=FILE]... [--resource URL=FILE]... [--insecure-fragment-keys] [--insecure-embedded-jwk]\n"+
-		"       [--allow-eddsa-2022] [--profile NAME] [--timeout D] [--max-fetches N] FILE|-\n\n"+
+		"       [--allow-eddsa-2022] [--allow-ed25519signature2018] [--profile NAME] [--timeout D] [--max-fetches N] FILE|-\n\n"+
 		"Verifies an Open Badges 3.0 credential given as JSON, a compact VC-JWT, or a baked PNG or SVG\n"+
 		"(also a CLR 2.0 record, a presentation, or an Open Badges 2.0 assertion: the family is\n"+
 		"recognised by the type and reported), and lists every check. Keys (did:web, HTTPS key documents, JWKS), status lists and refresh\n"+
@@ -33,6 +33,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	fragmentKeys := fs.Bool("insecure-fragment-keys", false, "accept keys named only by an https URL fragment (https://host/path#z6Mk...), as the 1EdTech validator does; anyone can forge such a key")
 	embeddedJWK := fs.Bool("insecure-embedded-jwk", false, "trust a VC-JWT's own jwk header key even when nothing binds it to the issuer, as the 1EdTech validator does")
 	legacy := fs.Bool("allow-eddsa-2022", false, "accept the legacy cryptosuite name eddsa-2022 (same algorithm as eddsa-rdfc-2022)")
+	legacy2018 := fs.Bool("allow-ed25519signature2018", false, "accept the legacy suite Ed25519Signature2018 (JWS-detached proofs of 2022/2023 plugfest badges; the interop profile does)")
 	timeout := fs.Duration("timeout", defaultVerifyTimeout, "time limit of the whole verification, every fetch included")
 	maxFetches := fs.Int("max-fetches", badge.DefaultBudgetFetches, "most outbound requests (keys, status lists, refresh) the verification may make")
 	var policy badge.Policy // "" = strict, with the relaxations the flags ask for one by one
@@ -75,8 +76,14 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	}
 
 	pv := &proof.Verifier{Now: clock, ClockSkew: 5 * time.Minute, InsecureFragmentKeys: *fragmentKeys, InsecureEmbeddedJWK: *embeddedJWK}
+	if *legacy || *legacy2018 {
+		pv.AllowedCryptosuites = proof.DefaultCryptosuites()
+	}
 	if *legacy {
-		pv.AllowedCryptosuites = append(proof.DefaultCryptosuites(), proof.EdDSA2022)
+		pv.AllowedCryptosuites = append(pv.AllowedCryptosuites, proof.EdDSA2022)
+	}
+	if *legacy2018 {
+		pv.AllowedCryptosuites = append(pv.AllowedCryptosuites, proof.Ed25519Signature2018)
 	}
 	fetch.resolveKeys(pv)
 	opts := badge.VerifierOptions{Policy: policy, Proofs: pv, Now: clock, InsecureSkipStatus: *skipStatus,

@@ -31,3 +31,17 @@ func TestVerifyProfile(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "contradictory")
 }
+
+// TestVerifyAllowsEd25519Signature2018WhenAsked: a 2023 plugfest badge
+// signed with the legacy JWS-detached suite verifies with
+// --allow-ed25519signature2018, with a warning naming the relaxation, and
+// not without it.
+func TestVerifyAllowsEd25519Signature2018WhenAsked(t *testing.T) {
+	const f = "../../proof/testdata/ed25519-2018/jff-plugfest3-signed.json"
+	code, out, _ := runCLI(t, "", "verify", "--offline", "--skip-status", "--allow-ed25519signature2018", f)
+	assert.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "[warn] proof")
+	assert.Contains(t, out, "Ed25519Signature2018")
+	code, out, _ = runCLI(t, "", "verify", "--offline", "--skip-status", f)
+	assert.Equal(t, exitInvalid, code, out)
+}
