@@ -72,8 +72,12 @@ func requireNode(t *testing.T) *nodeRunner {
 	}
 	script, err := filepath.Abs(filepath.Join("js", "run.mjs"))
 	require.NoError(t, err)
-	if _, err := os.Stat(filepath.Join("js", "node_modules", "@digitalbazaar", "vc", "package.json")); err != nil {
-		missing("interop/js/node_modules is not installed (%v)", err)
+	// Every package run.mjs imports directly (a node_modules installed
+	// before one was added is reported as such: run `npm ci` again).
+	for _, pkg := range []string{"vc", "data-integrity", "eddsa-rdfc-2022-cryptosuite", "ecdsa-rdfc-2019-cryptosuite", "ecdsa-sd-2023-cryptosuite", "ed25519-multikey", "ecdsa-multikey"} {
+		if _, err := os.Stat(filepath.Join("js", "node_modules", "@digitalbazaar", pkg, "package.json")); err != nil {
+			missing("interop/js/node_modules is not installed or out of date (%v)", err)
+		}
 	}
 	// Read what decides the outcome so that Go's test cache keys on it:
 	// the driver, the lock file and what npm installed from it.

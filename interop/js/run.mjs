@@ -1,6 +1,6 @@
 // Cross-implementation driver for interop/interop_test.go.
 //
-// Usage: node run.mjs verify|issue|canon < request.json > response.json
+// Usage: node run.mjs verify|issue|canon|sd < request.json > response.json
 //
 // The request is one JSON object on stdin; the response one JSON object on
 // stdout. Every request carries "contexts" (URL -> JSON-LD context document,
@@ -14,6 +14,12 @@ import {cryptosuite as eddsaRdfc2022} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc2019} from
   '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {
+  createConfirmCryptosuite as ecdsaSd2023Confirm,
+  createDiscloseCryptosuite as ecdsaSd2023Disclose,
+  createSignCryptosuite as ecdsaSd2023Sign,
+  createVerifyCryptosuite as ecdsaSd2023Verify,
+} from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import jsonld from 'jsonld';
@@ -24,6 +30,14 @@ const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 const cryptosuites = {
   'eddsa-rdfc-2022': eddsaRdfc2022,
   'ecdsa-rdfc-2019': ecdsaRdfc2019,
+};
+
+// The verifier's ecdsa-sd-2023 cryptosuite: it verifies derived proofs only
+// (a base proof is the holder's, checked with the confirm cryptosuite in
+// sd mode).
+const verifySuites = {
+  ...cryptosuites,
+  'ecdsa-sd-2023': ecdsaSd2023Verify(),
 };
 
 async function readStdin() {
@@ -87,7 +101,7 @@ function makeLoader(contexts, documents) {
 }
 
 function suites() {
-  return Object.values(cryptosuites).map(
+  return Object.values(verifySuites).map(
     cryptosuite => new DataIntegrityProof({cryptosuite}));
 }
 
@@ -286,12 +300,96 @@ async function canon(req, documentLoader) {
   return {results};
 }
 
-const modes = {verify, issue, canon};
+// sd: ecdsa-sd-2023 with @digitalbazaar/ecdsa-sd-2023-cryptosuite.
+// {keys: {name: {jwk, id, controller}}, jobs: [...], now} -> {results:
+// [{name, credential, publicKeyMultibase, verified, error, ...}]}, one result
+// per job, in order. A job's input is its "credential", or the output of the
+// earlier job named by "from". Ops:
+//   sign:    vc.issue with a base proof (createSignCryptosuite with the
+//            job's mandatoryPointers) by the job's key at "created";
+//   derive:  vc.derive (createDiscloseCryptosuite with selectivePointers);
+//   confirm: the holder's check of a base proof (verifyCredential with
+//            createConfirmCryptosuite);
+//   verify:  the verify mode above (createVerifyCryptosuite: derived
+//            proofs), its result's fields copied.
+async function sd(req, documentLoader) {
+  const keys = {};
+  for(const [name, k] of Object.entries(req.keys || {})) {
+    keys[name] = await keyPair(k);
+  }
+  const results = [];
+  const done = {};
+  for(const job of req.jobs) {
+    const res = {name: job.name};
+    done[job.name] = res;
+    try {
+      let credential = job.credential;
+      if(job.from !== undefined) {
+        const prev = done[job.from];
+        if(!prev || !prev.credential) {
+          throw new Error(`job ${job.from} gave no credential`);
+        }
+        credential = structuredClone(prev.credential);
+      }
+      switch(job.op) {
+        case 'sign': {
+          const kp = keys[job.key];
+          const exported = await kp.export({publicKey: true});
+          res.publicKeyMultibase = exported.publicKeyMultibase;
+          const suite = new DataIntegrityProof({
+            signer: kp.signer(), date: job.created,
+            cryptosuite: ecdsaSd2023Sign(
+              {mandatoryPointers: job.mandatoryPointers || []}),
+          });
+          res.credential = await vc.issue({
+            credential, suite, documentLoader, now: req.now,
+          });
+          break;
+        }
+        case 'derive': {
+          const suite = new DataIntegrityProof({
+            cryptosuite: ecdsaSd2023Disclose(
+              {selectivePointers: job.selectivePointers || []}),
+          });
+          res.credential = await vc.derive({
+            verifiableCredential: credential, suite, documentLoader,
+          });
+          break;
+        }
+        case 'confirm': {
+          const suite = new DataIntegrityProof(
+            {cryptosuite: ecdsaSd2023Confirm()});
+          const r = await vc.verifyCredential({
+            credential, suite, documentLoader, now: req.now,
+          });
+          res.verified = r.verified;
+          res.error = r.verified ? '' : errorText(r.error);
+          break;
+        }
+        case 'verify': {
+          const {results: [r]} = await verify(
+            {credentials: [{name: job.name, credential}], now: req.now},
+            documentLoader);
+          Object.assign(res, r);
+          break;
+        }
+        default:
+          throw new Error(`unknown op ${job.op}`);
+      }
+    } catch(e) {
+      res.error = errorText(e);
+    }
+    results.push(res);
+  }
+  return {results};
+}
+
+const modes = {verify, issue, canon, sd};
 
 async function main() {
   const mode = process.argv[2];
   if(!Object.hasOwn(modes, mode)) {
-    process.stderr.write('usage: node run.mjs verify|issue|canon < request.json\n');
+    process.stderr.write('usage: node run.mjs verify|issue|canon|sd < request.json\n');
     process.exit(2);
   }
   const req = await readStdin();
