@@ -47,3 +47,22 @@ func TestDeriveRevealsOnlyWhatItIsAsked(t *testing.T) {
 	code, _, stderr = runCLI(t, "", "derive", "--reveal", "credentialSubject", in)
 	assert.Equal(t, exitUsage, code, stderr)
 }
+
+// TestIssueSelectiveDisclosureWithMandatoryPointers: openbadges issue
+// --suite ecdsa-sd-2023 --mandatory signs a base proof that derive and
+// verify accept; --mandatory is refused for other suites.
+func TestIssueSelectiveDisclosureWithMandatoryPointers(t *testing.T) {
+	keyPath, credPath, _ := issueFixture(t, did.AlgP256, false)
+	dir := t.TempDir()
+	signed, derived := filepath.Join(dir, "sd.json"), filepath.Join(dir, "derived.json")
+	code, out, errOut := runCLI(t, "", "issue", "--key", keyPath, "--suite", "ecdsa-sd-2023",
+		"--mandatory", "/issuer", "--mandatory", "/validFrom", credPath)
+	require.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, `"cryptosuite": "ecdsa-sd-2023"`)
+	require.NoError(t, os.WriteFile(signed, []byte(out), 0o600))
+	code, out, errOut = runCLI(t, "", "derive", "--reveal", "/credentialSubject/id", "-o", derived, signed)
+	require.Equal(t, exitOK, code, out+errOut)
+
+	code, _, errOut = runCLI(t, "", "issue", "--key", keyPath, "--mandatory", "/issuer", credPath)
+	assert.Equal(t, exitUsage, code, errOut)
+}

@@ -12,7 +12,7 @@ import (
 )
 
 const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg ALG] [--created RFC3339]\n" +
-	"                        [--controller ID] [--allow-expired] FILE|-\n" +
+	"                        [--controller ID] [--allow-expired] [--mandatory POINTER]... FILE|-\n" +
 	"       openbadges issue --batch FILE.csv|FILE.jsonl --key KEYFILE --achievement ACHIEVEMENT.json [--format di|jwt]\n" +
 	"                        [--bake IMAGE] [--status-list LIST.json] [--hash-email] [--issuer-name NAME] -o OUTDIR\n" +
 	"       openbadges issue --batch FILE --key KEYFILE --achievement ACHIEVEMENT.json --store DSN [--no-status]\n" +
@@ -55,7 +55,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "issue", issueSynopsis)
 	keyFile := fs.String("key", "", "private key file (JWK or Multikey)")
 	format := fs.String("format", "di", "output format: di (Data Integrity proof) or jwt (VC-JWT)")
-	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022 or ecdsa-jcs-2019 (default: by key type)")
+	suite := fs.String("suite", "", "Data Integrity cryptosuite: eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022, ecdsa-jcs-2019 or ecdsa-sd-2023 (selective disclosure; P-256 or P-384 key) (default: by key type)")
+	var mandatory pointerFlags
+	fs.Var(&mandatory, "mandatory", "with --suite ecdsa-sd-2023: a JSON pointer every disclosure must reveal; repeatable (default: what a badge cannot be verified without: issuer, validity, status, the subject's id or identifier, the achievement's id, type, name, description and criteria)")
 	alg := fs.String("alg", "", "JWT algorithm: RS256, ES256, ES384 or EdDSA (default: by key type)")
 	created := fs.String("created", "", "Data Integrity proof creation time, RFC 3339 (default: now)")
 	controller := fs.String("controller", "", "the id of the key's controller, which the credential's issuer must be (default: the key id without its #fragment; required for a key whose id is only a thumbprint)")
@@ -81,7 +83,7 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		if fs.NArg() != 0 {
 			return usageErrorf(e, "issue", "--batch takes no FILE argument")
 		}
-		if *suite != "" || *alg != "" || *created != "" || *controller != "" || *allowExpired {
+		if *suite != "" || *alg != "" || *created != "" || *controller != "" || *allowExpired || len(mandatory) > 0 {
 			return usageErrorf(e, "issue", "--suite, --alg, --created, --controller and --allow-expired do not apply to --batch")
 		}
 		bc.key, bc.format = *keyFile, *format
@@ -104,9 +106,12 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 			return usageErrorf(e, "issue", "--alg applies to --format jwt only")
 		}
 		switch *suite {
-		case "", proof.EdDSARDFC2022, proof.ECDSARDFC2019, proof.Ed25519Signature2020, proof.EdDSAJCS2022, proof.ECDSAJCS2019:
+		case "", proof.EdDSARDFC2022, proof.ECDSARDFC2019, proof.Ed25519Signature2020, proof.EdDSAJCS2022, proof.ECDSAJCS2019, proof.ECDSASD2023:
 		default:
-			return usageErrorf(e, "issue", "unknown --suite %q (want eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022 or ecdsa-jcs-2019)", *suite)
+			return usageErrorf(e, "issue", "unknown --suite %q (want eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020, eddsa-jcs-2022, ecdsa-jcs-2019 or ecdsa-sd-2023)", *suite)
+		}
+		if len(mandatory) > 0 && *suite != proof.ECDSASD2023 {
+			return usageErrorf(e, "issue", "--mandatory applies to --suite ecdsa-sd-2023 only")
 		}
 		if *created != "" {
 			t, err := time.Parse(time.RFC3339, *created)
@@ -116,7 +121,7 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 			createdAt = t
 		}
 	case "jwt":
-		if *suite != "" || *created != "" {
+		if *suite != "" || *created != "" || len(mandatory) > 0 {
 			return usageErrorf(e, "issue", "--suite and --created apply to --format di only")
 		}
 		switch proof.Algorithm(*alg) {
@@ -144,6 +149,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		Controller:  *controller,
 		Cryptosuite: *suite,
 		Algorithm:   proof.Algorithm(*alg),
+	}
+	if len(mandatory) > 0 {
+		iss.MandatoryPointers = mandatory
 	}
 	if !createdAt.IsZero() {
 		iss.Now = func() time.Time { return createdAt }
