@@ -63,6 +63,11 @@ func proofDetail(ps []proof.ProofResult) string {
 		if name == "" {
 			name = p.Type
 		}
+		if d := p.Disclosure; d != nil && !d.Base {
+			// A selective disclosure: say how much of it the holder showed.
+			parts = append(parts, fmt.Sprintf("%s %s (derived: %d mandatory and %d selectively disclosed statements)", name, p.Status, d.Mandatory, d.Selective))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s %s", name, p.Status))
 	}
 	return strings.Join(parts, "; ")

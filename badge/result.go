@@ -262,10 +262,23 @@ type proofJSON struct {
 	Purpose            string `json:"proofPurpose,omitempty"`
 	Status             string `json:"status"`
 	Error              string `json:"error,omitempty"`
+	// Disclosure: for a verified ecdsa-sd-2023 proof, base or derived,
+	// and how many statements were mandatory and selectively disclosed.
+	Disclosure *disclosureJSON `json:"disclosure,omitempty"`
+}
+
+type disclosureJSON struct {
+	Derived           bool     `json:"derived"`
+	Mandatory         int      `json:"mandatoryStatements"`
+	Selective         int      `json:"selectiveStatements"`
+	MandatoryPointers []string `json:"mandatoryPointers,omitempty"`
 }
 
 func newProofJSON(p proof.ProofResult) proofJSON {
 	j := proofJSON{Type: p.Type, Cryptosuite: p.Cryptosuite, VerificationMethod: p.VerificationMethod, Controller: p.Controller, Purpose: p.Purpose, Status: p.Status.String()}
+	if d := p.Disclosure; d != nil {
+		j.Disclosure = &disclosureJSON{Derived: !d.Base, Mandatory: d.Mandatory, Selective: d.Selective, MandatoryPointers: d.MandatoryPointers}
+	}
 	if p.Err != nil {
 		j.Error = p.Err.Error()
 	}
