@@ -27,13 +27,14 @@ import (
 	"github.com/openbadges-go/openbadges/proof"
 )
 
-// The real wallet clients of js/ (package-lock.json) claim badges from the
-// handlers: @sphereon/oid4vci-client and @digitalbazaar/oid4-client over
-// OpenID4VCI 1.0 (pre-authorized code, ldp_vc and jwt_vc_json), and
-// js/lcw.mjs, which makes the Learner Credential Wallet's requests, over
-// the VC-API exchange (one-step deep link and interaction URL). Each
-// received credential verifies with badge.Verifier and is about the
-// client's own did:key.
+// The real wallet clients of js/ (package-lock.json) against the handlers:
+// @sphereon/oid4vci-client claims badges over OpenID4VCI 1.0 (pre-authorized
+// code, ldp_vc and jwt_vc_json), and js/lcw.mjs, which makes the Learner
+// Credential Wallet's requests, over the VC-API exchange (one-step deep
+// link and interaction URL); each received credential verifies with
+// badge.Verifier and is about the client's own did:key.
+// @digitalbazaar/oid4-client 5.10.0 is refused for its non-conformant key
+// proof: TestWalletDigitalBazaarOID4Client pins where and why.
 //
 // The test is skipped when Node.js or js/node_modules is missing, unless
 // OPENBADGES_INTEROP=require (set by .ci/run after `npm ci` in js/), in
