@@ -185,6 +185,13 @@ func NewOpenID4VCIHandler(s *Service) (http.Handler, error) {
 			writeJSON(w, http.StatusOK, "application/json", s.AuthorizationServerMetadata())
 		})
 	}
+	if bp != "" {
+		// Clients that append the well-known path to the issuer
+		// (pre-1.0 drafts: Sphereon's client) find the metadata too.
+		mux.HandleFunc("GET "+bp+WellKnownCredentialIssuer, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, "application/json", s.IssuerMetadata())
+		})
+	}
 	mux.HandleFunc("GET "+bp+pathOffers+"{id}", s.serveOffer)
 	mux.HandleFunc("POST "+bp+PathToken, s.serveToken)
 	mux.HandleFunc("POST "+bp+PathNonce, s.serveNonce)
@@ -320,7 +327,7 @@ func (s *Service) token(w http.ResponseWriter, r *http.Request) error {
 	if out != nil {
 		return out
 	}
-	resp := map[string]any{"access_token": token, "token_type": "Bearer", "expires_in": int(s.c.TokenTTL / time.Second)}
+	resp := map[string]any{"access_token": token, "token_type": "bearer", "expires_in": int(s.c.TokenTTL / time.Second)}
 	if details != nil {
 		var ad []any
 		for _, d := range details {

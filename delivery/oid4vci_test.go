@@ -119,7 +119,7 @@ func TestOpenID4VCIEndToEnd(t *testing.T) {
 			resp := c.token(grant(offer)["pre-authorized_code"].(string), "")
 			require.Equal(t, http.StatusOK, resp.status, string(resp.body))
 			tok := resp.json(t)
-			assert.Equal(t, "Bearer", tok["token_type"])
+			assert.Equal(t, "bearer", tok["token_type"])
 			assert.Contains(t, resp.header.Get("Cache-Control"), "no-store")
 
 			resp = c.credential(tok["access_token"].(string), map[string]any{
