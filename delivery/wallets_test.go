@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"github.com/openbadges-go/openbadges/delivery"
 	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/proof"
+	"github.com/openbadges-go/openbadges/vc"
 )
 
 // The real wallet clients of js/ (package-lock.json) against the handlers:
@@ -32,7 +34,13 @@ import (
 // code, ldp_vc and jwt_vc_json), and js/lcw.mjs, which makes the Learner
 // Credential Wallet's requests, over the VC-API exchange (one-step deep
 // link and interaction URL); each received credential verifies with
-// badge.Verifier and is about the client's own did:key.
+// badge.Verifier and is about the client's own did:key, and verifies in
+// the JavaScript reference too (js/verify.mjs, run by the client script on
+// what it received): a Data Integrity credential with @digitalbazaar/vc's
+// verifyCredential and the eddsa-rdfc-2022 and ecdsa-rdfc-2019
+// cryptosuites of @digitalbazaar/data-integrity, offline on the contexts
+// embedded in package vc; a jwt_vc_json credential's JWS signature with
+// jose and the issuer's did:key.
 // @digitalbazaar/oid4-client 5.10.0 is refused for its non-conformant key
 // proof: TestWalletDigitalBazaarOID4Client pins where and why.
 //
@@ -65,7 +73,9 @@ func requireWalletNode(t *testing.T) *walletNode {
 	dir, err := filepath.Abs("js")
 	require.NoError(t, err)
 	for _, pkg := range []string{"@sphereon/oid4vci-client", "@digitalbazaar/oid4-client", "@digitalbazaar/vc",
-		"@digitalbazaar/ed25519-signature-2020", "@digitalbazaar/ed25519-verification-key-2020", "ed25519-signature-2020-context"} {
+		"@digitalbazaar/ed25519-signature-2020", "@digitalbazaar/ed25519-verification-key-2020", "ed25519-signature-2020-context",
+		"@digitalbazaar/data-integrity", "@digitalbazaar/eddsa-rdfc-2022-cryptosuite", "@digitalbazaar/ecdsa-rdfc-2019-cryptosuite",
+		"@digitalbazaar/ed25519-multikey", "@digitalbazaar/ecdsa-multikey", "jose"} {
 		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
 			missing("delivery/js/node_modules is not installed or out of date (%v)", err)
 		}
@@ -73,11 +83,49 @@ func requireWalletNode(t *testing.T) *walletNode {
 	return &walletNode{node: node, dir: dir}
 }
 
-// claimed is what a client script prints: its holder DID and the
-// credential it received (a JSON object, or a JWT string).
+// claimed is what a client script prints: its holder DID, the
+// credential it received (a JSON object, or a JWT string) and the
+// JavaScript reference's verification of it (js/verify.mjs).
 type claimed struct {
-	Holder     string          `json:"holder"`
-	Credential json.RawMessage `json:"credential"`
+	Holder         string          `json:"holder"`
+	Credential     json.RawMessage `json:"credential"`
+	JSVerification *jsVerification `json:"jsVerification"`
+}
+
+// jsVerification is js/verify.mjs's result: format "data-integrity" with
+// the proofs it verified, or "jws" with the JWS header's alg and kid and
+// the payload's iss.
+type jsVerification struct {
+	Verified bool   `json:"verified"`
+	Format   string `json:"format"`
+	Error    string `json:"error"`
+	Proofs   []struct {
+		Type               string `json:"type"`
+		Cryptosuite        string `json:"cryptosuite"`
+		VerificationMethod string `json:"verificationMethod"`
+	} `json:"proofs"`
+	Alg string `json:"alg"`
+	Kid string `json:"kid"`
+	Iss string `json:"iss"`
+}
+
+// contextsFile writes every context embedded in package vc, byte for
+// byte, as one JSON object (URL -> document) for js/verify.mjs's offline
+// document loader, as interop/interop_test.go passes them.
+func contextsFile(t *testing.T) string {
+	t.Helper()
+	m := map[string]json.RawMessage{}
+	for _, u := range vc.EmbeddedContexts() {
+		b, ok := vc.EmbeddedContext(u)
+		require.True(t, ok, u)
+		m[u] = b
+	}
+	require.NotEmpty(t, m)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "contexts.json")
+	require.NoError(t, os.WriteFile(p, b, 0o600))
+	return p
 }
 
 // exec runs `node js/script args...` against srv (its TLS certificate
@@ -91,7 +139,7 @@ func (n *walletNode) exec(t *testing.T, srv *httptest.Server, script string, arg
 	defer cancel()
 	cmd := exec.CommandContext(ctx, n.node, append([]string{filepath.Join(n.dir, script)}, args...)...)
 	cmd.Dir = n.dir
-	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+ca)
+	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+ca, "OPENBADGES_CONTEXTS="+contextsFile(t))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
@@ -118,11 +166,76 @@ func (n *walletNode) run(t *testing.T, srv *httptest.Server, script string, args
 	return out
 }
 
+// refusesTampered checks that the JavaScript verification is not vacuous:
+// js/verify.mjs, run on its own, accepts the claimed credential and
+// refuses it with its name changed (in the JWT's payload for a
+// jwt_vc_json credential).
+func (n *walletNode) refusesTampered(t *testing.T, c claimed, jwt bool) {
+	t.Helper()
+	run := func(cred []byte) jsVerification {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), walletNodeTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, n.node, filepath.Join(n.dir, "verify.mjs"))
+		cmd.Dir = n.dir
+		cmd.Env = append(os.Environ(), "OPENBADGES_CONTEXTS="+contextsFile(t))
+		cmd.Stdin = bytes.NewReader(cred)
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		out, err := cmd.Output()
+		require.NoError(t, err, "node verify.mjs: %s", errOut.String())
+		var v jsVerification
+		require.NoError(t, json.Unmarshal(out, &v), "node verify.mjs output: %.500s", out)
+		return v
+	}
+	rename := func(doc map[string]any) {
+		name, ok := doc["name"].(string)
+		require.True(t, ok, "the credential has a name: %v", doc["name"])
+		doc["name"] = name + " (tampered)"
+	}
+	tampered := func() []byte {
+		if !jwt {
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(c.Credential, &doc))
+			rename(doc)
+			b, err := json.Marshal(doc)
+			require.NoError(t, err)
+			return b
+		}
+		var s string
+		require.NoError(t, json.Unmarshal(c.Credential, &s))
+		parts := strings.Split(s, ".")
+		require.Len(t, parts, 3)
+		payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+		require.NoError(t, err)
+		var claims map[string]any
+		require.NoError(t, json.Unmarshal(payload, &claims))
+		doc := claims
+		if v, ok := claims["vc"].(map[string]any); ok {
+			doc = v
+		}
+		rename(doc)
+		payload, err = json.Marshal(claims)
+		require.NoError(t, err)
+		parts[1] = base64.RawURLEncoding.EncodeToString(payload)
+		b, err := json.Marshal(strings.Join(parts, "."))
+		require.NoError(t, err)
+		return b
+	}
+	ok := run(c.Credential)
+	require.True(t, ok.Verified, "node verify.mjs refused the claimed credential: %s", ok.Error)
+	bad := run(tampered())
+	assert.False(t, bad.Verified, "node verify.mjs accepted a tampered credential")
+	assert.NotEmpty(t, bad.Error)
+	t.Logf("tampered credential refused by the JavaScript reference: %s", bad.Error)
+}
+
 // walletEnv is a delivery service on an HTTPS test server (the
 // @digitalbazaar client refuses http).
 type walletEnv struct {
 	srv       *httptest.Server
 	svc       *delivery.Service
+	issuerKey string // the issuer's verification method
 	collected []*delivery.Exchange
 }
 
@@ -135,7 +248,7 @@ func newWalletEnv(t *testing.T, basePath string) *walletEnv {
 	t.Helper()
 	key, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{9}, 32))
 	require.NoError(t, err)
-	e := &walletEnv{}
+	e := &walletEnv{issuerKey: key.ID}
 	mux := http.NewServeMux()
 	e.srv = httptest.NewTLSServer(mux)
 	t.Cleanup(e.srv.Close)
@@ -198,6 +311,24 @@ func (e *walletEnv) verify(t *testing.T, x *delivery.Exchange, c claimed, jwt bo
 	assert.Equal(t, delivery.StateComplete, got.State)
 	assert.Equal(t, c.Holder, got.Holder)
 	assert.Equal(t, protocol, got.Protocol)
+
+	js := c.JSVerification
+	require.NotNil(t, js, "the client script reported no JavaScript verification")
+	require.True(t, js.Verified, "the JavaScript reference refused the credential: %s", js.Error)
+	if jwt {
+		assert.Equal(t, "jws", js.Format)
+		assert.Equal(t, "EdDSA", js.Alg)
+		assert.Equal(t, e.issuerKey, js.Kid)
+		assert.Equal(t, strings.SplitN(e.issuerKey, "#", 2)[0], js.Iss, "the JWT's iss is the issuer's DID")
+	} else {
+		assert.Equal(t, "data-integrity", js.Format)
+		require.NotEmpty(t, js.Proofs)
+		for _, p := range js.Proofs {
+			assert.Equal(t, "DataIntegrityProof", p.Type)
+			assert.Equal(t, "eddsa-rdfc-2022", p.Cryptosuite)
+			assert.Equal(t, e.issuerKey, p.VerificationMethod)
+		}
+	}
 }
 
 func TestWalletSphereonOID4VCI(t *testing.T) {
@@ -221,6 +352,7 @@ func TestWalletSphereonOID4VCI(t *testing.T) {
 			}
 			c := n.run(t, e.srv, "sphereon.mjs", link, tc.format)
 			e.verify(t, x, c, tc.jwt, "openid4vci")
+			n.refusesTampered(t, c, tc.jwt)
 		})
 	}
 }
@@ -240,6 +372,7 @@ func TestWalletLearnerCredentialWallet(t *testing.T) {
 			x, links := e.exchange(t)
 			c := n.run(t, e.srv, "lcw.mjs", tc.link(links))
 			e.verify(t, x, c, false, "vcapi")
+			n.refusesTampered(t, c, false)
 		})
 	}
 }

@@ -16,11 +16,14 @@
 // request) at interact.service[0].serviceEndpoint; the response holds
 // {"verifiablePresentation": {"verifiableCredential": [...]}}.
 //
-// Prints {"holder": DID, "credential": {...}} on stdout.
+// Prints {"holder": DID, "credential": {...}, "jsVerification": {...}} on
+// stdout: jsVerification is the JavaScript reference's check of the
+// credential (verify.mjs).
 import * as vc from '@digitalbazaar/vc';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import ed25519Context from 'ed25519-signature-2020-context';
 import {done, fail, newHolder} from './holder.mjs';
+import {verifyClaimed} from './verify.mjs';
 
 const [link] = process.argv.slice(2);
 
@@ -95,7 +98,7 @@ try {
   if(credentials.length !== 1) {
     throw new Error('expected one credential, got ' + JSON.stringify(credentials));
   }
-  done({holder: holder.did, credential: credentials[0]});
+  done({holder: holder.did, credential: credentials[0], jsVerification: await verifyClaimed(credentials[0])});
 } catch(e) {
   fail(e);
 }

@@ -3,9 +3,12 @@
 // flow as the client runs it: the offer (by value or by reference), the
 // issuer and authorization server metadata, the token endpoint, the nonce
 // endpoint and the credential endpoint with a jwt key proof by a did:key.
-// Prints {"holder": DID, "credential": ...} on stdout.
+// Prints {"holder": DID, "credential": ..., "jsVerification": {...}} on
+// stdout: jsVerification is the JavaScript reference's check of the
+// credential (verify.mjs).
 import {OpenID4VCIClientV1_0_15} from '@sphereon/oid4vci-client';
 import {done, fail, newHolder, signJWT} from './holder.mjs';
+import {verifyClaimed} from './verify.mjs';
 
 const [link, format] = process.argv.slice(2);
 try {
@@ -24,7 +27,8 @@ try {
   if(credentials.length !== 1) {
     throw new Error('expected one credential, got ' + JSON.stringify(response));
   }
-  done({holder: holder.did, configurationId, credential: credentials[0].credential});
+  const credential = credentials[0].credential;
+  done({holder: holder.did, configurationId, credential, jsVerification: await verifyClaimed(credential)});
 } catch(e) {
   fail(e);
 }
