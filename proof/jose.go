@@ -3,11 +3,9 @@ package proof
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 
-	"github.com/openbadges-go/openbadges/did"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -131,30 +129,5 @@ func SignVCJOSE(ctx context.Context, credential []byte, k Key, alg Algorithm, o 
 	if err := json.Compact(&payload, credential); err != nil {
 		return "", errorf(ErrInvalidDocument, err, "")
 	}
-	var header bytes.Buffer
-	header.WriteString(`{"alg":`)
-	writeJSONString(&header, string(alg))
-	if opt.EmbedJWK || k.VerificationMethod == "" {
-		j, err := did.NewJWK(pub)
-		if err != nil {
-			return "", errorf(ErrInvalidKey, err, "")
-		}
-		jb, err := json.Marshal(j)
-		if err != nil {
-			return "", errorf(ErrInvalidKey, err, "")
-		}
-		header.WriteString(`,"jwk":`)
-		header.Write(jb)
-	} else {
-		header.WriteString(`,"kid":`)
-		writeJSONString(&header, k.VerificationMethod)
-	}
-	header.WriteString(`,"typ":"` + TypVCJWT + `"}`)
-	b64 := base64.RawURLEncoding
-	input := b64.EncodeToString(header.Bytes()) + "." + b64.EncodeToString(payload.Bytes())
-	sig, err := signMessage(ctx, k.Signer, []byte(input))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return signCompact(ctx, k, pub, alg, opt.EmbedJWK, TypVCJWT, payload.Bytes())
 }

@@ -101,32 +101,7 @@ func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JW
 	default:
 		return "", errorf(ErrInvalidDocument, nil, "unknown VC data model version (first @context %q)", firstContext(c))
 	}
-	var header bytes.Buffer
-	header.WriteString(`{"alg":`)
-	writeJSONString(&header, string(alg))
-	if opt.EmbedJWK || k.VerificationMethod == "" {
-		j, err := did.NewJWK(pub)
-		if err != nil {
-			return "", errorf(ErrInvalidKey, err, "")
-		}
-		jb, err := json.Marshal(j)
-		if err != nil {
-			return "", errorf(ErrInvalidKey, err, "")
-		}
-		header.WriteString(`,"jwk":`)
-		header.Write(jb)
-	} else {
-		header.WriteString(`,"kid":`)
-		writeJSONString(&header, k.VerificationMethod)
-	}
-	header.WriteString(`,"typ":"JWT"}`)
-	b64 := base64.RawURLEncoding
-	input := b64.EncodeToString(header.Bytes()) + "." + b64.EncodeToString(payload.Bytes())
-	sig, err := signMessage(ctx, k.Signer, []byte(input))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return signCompact(ctx, k, pub, alg, opt.EmbedJWK, "JWT", payload.Bytes())
 }
 
 func firstContext(c *vc.Credential) string {
@@ -701,4 +676,38 @@ func (h *HTTPKeySets) FetchKeySet(ctx context.Context, u string) (*did.JWKSet, e
 		h.f = &did.JWKSFetcher{Client: h.Client, MaxBytes: h.MaxBytes, Timeout: h.Timeout, AllowPrivateAddresses: h.AllowPrivateAddresses}
 	})
 	return h.f.FetchSet(ctx, u)
+}
+
+// signCompact writes the JWS header (alg, the key as kid, or as jwk when
+// embedJWK or the key has no verification method, typ), signs header and
+// payload with k and returns the compact JWS.
+func signCompact(ctx context.Context, k Key, pub crypto.PublicKey, alg Algorithm, embedJWK bool, typ string, payload []byte) (string, error) {
+	var header bytes.Buffer
+	header.WriteString(`{"alg":`)
+	writeJSONString(&header, string(alg))
+	if embedJWK || k.VerificationMethod == "" {
+		j, err := did.NewJWK(pub)
+		if err != nil {
+			return "", errorf(ErrInvalidKey, err, "")
+		}
+		jb, err := json.Marshal(j)
+		if err != nil {
+			return "", errorf(ErrInvalidKey, err, "")
+		}
+		header.WriteString(`,"jwk":`)
+		header.Write(jb)
+	} else {
+		header.WriteString(`,"kid":`)
+		writeJSONString(&header, k.VerificationMethod)
+	}
+	header.WriteString(`,"typ":`)
+	writeJSONString(&header, typ)
+	header.WriteString(`}`)
+	b64 := base64.RawURLEncoding
+	input := b64.EncodeToString(header.Bytes()) + "." + b64.EncodeToString(payload)
+	sig, err := signMessage(ctx, k.Signer, []byte(input))
+	if err != nil {
+		return "", err
+	}
+	return input + "." + b64.EncodeToString(sig), nil
 }
