@@ -221,6 +221,11 @@ func (s *Service) serveNonce(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.c.Store.AddNonce(r.Context(), n, s.c.Now().Add(s.c.NonceTTL))
 	}
+	if errors.Is(err, ErrFull) {
+		w.Header().Set("Retry-After", "60")
+		writeOAuthError(w, &OAuthError{Status: http.StatusServiceUnavailable, Code: "temporarily_unavailable", Description: "too many outstanding nonces"})
+		return
+	}
 	if err != nil {
 		writeOAuthError(w, err)
 		return

@@ -41,6 +41,11 @@ var (
 	ErrInProgress  = errors.New("delivery: a credential is being issued for this exchange")
 	ErrWrongHolder = errors.New("delivery: the holder is not the learner this exchange is for")
 	ErrConfig      = errors.New("delivery: invalid configuration")
+	// ErrTxCodeRequired: the exchange is protected by a transaction code,
+	// which only the OpenID4VCI flow asks for; the VC-API exchange of the
+	// same exchange is refused (else anyone who saw the offer could claim
+	// it there without the code).
+	ErrTxCodeRequired = errors.New("delivery: this exchange needs its transaction code: claim it through the OpenID4VCI offer")
 )
 
 // Config configures a [Service]. Issuer and BaseURL are required.

@@ -101,7 +101,18 @@ const (
 var (
 	ErrNotFound = errors.New("delivery: exchange not found")
 	ErrExists   = errors.New("delivery: exchange already exists")
+	// ErrFull: the store holds as many outstanding nonces as it may
+	// (MaxNonces); the nonce endpoint answers 503 until some expire.
+	ErrFull = errors.New("delivery: too many outstanding nonces")
 )
+
+// sweepEvery is how many writes a MemoryStore makes between clean-ups.
+const sweepEvery = 1024
+
+// MaxNonces bounds the unexpired nonces a MemoryStore keeps: the nonce
+// endpoint is public, and must not let anyone grow the heap without
+// limit.
+const MaxNonces = 100_000
 
 // Store keeps exchanges and OpenID4VCI nonces. Every method must be safe
 // for concurrent use, and Update must be atomic: it is how an exchange is
@@ -136,6 +147,7 @@ type MemoryStore struct {
 	codes     map[string]string // pre-authorized code -> id
 	tokens    map[string]string // access token -> id
 	nonces    map[string]time.Time
+	writes    int // since the last sweep
 	// Retain is how long an exchange is kept after it expired (0: an
 	// hour), so that a late request is told it expired, not unknown.
 	Retain time.Duration
@@ -177,7 +189,15 @@ func (m *MemoryStore) retain() time.Duration {
 }
 
 // sweep drops exchanges expired for longer than Retain and expired nonces.
+// sweep removes what expired. It walks every entry, so it runs every
+// sweepEvery writes, or when the nonces are full: not on every request
+// (a full store would make each request cost a walk of it).
 func (m *MemoryStore) sweep(now time.Time) {
+	m.writes++
+	if m.writes < sweepEvery && len(m.nonces) < MaxNonces {
+		return
+	}
+	m.writes = 0
 	for id, e := range m.exchanges {
 		if now.After(e.Expires.Add(m.retain())) {
 			m.unindex(e)
@@ -290,6 +310,9 @@ func (m *MemoryStore) AddNonce(_ context.Context, nonce string, expires time.Tim
 	m.sweep(m.now())
 	if _, ok := m.nonces[nonce]; ok {
 		return ErrExists
+	}
+	if len(m.nonces) >= MaxNonces {
+		return ErrFull
 	}
 	m.nonces[nonce] = expires
 	return nil

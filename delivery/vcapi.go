@@ -124,6 +124,9 @@ func (s *Service) participate(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return nil, exchangeProblem(err)
 	}
+	if e.TxCode != "" {
+		return nil, problem(http.StatusForbidden, ProblemWrongHolder, "Transaction code required", ErrTxCodeRequired, "%v", ErrTxCodeRequired)
+	}
 	if len(msg) == 0 {
 		// Step one of the two-step flow: ask for DID Authentication.
 		domain := s.c.Domains[0]
