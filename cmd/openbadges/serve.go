@@ -238,6 +238,15 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		ip := net.ParseIP(host)
 		loopback = ip != nil && ip.IsLoopback()
 	}
+	// A loopback listener behind a reverse proxy is public all the same:
+	// a --public-url on another host says so.
+	if u, err := url.Parse(base); loopback && base != "" && err == nil {
+		h := u.Hostname()
+		ip := net.ParseIP(h)
+		if h != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			loopback = false
+		}
+	}
 	if *authFile != "" {
 		if cfg.Auth, err = server.LoadTokens(*authFile); err != nil {
 			return failf(e, name, "--auth-tokens: %v", err)
@@ -247,7 +256,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 	} else if !loopback {
 		if !*insecureNoAuth {
-			return failf(e, name, "listening on %s, not loopback, without --auth-tokens: anyone who can reach it could issue as %s (give --auth-tokens FILE, or --insecure-no-auth)", ln.Addr(), controller)
+			return failf(e, name, "listening on %s (public URL %q), not loopback only, without --auth-tokens: anyone who can reach it could issue as %s (give --auth-tokens FILE, or --insecure-no-auth)", ln.Addr(), base, controller)
 		}
 		fmt.Fprintf(e.stderr, "openbadges serve: WARNING: listening on %s, not loopback, with --insecure-no-auth: anyone who can reach it can issue as %s\n", ln.Addr(), controller)
 	}

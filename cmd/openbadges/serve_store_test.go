@@ -215,6 +215,19 @@ func TestServeRefusesOpenAddressWithoutAuth(t *testing.T) {
 	assert.Equal(t, exitOK, stop())
 }
 
+// Regression (adversarial review): a loopback listener behind a reverse
+// proxy is public: a --public-url on another host needs --auth-tokens
+// (or --insecure-no-auth) as a public address does.
+func TestServeBehindAPublicURLNeedsAuth(t *testing.T) {
+	code, _, stderr := runCLI(t, "", "serve", "--offline", "--public-url", "https://badges.example.org")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "without --auth-tokens")
+
+	base, stop, _ := runServeUntil(t, "--offline", "--public-url", "http://127.0.0.1:9")
+	assert.NotEmpty(t, base, "a loopback public URL stays loopback")
+	assert.Equal(t, exitOK, stop())
+}
+
 func TestServeStoreUsage(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
