@@ -599,6 +599,11 @@ func (r *run) badgeClass(a *Assertion) (*Document, error, error) {
 		if err != nil {
 			return d, nil, err
 		}
+		if crossSite(b, d.URL) {
+			// A redirect to another site (an open redirect on the site
+			// the assertion names) does not make that site's BadgeClass.
+			return d, nil, fmt.Errorf("%w: the BadgeClass %q was served from %q, another site", ErrIssuerMismatch, b, d.URL)
+		}
 		if d.ID != b && d.ID != d.URL {
 			return d, fmt.Errorf("the BadgeClass fetched from %q has id %q", b, d.ID), nil
 		}
@@ -638,6 +643,12 @@ func (r *run) issuerOf(d *Document) (*Document, error, error) {
 			return nil, nil, fmt.Errorf("issuer profile: %w", err)
 		}
 		return nil, nil, err
+	}
+	if crossSite(u, prof.URL) {
+		// Fetched from u, answered by another site after redirects: an
+		// open redirect on the issuer's site must not let another site
+		// speak for it.
+		return nil, nil, fmt.Errorf("%w: the issuer %q was served from %q, another site", ErrIssuerMismatch, u, prof.URL)
 	}
 	switch {
 	case prof.ID == u || prof.ID == prof.URL:
@@ -769,4 +780,16 @@ func Kind(v *Verifier) badge.Kind {
 			return res
 		},
 	}
+}
+
+// crossSite reports whether a document fetched from requested was served
+// from another site (after redirects). Documents not fetched over http(s)
+// (given inline, or from a resource map at the same URL) are not.
+func crossSite(requested, served string) bool {
+	if served == "" || served == requested {
+		return false
+	}
+	s1, ok1 := site(requested)
+	s2, ok2 := site(served)
+	return ok1 && ok2 && s1 != s2
 }
