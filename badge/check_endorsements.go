@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/openbadges-go/openbadges/internal/budget"
+	"github.com/openbadges-go/openbadges/vc"
 )
 
 // EndorsementsStep verifies every embedded endorsement (endorsement
@@ -203,7 +204,13 @@ func (v *Verifier) runValue(ctx context.Context, val map[string]any, depth int) 
 	if err != nil {
 		return &VerificationResult{Checks: []Check{{ID: CheckParse, Status: Failed, Err: err}}}
 	}
-	return v.run(ctx, raw, endorsementParams(depth))
+	if err := budget.From(ctx).Credential(); err != nil {
+		return &VerificationResult{Checks: []Check{{ID: CheckParse, Status: Failed, Err: err, Detail: "not verified: the verification's budget of credentials is spent"}}}
+	}
+	// The value was read by the strict parser with the credential that
+	// holds it (its limits included): it is not parsed a second time.
+	cred, err := vc.FromValue(raw, val)
+	return v.runParsed(ctx, parsed{input: InputJSON, cred: cred, err: err}, endorsementParams(depth))
 }
 
 func listOf(v any) []any {
