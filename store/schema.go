@@ -67,6 +67,20 @@ var migrations = []string{
 		holder TEXT NOT NULL,
 		expires {bigint} NOT NULL
 	)`,
+	// 2: wallet delivery exchanges and OpenID4VCI nonces (exchange.go).
+	`CREATE TABLE ob_exchanges (
+		id TEXT PRIMARY KEY,
+		code TEXT UNIQUE,
+		token TEXT UNIQUE,
+		expires {bigint} NOT NULL,
+		doc {blob} NOT NULL
+	);
+	CREATE INDEX ob_exchanges_expires ON ob_exchanges (expires);
+	CREATE TABLE ob_nonces (
+		nonce TEXT PRIMARY KEY,
+		expires {bigint} NOT NULL
+	);
+	CREATE INDEX ob_nonces_expires ON ob_nonces (expires)`,
 }
 
 // SchemaVersion is the schema version this program writes and reads.

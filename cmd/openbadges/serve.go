@@ -57,7 +57,8 @@ const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile
 	"--public-url URL (https, or http on a loopback host) is where clients reach this server: it\n" +
 	"mounts wallet delivery (the VC-API exchange of the Learner Credential Wallet and OpenID4VCI\n" +
 	"1.0) at URL/wallet/ and its .well-known metadata; an LMS creates exchanges with POST\n" +
-	"/wallet/exchanges. With --store, delivered badges are recorded and get status entries too."
+	"/wallet/exchanges. With --store, delivered badges are recorded and get status entries too, and\n" +
+	"the exchanges and nonces are kept in the store: every process sharing it serves every exchange."
 
 // Server timeouts of "openbadges serve".
 const (
@@ -277,6 +278,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			u, _ := url.Parse(base)
 			if err := server.DeliveryHooks(&dcfg, cfg.Store, cfg.Issuer.Profile(u.Hostname())); err != nil {
 				return failf(e, name, "%v", err)
+			}
+			if db, ok := cfg.Store.Store.(*store.DB); ok {
+				// Exchanges and nonces in the issuer store: every serve
+				// process sharing it serves every exchange.
+				dcfg.Store = delivery.NewDBStore(db)
 			}
 		}
 		svc, err := delivery.NewService(dcfg)
