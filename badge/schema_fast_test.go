@@ -110,9 +110,9 @@ func checkFastAgrees(t *testing.T, sv *SchemaValidator, u string, doc any, what 
 	if err == nil {
 		// Accepted for the loop: the library must accept the document
 		// with its want-array values wrapped.
-		d := testDeepCopy(doc)
+		d := deepCopy(doc)
 		for _, v := range wantArrayOnly(lib) {
-			testWrapAt(d, v.InstanceLocation)
+			wrapDoc(d, v.InstanceLocation)
 		}
 		require.NoError(t, sv.validateLibrary([]string{u}, d), "%s: the fast path accepts for the loop a document the library refuses once wrapped: %v", what, lib)
 		return true
@@ -205,7 +205,7 @@ func TestFastSchemaLoop(t *testing.T) {
 
 // testLoop is the verifier's loop (validateCompacted) over a copy.
 func testLoop(validate func([]string, any) error, u string, doc any) error {
-	d := testDeepCopy(doc)
+	d := deepCopy(doc)
 	for range 8 {
 		err := validate([]string{u}, d)
 		var se *SchemaError
@@ -214,7 +214,7 @@ func testLoop(validate func([]string, any) error, u string, doc any) error {
 		}
 		changed := false
 		for _, v := range se.Violations {
-			if strings.HasSuffix(v.Message, "want array") && testWrapAt(d, v.InstanceLocation) {
+			if strings.HasSuffix(v.Message, "want array") && wrapDoc(d, v.InstanceLocation) {
 				changed = true
 			}
 		}
@@ -225,71 +225,10 @@ func testLoop(validate func([]string, any) error, u string, doc any) error {
 	return validate([]string{u}, d)
 }
 
-func testWrapAt(doc any, ptr string) bool {
-	if ptr == "" {
-		return false
-	}
-	toks := strings.Split(ptr[1:], "/")
-	cur := doc
-	for i, t := range toks {
-		t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-		last := i == len(toks)-1
-		switch c := cur.(type) {
-		case map[string]any:
-			val, ok := c[t]
-			if !ok {
-				return false
-			}
-			if last {
-				if _, isArr := val.([]any); isArr {
-					return false
-				}
-				c[t] = []any{val}
-				return true
-			}
-			cur = val
-		case []any:
-			n, err := strconv.Atoi(t)
-			if err != nil || n < 0 || n >= len(c) {
-				return false
-			}
-			if last {
-				if _, isArr := c[n].([]any); isArr {
-					return false
-				}
-				c[n] = []any{c[n]}
-				return true
-			}
-			cur = c[n]
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-func testDeepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = testDeepCopy(e)
-		}
-		return m
-	case []any:
-		a := make([]any, len(x))
-		for i, e := range x {
-			a[i] = testDeepCopy(e)
-		}
-		return a
-	}
-	return v
-}
-
 // mutate returns a copy of doc with one to three random changes, and
 // what they were.
 func mutate(rng *rand.Rand, doc any) (any, string) {
-	d := testDeepCopy(doc)
+	d := deepCopy(doc)
 	var hows []string
 	for range 1 + rng.IntN(3) {
 		// Pick a random node (a container member or element).
@@ -385,4 +324,10 @@ func mutate(rng *rand.Rand, doc any) (any, string) {
 		hows = append(hows, how+" at "+s.at)
 	}
 	return d, strings.Join(hows, ", ")
+}
+
+// wrapDoc is the verifier's wrapAt on a document held as any.
+func wrapDoc(d any, ptr string) bool {
+	m, ok := d.(map[string]any)
+	return ok && wrapAt(m, ptr)
 }
