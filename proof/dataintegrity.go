@@ -443,32 +443,9 @@ func AddDataIntegrityProof(ctx context.Context, doc []byte, k Key, o *DataIntegr
 	if s.name == Ed25519Signature2020 && !slices.Contains(contextURLs(ctxv), ContextEd25519Signature2020) {
 		return nil, errorf(ErrInvalidDocument, nil, "Ed25519Signature2020 needs %q in the document's @context", ContextEd25519Signature2020)
 	}
-	created := opt.Created
-	if created.IsZero() {
-		now := time.Now
-		if opt.Now != nil {
-			now = opt.Now
-		}
-		created = now().Truncate(time.Second)
-	}
-	p := &proofJSON{
-		ID:                 opt.ID,
-		Type:               s.proofType,
-		Cryptosuite:        s.cryptosuite,
-		Created:            created.UTC().Format(time.RFC3339Nano),
-		VerificationMethod: k.VerificationMethod,
-		ProofPurpose:       opt.Purpose,
-		Challenge:          opt.Challenge,
-		Domain:             opt.Domain,
-	}
-	if p.ProofPurpose == "" {
-		p.ProofPurpose = PurposeAssertionMethod
-	}
-	if !opt.Expires.IsZero() {
-		if !opt.Expires.After(created) {
-			return nil, errorf(ErrMalformedProof, nil, "expires %s is not after created %s", opt.Expires.UTC().Format(time.RFC3339), p.Created)
-		}
-		p.Expires = opt.Expires.UTC().Format(time.RFC3339Nano)
+	p, err := newProofOptions(k, &opt, s.proofType, s.cryptosuite)
+	if err != nil {
+		return nil, err
 	}
 	unsecured := maps.Clone(m)
 	delete(unsecured, "proof")
@@ -627,3 +604,37 @@ func objects(v any) []map[string]any {
 
 // strings1 returns the strings of a one-or-many value.
 func strings1(v any) []string { return contextURLs(v) }
+
+// newProofOptions builds the proof options a new proof signs: created
+// (opt.Created, else the clock to the second), purpose (assertionMethod
+// by default), challenge, domain and an expiry after created.
+func newProofOptions(k Key, opt *DataIntegrityOptions, typ, cryptosuite string) (*proofJSON, error) {
+	created := opt.Created
+	if created.IsZero() {
+		now := time.Now
+		if opt.Now != nil {
+			now = opt.Now
+		}
+		created = now().Truncate(time.Second)
+	}
+	p := &proofJSON{
+		ID:                 opt.ID,
+		Type:               typ,
+		Cryptosuite:        cryptosuite,
+		Created:            created.UTC().Format(time.RFC3339Nano),
+		VerificationMethod: k.VerificationMethod,
+		ProofPurpose:       opt.Purpose,
+		Challenge:          opt.Challenge,
+		Domain:             opt.Domain,
+	}
+	if p.ProofPurpose == "" {
+		p.ProofPurpose = PurposeAssertionMethod
+	}
+	if !opt.Expires.IsZero() {
+		if !opt.Expires.After(created) {
+			return nil, errorf(ErrMalformedProof, nil, "expires %s is not after created %s", opt.Expires.UTC().Format(time.RFC3339), p.Created)
+		}
+		p.Expires = opt.Expires.UTC().Format(time.RFC3339Nano)
+	}
+	return p, nil
+}

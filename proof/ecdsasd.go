@@ -13,7 +13,6 @@ import (
 	"maps"
 	"math/big"
 	"slices"
-	"time"
 
 	"github.com/openbadges-go/openbadges/internal/jsonx"
 	"github.com/openbadges-go/openbadges/internal/rdf"
@@ -97,32 +96,9 @@ func addSDBaseProof(ctx context.Context, doc []byte, k Key, opt *DataIntegrityOp
 	if !ok {
 		return nil, errorf(ErrInvalidDocument, nil, "no @context")
 	}
-	created := opt.Created
-	if created.IsZero() {
-		now := time.Now
-		if opt.Now != nil {
-			now = opt.Now
-		}
-		created = now().Truncate(time.Second)
-	}
-	p := &proofJSON{
-		ID:                 opt.ID,
-		Type:               TypeDataIntegrityProof,
-		Cryptosuite:        ECDSASD2023,
-		Created:            created.UTC().Format(time.RFC3339Nano),
-		VerificationMethod: k.VerificationMethod,
-		ProofPurpose:       opt.Purpose,
-		Challenge:          opt.Challenge,
-		Domain:             opt.Domain,
-	}
-	if p.ProofPurpose == "" {
-		p.ProofPurpose = PurposeAssertionMethod
-	}
-	if !opt.Expires.IsZero() {
-		if !opt.Expires.After(created) {
-			return nil, errorf(ErrMalformedProof, nil, "expires %s is not after created %s", opt.Expires.UTC().Format(time.RFC3339), p.Created)
-		}
-		p.Expires = opt.Expires.UTC().Format(time.RFC3339Nano)
+	p, err := newProofOptions(k, opt, TypeDataIntegrityProof, ECDSASD2023)
+	if err != nil {
+		return nil, err
 	}
 	unsecured := maps.Clone(m)
 	delete(unsecured, "proof")
