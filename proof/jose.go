@@ -93,19 +93,9 @@ func SignVCJOSE(ctx context.Context, credential []byte, k Key, alg Algorithm, o 
 	if o != nil {
 		opt = *o
 	}
-	if k.Signer == nil {
-		return "", errorf(ErrInvalidKey, nil, "no signer")
-	}
-	pub := k.Signer.Public()
-	kind := kindOf(pub)
-	if kind == kindUnknown {
-		return "", errorf(ErrInvalidKey, nil, "unsupported key %s", describeKey(pub))
-	}
-	if alg == "" {
-		alg = algorithmFor(kind)
-	}
-	if algorithmFor(kind) != alg {
-		return "", errorf(ErrInvalidKey, nil, "algorithm %s cannot be used with a %s key", alg, kind)
+	pub, alg, err := jwtKey(k, alg)
+	if err != nil {
+		return "", err
 	}
 	c, err := vc.Parse(credential)
 	if err != nil {

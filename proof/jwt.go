@@ -49,19 +49,9 @@ func SignJWT(ctx context.Context, credential []byte, k Key, alg Algorithm, o *JW
 	if o != nil {
 		opt = *o
 	}
-	if k.Signer == nil {
-		return "", errorf(ErrInvalidKey, nil, "no signer")
-	}
-	pub := k.Signer.Public()
-	kind := kindOf(pub)
-	if kind == kindUnknown {
-		return "", errorf(ErrInvalidKey, nil, "unsupported key %s", describeKey(pub))
-	}
-	if alg == "" {
-		alg = algorithmFor(kind)
-	}
-	if algorithmFor(kind) != alg {
-		return "", errorf(ErrInvalidKey, nil, "algorithm %s cannot be used with a %s key", alg, kind)
+	pub, alg, err := jwtKey(k, alg)
+	if err != nil {
+		return "", err
 	}
 	c, err := vc.Parse(credential)
 	if err != nil {
@@ -710,4 +700,24 @@ func signCompact(ctx context.Context, k Key, pub crypto.PublicKey, alg Algorithm
 		return "", err
 	}
 	return input + "." + b64.EncodeToString(sig), nil
+}
+
+// jwtKey checks a signing key for a JWT and returns its public key and
+// the algorithm (alg "" chooses the key's).
+func jwtKey(k Key, alg Algorithm) (crypto.PublicKey, Algorithm, error) {
+	if k.Signer == nil {
+		return nil, "", errorf(ErrInvalidKey, nil, "no signer")
+	}
+	pub := k.Signer.Public()
+	kind := kindOf(pub)
+	if kind == kindUnknown {
+		return nil, "", errorf(ErrInvalidKey, nil, "unsupported key %s", describeKey(pub))
+	}
+	if alg == "" {
+		alg = algorithmFor(kind)
+	}
+	if algorithmFor(kind) != alg {
+		return nil, "", errorf(ErrInvalidKey, nil, "algorithm %s cannot be used with a %s key", alg, kind)
+	}
+	return pub, alg, nil
 }
