@@ -67,6 +67,9 @@ func decodeText(t []byte) (*input, error) {
 		if len(t) > maxJSONBytes {
 			return nil, badge.ErrTooLarge
 		}
+		if !mayBeOB2(t) {
+			return nil, ErrNotOB2
+		}
 		v, err := jsonx.Parse(t, &jsonx.Limits{MaxBytes: maxJSONBytes})
 		if err != nil {
 			return nil, err
@@ -90,6 +93,9 @@ func decodeText(t []byte) (*input, error) {
 	if err != nil {
 		return nil, ErrNotOB2
 	}
+	if !mayBeOB2(j.payload) {
+		return nil, ErrNotOB2
+	}
 	v, err := jsonx.Parse(j.payload, &jsonx.Limits{MaxBytes: maxJSONBytes})
 	if err != nil {
 		return nil, ErrNotOB2
@@ -102,6 +108,14 @@ func decodeText(t []byte) (*input, error) {
 
 // looksOB2 reports whether a JSON object is an Open Badges 2.0 (or 1.x)
 // document rather than a Verifiable Credential.
+// mayBeOB2 is the byte test before a parse: every 2.0 (and 1.x) document
+// names an Open Badges context or vocabulary ("openbadges") or, for 1.0,
+// has a recipient. An Open Badges 3.0 credential passes through the
+// kernel's front door without a second JSON parse here.
+func mayBeOB2(b []byte) bool {
+	return bytes.Contains(b, []byte("openbadges")) || bytes.Contains(b, []byte(`"recipient"`))
+}
+
 func looksOB2(m map[string]any) bool {
 	for _, t := range stringsOf(m["type"]) {
 		if t == "VerifiableCredential" || t == "VerifiablePresentation" {
