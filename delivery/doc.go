@@ -40,6 +40,16 @@
 // specification names (invalid_grant, invalid_proof, invalid_nonce,
 // credential_request_denied, ...).
 //
+// # Clients that depart from the specification
+//
+// The handlers follow OpenID4VCI 1.0 final. Sphereon's client and the
+// Learner Credential Wallet need nothing more; @digitalbazaar/oid4-client
+// 5.x needs [Config.AllowDigitalBazaarOID4Client], which sets
+// AllowUntypedKeyProofs (its key proof has no typ and no iat),
+// AllowProofTypeMember and AllowMetadataInIssuerMetadata. Each is off by
+// default, and an exchange collected under a relaxation names it in
+// [Exchange.Relaxed].
+//
 // # What is not done
 //
 // Anyone holding an exchange's link (or a pre-authorized code without a

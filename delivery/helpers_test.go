@@ -48,7 +48,7 @@ func (e *env) advance(d time.Duration) {
 	e.now = e.now.Add(d)
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, configure ...func(delivery.Config) delivery.Config) *env {
 	t.Helper()
 	key, err := did.NewEd25519KeyFromSeed(bytes.Repeat([]byte{7}, 32))
 	require.NoError(t, err)
@@ -58,7 +58,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 	store := delivery.NewMemoryStore()
 	store.Now = e.clock
-	e.svc, err = delivery.NewService(delivery.Config{
+	cfg := delivery.Config{
 		Issuer:     &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}},
 		IssuerName: "Example University",
 		BaseURL:    e.srv.URL + "/wallet",
@@ -69,7 +69,11 @@ func newEnv(t *testing.T) *env {
 			defer e.mu.Unlock()
 			e.collected = append(e.collected, x)
 		},
-	})
+	}
+	for _, c := range configure {
+		cfg = c(cfg)
+	}
+	e.svc, err = delivery.NewService(cfg)
 	require.NoError(t, err)
 	h, err := delivery.NewHandler(e.svc)
 	require.NoError(t, err)

@@ -39,6 +39,9 @@ type KeyProof struct {
 	Holder string
 	Key    crypto.PublicKey
 	Nonce  string
+	// Relaxed names each rule of Appendix F.1 the proof was let off
+	// (Config.AllowUntypedKeyProofs); empty for a conformant proof.
+	Relaxed []string
 }
 
 // keyProofChecks are what verifyKeyProof needs besides the token.
@@ -48,6 +51,9 @@ type keyProofChecks struct {
 	window   time.Duration // how old iat may be
 	skew     time.Duration // how far in the future iat may be
 	resolver did.Resolver
+	// allowUntyped accepts a proof without typ, and without iat when
+	// nbf is there to take its place (Config.AllowUntypedKeyProofs).
+	allowUntyped bool
 }
 
 // verifyKeyProof checks an OpenID4VCI jwt key proof (§F.1, §F.4): typ,
@@ -78,7 +84,12 @@ func verifyKeyProof(ctx context.Context, token string, c keyProofChecks) (*KeyPr
 	if err := decodeSegment(parts[0], &header); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	if header.Typ != TypKeyProof {
+	var relaxed []string
+	switch {
+	case header.Typ == TypKeyProof:
+	case header.Typ == "" && c.allowUntyped:
+		relaxed = append(relaxed, "the key proof has no typ (AllowUntypedKeyProofs)")
+	default:
 		return nil, bad("typ is %q, want %q", header.Typ, TypKeyProof)
 	}
 	if header.Crit != nil {
@@ -132,6 +143,7 @@ func verifyKeyProof(ctx context.Context, token string, c keyProofChecks) (*KeyPr
 	var claims struct {
 		Aud   json.RawMessage `json:"aud"`
 		Iat   *json.Number    `json:"iat"`
+		Nbf   *json.Number    `json:"nbf"`
 		Exp   *json.Number    `json:"exp"`
 		Nonce *string         `json:"nonce"`
 	}
@@ -141,18 +153,25 @@ func verifyKeyProof(ctx context.Context, token string, c keyProofChecks) (*KeyPr
 	if !audienceIs(claims.Aud, c.audience) {
 		return nil, bad("aud must be the Credential Issuer Identifier %q", c.audience)
 	}
-	if claims.Iat == nil {
+	issued, name := claims.Iat, "iat"
+	if issued == nil && c.allowUntyped && claims.Nbf != nil {
+		// The proof's age is read from nbf instead: the window and the
+		// single-use c_nonce bound it as they bound iat.
+		issued, name = claims.Nbf, "nbf"
+		relaxed = append(relaxed, "the key proof has no iat: its nbf was read instead (AllowUntypedKeyProofs)")
+	}
+	if issued == nil {
 		return nil, bad("iat is missing")
 	}
-	iat, err := numericDate(*claims.Iat)
+	iat, err := numericDate(*issued)
 	if err != nil {
-		return nil, bad("iat: %v", err)
+		return nil, bad("%s: %v", name, err)
 	}
 	if iat.After(c.now.Add(c.skew)) {
-		return nil, bad("iat %s is in the future", iat.UTC().Format(time.RFC3339))
+		return nil, bad("%s %s is in the future", name, iat.UTC().Format(time.RFC3339))
 	}
 	if iat.Before(c.now.Add(-c.window - c.skew)) {
-		return nil, bad("iat %s is too old", iat.UTC().Format(time.RFC3339))
+		return nil, bad("%s %s is too old", name, iat.UTC().Format(time.RFC3339))
 	}
 	if claims.Exp != nil {
 		exp, err := numericDate(*claims.Exp)
@@ -160,10 +179,16 @@ func verifyKeyProof(ctx context.Context, token string, c keyProofChecks) (*KeyPr
 			return nil, bad("expired or invalid exp")
 		}
 	}
+	if claims.Nbf != nil {
+		nbf, err := numericDate(*claims.Nbf)
+		if err != nil || nbf.After(c.now.Add(c.skew)) {
+			return nil, bad("nbf is in the future or invalid")
+		}
+	}
 	if claims.Nonce == nil || *claims.Nonce == "" {
 		return nil, bad("nonce is missing: get a c_nonce from the nonce endpoint")
 	}
-	return &KeyProof{Holder: holder, Key: pub, Nonce: *claims.Nonce}, nil
+	return &KeyProof{Holder: holder, Key: pub, Nonce: *claims.Nonce, Relaxed: relaxed}, nil
 }
 
 func decodeSegment(seg string, v any) error {

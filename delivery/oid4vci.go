@@ -135,13 +135,19 @@ func (s *Service) IssuerMetadata() map[string]any {
 			"credential_metadata":                     display,
 		}
 	}
-	return map[string]any{
+	m := map[string]any{
 		"credential_issuer":                   s.c.BaseURL,
 		"credential_endpoint":                 s.c.BaseURL + PathCredential,
 		"nonce_endpoint":                      s.c.BaseURL + PathNonce,
 		"display":                             []any{map[string]any{"name": s.c.IssuerName}},
 		"credential_configurations_supported": cfgs,
 	}
+	if s.c.AllowMetadataInIssuerMetadata {
+		for k, v := range s.AuthorizationServerMetadata() {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // AuthorizationServerMetadata returns the RFC 8414 metadata of the
@@ -154,6 +160,9 @@ func (s *Service) AuthorizationServerMetadata() map[string]any {
 		"grant_types_supported":                 []string{GrantPreAuthorizedCode},
 		"token_endpoint_auth_methods_supported": []string{"none"},
 		"pre-authorized_grant_anonymous_access_supported": true,
+		// RFC 9396: the token request may carry authorization_details
+		// of type openid_credential (§5.1.1).
+		"authorization_details_types_supported": []string{"openid_credential"},
 	}
 }
 
@@ -358,11 +367,11 @@ func contains(list []string, s string) bool {
 // credentialRequest is the body of a Credential Request (§8.2); proof
 // (singular) is the draft form some wallets still send.
 type credentialRequest struct {
-	ConfigurationID    string                       `json:"credential_configuration_id"`
-	Identifier         string                       `json:"credential_identifier"`
-	Proofs             map[string][]json.RawMessage `json:"proofs"`
-	Proof              *legacyProof                 `json:"proof"`
-	ResponseEncryption json.RawMessage              `json:"credential_response_encryption"`
+	ConfigurationID    string                     `json:"credential_configuration_id"`
+	Identifier         string                     `json:"credential_identifier"`
+	Proofs             map[string]json.RawMessage `json:"proofs"`
+	Proof              *legacyProof               `json:"proof"`
+	ResponseEncryption json.RawMessage            `json:"credential_response_encryption"`
 }
 
 // legacyProof is the draft 13 "proof" parameter.
@@ -432,6 +441,15 @@ func (s *Service) credential(w http.ResponseWriter, r *http.Request) (any, error
 	case !contains(e.Configurations, cfg):
 		return nil, denied("credential_request_denied", "this access token does not cover %q", cfg)
 	}
+	var relaxed []string
+	if pt, ok := req.Proofs["proof_type"]; ok && s.c.AllowProofTypeMember && len(req.Proofs) == 2 {
+		var name string
+		if json.Unmarshal(pt, &name) != nil || name != "jwt" || req.Proofs["jwt"] == nil {
+			return nil, denied("invalid_proof", "proofs.proof_type must name its one proof type: jwt")
+		}
+		delete(req.Proofs, "proof_type")
+		relaxed = append(relaxed, "proofs has a proof_type member (AllowProofTypeMember)")
+	}
 	var jwts []json.RawMessage
 	switch {
 	case req.Proofs != nil && req.Proof != nil:
@@ -446,7 +464,9 @@ func (s *Service) credential(w http.ResponseWriter, r *http.Request) (any, error
 	case len(req.Proofs) > 1 || req.Proofs["jwt"] == nil:
 		return nil, denied("invalid_proof", "proofs must hold exactly one proof type: jwt")
 	default:
-		jwts = req.Proofs["jwt"]
+		if err := json.Unmarshal(req.Proofs["jwt"], &jwts); err != nil {
+			return nil, denied("invalid_proof", "proofs.jwt must be an array of JWTs")
+		}
 	}
 	if len(jwts) != 1 {
 		return nil, denied("invalid_proof", "exactly one jwt key proof is needed (no batch issuance)")
@@ -456,7 +476,7 @@ func (s *Service) credential(w http.ResponseWriter, r *http.Request) (any, error
 		return nil, denied("invalid_proof", "a jwt key proof must be a string")
 	}
 	kp, err := verifyKeyProof(ctx, jwt, keyProofChecks{audience: s.c.BaseURL, now: s.c.Now(), window: s.c.NonceTTL,
-		skew: s.c.ClockSkew, resolver: did.DefaultResolver()})
+		skew: s.c.ClockSkew, resolver: did.DefaultResolver(), allowUntyped: s.c.AllowUntypedKeyProofs})
 	if err != nil {
 		return nil, &OAuthError{Status: http.StatusBadRequest, Code: "invalid_proof", Description: asciiDescription(err.Error()), err: err}
 	}
@@ -479,7 +499,7 @@ func (s *Service) credential(w http.ResponseWriter, r *http.Request) (any, error
 		}
 		return nil, err
 	}
-	signed, err := s.issue(ctx, claimed, kp.Holder, "openid4vci", formatOf(cfg) == "jwt_vc_json")
+	signed, err := s.issue(ctx, claimed, kp.Holder, "openid4vci", formatOf(cfg) == "jwt_vc_json", append(relaxed, kp.Relaxed...))
 	if err != nil {
 		return nil, fmt.Errorf("delivery: issuing: %w", err)
 	}

@@ -283,3 +283,109 @@ func TestOpenID4VCIJWKAndWrongHolder(t *testing.T) {
 	require.NoError(t, json.Unmarshal(resp.body, &out))
 	e.verifyBadge(t, []byte(out.Credentials[0].Credential), learner.did())
 }
+
+// The relaxations of Config.AllowDigitalBazaarOID4Client, one by one:
+// off by default; on, each admits only the departure it names (an
+// untyped proof, a proof without iat whose nbf is fresh, a proofs object
+// with proof_type "jwt") and records it on the exchange, while every
+// other rule of the key proof holds.
+func TestOpenID4VCIRelaxations(t *testing.T) {
+	now := time.Now().Unix()
+	noTyp := map[string]any{"typ": nil}
+	for _, tc := range []struct {
+		name    string
+		allow   bool
+		header  map[string]any
+		claims  map[string]any // merged over {aud, iat: now, nonce}; nil values delete
+		typeMem any            // proofs.proof_type, when not nil
+		code    string         // "" = issued
+		relaxed []string       // substrings of Exchange.Relaxed, when issued
+	}{
+		{name: "conformant, relaxations off", claims: nil},
+		{name: "conformant, relaxations on: nothing recorded", allow: true},
+		{name: "no typ refused by default", header: noTyp, code: "invalid_proof"},
+		{name: "no iat refused by default", claims: map[string]any{"iat": nil, "nbf": now}, code: "invalid_proof"},
+		{name: "proof_type member refused by default", typeMem: "jwt", code: "invalid_proof"},
+		{name: "nbf in the future refused", claims: map[string]any{"nbf": now + 3600}, code: "invalid_proof"},
+		{name: "no typ accepted and recorded", allow: true, header: noTyp, relaxed: []string{"no typ"}},
+		{name: "another typ still refused", allow: true, header: map[string]any{"typ": "JWT"}, code: "invalid_proof"},
+		{name: "no iat: nbf read instead, recorded", allow: true, header: noTyp, claims: map[string]any{"iat": nil, "nbf": now, "exp": now + 300},
+			relaxed: []string{"no typ", "no iat"}},
+		{name: "no iat and no nbf refused", allow: true, header: noTyp, claims: map[string]any{"iat": nil, "exp": now + 300}, code: "invalid_proof"},
+		{name: "no iat, stale nbf refused", allow: true, claims: map[string]any{"iat": nil, "nbf": now - 3600}, code: "invalid_proof"},
+		{name: "no iat, nbf in the future refused", allow: true, claims: map[string]any{"iat": nil, "nbf": now + 3600}, code: "invalid_proof"},
+		{name: "untyped, expired refused", allow: true, header: noTyp, claims: map[string]any{"exp": now - 3600}, code: "invalid_proof"},
+		{name: "untyped, wrong aud refused", allow: true, header: noTyp, claims: map[string]any{"aud": "https://elsewhere.example"}, code: "invalid_proof"},
+		{name: "untyped, no nonce refused", allow: true, header: noTyp, claims: map[string]any{"nonce": nil}, code: "invalid_proof"},
+		{name: "untyped, unknown nonce refused", allow: true, header: noTyp, claims: map[string]any{"nonce": "made-up"}, code: "invalid_nonce"},
+		{name: "proof_type jwt accepted and recorded", allow: true, typeMem: "jwt", relaxed: []string{"proof_type"}},
+		{name: "proof_type naming another type refused", allow: true, typeMem: "di_vp", code: "invalid_proof"},
+		{name: "proof_type not a string refused", allow: true, typeMem: []string{"jwt"}, code: "invalid_proof"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var e *env
+			if tc.allow {
+				e = newEnv(t, delivery.Config.AllowDigitalBazaarOID4Client)
+			} else {
+				e = newEnv(t)
+			}
+			x, links := e.exchange(delivery.ExchangeRequest{})
+			offer := readOffer(t, links.CredentialOffer)
+			c := newClient(t, offer)
+			resp := c.token(grant(offer)["pre-authorized_code"].(string), "")
+			require.Equal(t, http.StatusOK, resp.status)
+			token := resp.json(t)["access_token"].(string)
+			claims := map[string]any{"aud": c.issuer, "iat": now, "nonce": c.nonce()}
+			for k, v := range tc.claims {
+				if v == nil {
+					delete(claims, k)
+				} else {
+					claims[k] = v
+				}
+			}
+			proofs := map[string]any{"jwt": []string{c.w.keyProof(t, tc.header, claims)}}
+			if tc.typeMem != nil {
+				proofs["proof_type"] = tc.typeMem
+			}
+			resp = c.credential(token, map[string]any{"credential_configuration_id": delivery.ConfigurationLDP, "proofs": proofs})
+			got, err := e.svc.Store().Get(t.Context(), x.ID)
+			require.NoError(t, err)
+			if tc.code != "" {
+				errorCode(t, resp, http.StatusBadRequest, tc.code)
+				assert.NotEqual(t, delivery.StateComplete, got.State, "a refused request leaves the exchange open")
+				return
+			}
+			require.Equal(t, http.StatusOK, resp.status, string(resp.body))
+			assert.Equal(t, delivery.StateComplete, got.State)
+			assert.Len(t, got.Relaxed, len(tc.relaxed), "%q", got.Relaxed)
+			for _, want := range tc.relaxed {
+				assert.Contains(t, strings.Join(got.Relaxed, "\n"), want)
+			}
+		})
+	}
+}
+
+// AllowMetadataInIssuerMetadata adds the authorization server's metadata
+// to the Credential Issuer Metadata, and only then.
+func TestOpenID4VCIMetadataInIssuerMetadata(t *testing.T) {
+	for _, allow := range []bool{false, true} {
+		var e *env
+		if allow {
+			e = newEnv(t, delivery.Config.AllowDigitalBazaarOID4Client)
+		} else {
+			e = newEnv(t)
+		}
+		meta := wellKnown(t, e.srv.URL+"/wallet", "openid-credential-issuer")
+		as := wellKnown(t, e.srv.URL+"/wallet", "oauth-authorization-server")
+		assert.Equal(t, []any{"openid_credential"}, as["authorization_details_types_supported"])
+		if !allow {
+			assert.NotContains(t, meta, "token_endpoint")
+			assert.NotContains(t, meta, "issuer")
+			continue
+		}
+		for k, v := range as {
+			assert.Equal(t, v, meta[k], k)
+		}
+		assert.Equal(t, e.srv.URL+"/wallet", meta["credential_issuer"])
+	}
+}

@@ -95,6 +95,36 @@ type Config struct {
 	// WalletLink and WalletProtocolsLink are the bases of the Learner
 	// Credential Wallet links ("" = the defaults).
 	WalletLink, WalletProtocolsLink string
+
+	// AllowUntypedKeyProofs accepts an OpenID4VCI jwt key proof without
+	// a typ header, and without iat when it has nbf (read in its place),
+	// although Appendix F.1 requires both: @digitalbazaar/oid4-client
+	// 5.x signs {alg, kid} and {nonce, iss, aud, exp, nbf}. Everything
+	// else still holds: the signature by the holder's key, aud, a fresh
+	// single-use c_nonce, exp, and a typ other than
+	// "openid4vci-proof+jwt" is still refused. Each use is recorded in
+	// the exchange's Relaxed.
+	AllowUntypedKeyProofs bool
+	// AllowProofTypeMember accepts a Credential Request whose proofs
+	// object carries, beside its one proof type, a "proof_type" member
+	// naming it (§8.2 allows only the proof type's member), as
+	// @digitalbazaar/oid4-client 5.x sends. Recorded in Relaxed.
+	AllowProofTypeMember bool
+	// AllowMetadataInIssuerMetadata also puts the authorization server's
+	// metadata (issuer, token_endpoint, ...) in the Credential Issuer
+	// Metadata, for clients that read them there (@digitalbazaar/oid4-client
+	// 5.x). Wallets ignore members they do not know (§12.2.4), so this
+	// changes nothing for the others.
+	AllowMetadataInIssuerMetadata bool
+}
+
+// AllowDigitalBazaarOID4Client sets the three relaxations that
+// @digitalbazaar/oid4-client 5.x needs to claim a badge
+// (AllowUntypedKeyProofs, AllowProofTypeMember,
+// AllowMetadataInIssuerMetadata) and returns c.
+func (c Config) AllowDigitalBazaarOID4Client() Config {
+	c.AllowUntypedKeyProofs, c.AllowProofTypeMember, c.AllowMetadataInIssuerMetadata = true, true, true
+	return c
 }
 
 // Service delivers badges to wallets: it creates exchanges, builds their
@@ -372,7 +402,7 @@ func (s *Service) release(ctx context.Context, id string) {
 
 // issue builds and signs the credential of a claimed exchange for holder
 // and completes the exchange; on failure the exchange is released.
-func (s *Service) issue(ctx context.Context, e *Exchange, holder, protocol string, jwt bool) (*badge.Signed, error) {
+func (s *Service) issue(ctx context.Context, e *Exchange, holder, protocol string, jwt bool, relaxed []string) (*badge.Signed, error) {
 	signed, err := s.sign(ctx, e, holder, jwt)
 	if err != nil {
 		s.release(ctx, e.ID)
@@ -380,7 +410,7 @@ func (s *Service) issue(ctx context.Context, e *Exchange, holder, protocol strin
 	}
 	done, err := s.c.Store.Update(context.WithoutCancel(ctx), e.ID, func(x *Exchange) error {
 		x.Issuing, x.State, x.Holder, x.Protocol, x.Collected = false, StateComplete, holder, protocol, s.c.Now()
-		x.AccessToken = ""
+		x.AccessToken, x.Relaxed = "", relaxed
 		return nil
 	})
 	if err != nil {

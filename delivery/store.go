@@ -86,6 +86,9 @@ type Exchange struct {
 	Holder    string    `json:"holder,omitempty"`
 	Protocol  string    `json:"protocol,omitempty"`
 	Collected time.Time `json:"collected,omitzero"`
+	// Relaxed names each relaxation of the protocol (Config.Allow...)
+	// that the collecting request needed; empty when it conformed.
+	Relaxed []string `json:"relaxed,omitempty"`
 }
 
 // Lookup names a secondary key of an exchange for [Store.Find].

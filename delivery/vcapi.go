@@ -158,7 +158,7 @@ func (s *Service) participate(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return nil, exchangeProblem(err)
 	}
-	signed, err := s.issue(ctx, claimed, holder, "vcapi", false)
+	signed, err := s.issue(ctx, claimed, holder, "vcapi", false, nil)
 	if err != nil {
 		return nil, problem(http.StatusInternalServerError, ProblemIssueFailed, "Issuing failed", err,
 			"the credential could not be issued; the exchange is still open")

@@ -29,7 +29,7 @@ import (
 
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n" +
 	"       [--profile strict|interop|1edtech-validator] [--store DSN [--no-status]] [--auth-tokens FILE | --insecure-no-auth]\n" +
-	"       [--public-url URL]\n\n" +
+	"       [--public-url URL [--allow-digitalbazaar-oid4-client]]\n\n" +
 	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
 	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
 	"/presentations/verify), and the issuer's published documents: the profile at /issuer\n" +
@@ -58,7 +58,11 @@ const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile
 	"mounts wallet delivery (the VC-API exchange of the Learner Credential Wallet and OpenID4VCI\n" +
 	"1.0) at URL/wallet/ and its .well-known metadata; an LMS creates exchanges with POST\n" +
 	"/wallet/exchanges. With --store, delivered badges are recorded and get status entries too, and\n" +
-	"the exchanges and nonces are kept in the store: every process sharing it serves every exchange."
+	"the exchanges and nonces are kept in the store: every process sharing it serves every exchange.\n" +
+	"--allow-digitalbazaar-oid4-client lets @digitalbazaar/oid4-client 5.x claim over OpenID4VCI: key\n" +
+	"proofs without typ and iat, a proof_type member in proofs, and the authorization server's metadata\n" +
+	"in the issuer metadata (delivery.Config.AllowDigitalBazaarOID4Client); each exchange collected so\n" +
+	"records what it needed."
 
 // Server timeouts of "openbadges serve".
 const (
@@ -77,6 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	profileFile := fs.String("issuer-profile", "", "issuer Profile (JSON-LD) to publish, at the path of its https id or at /issuer (default: a minimal Profile derived from the key)")
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
 	vcapiInline := fs.Bool("vc-api-inline-contexts", true, "admit inline @context objects at the W3C VC-API endpoints (/credentials/*, /presentations/verify), as the W3C test suites send them; POST /verify and the page stay strict")
+	allowDB := fs.Bool("allow-digitalbazaar-oid4-client", false, "with --public-url: accept @digitalbazaar/oid4-client 5.x's non-conformant OpenID4VCI requests (untyped key proofs without iat, proofs.proof_type, issuer metadata read as authorization server metadata)")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
 	storeDSN := fs.String("store", "", "issuer store: a SQLite file path or a postgres:// URL; records every credential, allocates status entries, serves POST /credentials/status")
 	noStatus := fs.Bool("no-status", false, "with --store: issue credentials without a revocation status entry")
@@ -96,6 +101,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return usageErrorf(e, name, "--store needs --key: the credentials and lists it records must stay verifiable after a restart")
 	case *noStatus && *storeDSN == "":
 		return usageErrorf(e, name, "--no-status applies to --store")
+	case *allowDB && *publicURL == "":
+		return usageErrorf(e, name, "--allow-digitalbazaar-oid4-client applies to wallet delivery: give --public-url")
 	case *authFile != "" && *insecureNoAuth:
 		return usageErrorf(e, name, "--auth-tokens and --insecure-no-auth contradict each other")
 	}
@@ -274,6 +281,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if *publicURL != "" {
 		dcfg := delivery.Config{Issuer: cfg.Issuer, BaseURL: base + "/wallet"}
+		if *allowDB {
+			dcfg = dcfg.AllowDigitalBazaarOID4Client()
+		}
 		if cfg.Store != nil {
 			u, _ := url.Parse(base)
 			if err := server.DeliveryHooks(&dcfg, cfg.Store, cfg.Issuer.Profile(u.Hostname())); err != nil {

@@ -235,10 +235,21 @@ func TestServeStoreUsage(t *testing.T) {
 		{"serve", "--no-status"},                                                  // no --store
 		{"serve", "--auth-tokens", filepath.Join(dir, "t"), "--insecure-no-auth"}, // both
 		{"serve", "--public-url", "http://example.org"},                           // http, not loopback
+		{"serve", "--allow-digitalbazaar-oid4-client"},                            // no --public-url
 	} {
 		code, _, stderr := runCLI(t, "", args...)
 		assert.Equal(t, exitUsage, code, "%v: %s", args, stderr)
 	}
+}
+
+// TestServeAllowDigitalBazaarOID4Client: the flag puts the authorization
+// server's metadata in the issuer metadata (and sets the other
+// relaxations of delivery.Config.AllowDigitalBazaarOID4Client).
+func TestServeAllowDigitalBazaarOID4Client(t *testing.T) {
+	base, _, _ := runServeUntil(t, "--offline", "--public-url", "http://127.0.0.1:9", "--allow-digitalbazaar-oid4-client")
+	code, body := getBody(t, base+"/.well-known/openid-credential-issuer/wallet")
+	require.Equal(t, http.StatusOK, code, "%s", body)
+	assert.Contains(t, string(body), `"token_endpoint":"http://127.0.0.1:9/wallet/token"`)
 }
 
 // TestServeMountsDelivery: --public-url mounts the wallet endpoints;
@@ -251,6 +262,7 @@ func TestServeMountsDelivery(t *testing.T) {
 	code, body := getBody(t, base+"/.well-known/openid-credential-issuer/wallet")
 	require.Equal(t, http.StatusOK, code, "%s", body)
 	assert.Contains(t, string(body), `"credential_issuer":"http://127.0.0.1:9/wallet"`)
+	assert.NotContains(t, string(body), `"token_endpoint"`, "the issuer metadata is the specification's by default")
 	req := map[string]any{"learner": map[string]any{"id": "s-1"}, "achievement": map[string]any{
 		"id": "https://example.edu/achievements/go-101", "type": []any{"Achievement"}, "name": "Go 101",
 		"description": "Writes Go.", "criteria": map[string]any{"narrative": "Passed."}}}
