@@ -345,6 +345,42 @@ func TestRollbackRefused(t *testing.T) {
 		assertUnknown(t, res, err, status.ErrStatusListRollback)
 	})
 
+	t.Run("a witness proof by another key cannot make an old list look new", func(t *testing.T) {
+		// An attacker holding an old copy of the list signs it again with
+		// their own key, created now, and serves the proof set: the
+		// witness proof verifies, but only the issuer's proofs date a
+		// list.
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sameFromOlder, &m))
+		issuerProof := m["proof"]
+		delete(m, "proof")
+		unsecured, err := json.Marshal(m)
+		require.NoError(t, err)
+		w, err := proof.AddDataIntegrityProof(ctx, unsecured, testKey(t, 66), &proof.DataIntegrityOptions{Created: fixedNow.Add(-time.Minute)})
+		require.NoError(t, err)
+		var wm map[string]any
+		require.NoError(t, json.Unmarshal(w, &wm))
+		m["proof"] = []any{issuerProof, wm["proof"]}
+		forged, err := json.Marshal(m)
+		require.NoError(t, err)
+
+		d := newDocs()
+		d.set(u, forged)
+		probe := &status.Checker{Fetcher: d, Now: clock, CacheTTL: -1}
+		res, err := probe.CheckStatus(ctx, cred, entryMap(t, cred))
+		require.NoError(t, err, "a witness proof does not stop the list from verifying")
+		require.Equal(t, vc.StatusValid, res.Outcome)
+
+		d.set(u, sameFromNewer) // same validFrom, the issuer's proof an hour ago
+		ch := &status.Checker{Fetcher: d, Now: clock, CacheTTL: -1}
+		_, err = ch.CheckStatus(ctx, cred, entryMap(t, cred))
+		require.ErrorIs(t, err, vc.ErrRevoked)
+		d.set(u, forged)
+		res, err = ch.CheckStatus(ctx, cred, entryMap(t, cred))
+		assertUnknown(t, res, err, status.ErrStatusListRollback)
+		assert.NotEqual(t, vc.StatusValid, res.Outcome)
+	})
+
 	t.Run("a not-yet-valid list is refused and sets no mark", func(t *testing.T) {
 		d := newDocs()
 		d.set(u, signList(t, k, listSpec{id: u, validFrom: fixedNow.Add(time.Hour), set: []int{9}}))

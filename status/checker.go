@@ -809,8 +809,8 @@ func (ch *Checker) checkListStatus(ctx context.Context, c *vc.Credential, url st
 
 // verifyList parses a list credential (JSON with Data Integrity proofs,
 // or a compact VC-JWT) and verifies it. created is the latest created
-// time of its verified Data Integrity proofs (zero for a JWT); signer is
-// the verification method of its first verified proof (or of the JWT).
+// time of the Data Integrity proofs its issuer made (zero for a JWT);
+// signer is the verification method of the first of them (or of the JWT).
 func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *vc.Credential, created time.Time, signer string, err error) {
 	trimmed := bytes.TrimSpace(body)
 	if trimmed[0] != '{' {
@@ -832,13 +832,24 @@ func (ch *Checker) verifyList(ctx context.Context, url string, body []byte) (c *
 	if err != nil {
 		return nil, created, "", newError(ErrVerification, url, err, "")
 	}
+	// Only the list issuer's own verified proofs say how new the list is
+	// and who signed it: an unsupported proof added to a proof set could
+	// carry any time, and so could a witness proof, which anyone can add
+	// with their own key to an old copy of the list (rollback). Only
+	// when issuer binding was skipped (no proof is the issuer's) does
+	// any verified proof count.
+	byIssuer := func(r proof.ProofResult) bool { return proof.IssuerProof(r, c.Issuer()) }
+	if !slices.ContainsFunc(results, byIssuer) {
+		byIssuer = func(r proof.ProofResult) bool { return r.Status == proof.StatusVerified }
+	}
 	for _, r := range results {
-		// Only a verified proof's created is signed: an unsupported proof
-		// added to a proof set could carry any time.
-		if r.Status == proof.StatusVerified && r.Created.After(created) {
+		if !byIssuer(r) {
+			continue
+		}
+		if r.Created.After(created) {
 			created = r.Created
 		}
-		if r.Status == proof.StatusVerified && signer == "" {
+		if signer == "" {
 			signer = r.VerificationMethod
 		}
 	}
