@@ -212,10 +212,10 @@ func unsupportedPath(err error) string {
 }
 
 // sameValue reports whether the signed object o is what the JSON text s
-// says: the same literal text or IRI, or, for a term whose type mapping is
-// @vocab (a proof purpose, say), a term (the engine refuses anything
-// else there). A blank node is the
-// name of a graph (a proof): its content is checked on its own.
+// says: the same literal text (with no language tag) or IRI, or, for a
+// term whose type mapping is @vocab (a proof purpose, say), a term (the
+// engine refuses anything else there). A blank node is the name of a
+// graph (a proof): its content is checked on its own.
 func sameValue(o rdf.Term, s string) bool {
 	switch o.Kind {
 	case rdf.BlankNode:
@@ -225,5 +225,8 @@ func sameValue(o rdf.Term, s string) bool {
 		// ("assertionMethod"), which the engine has checked is one.
 		return o.Value == s || !strings.Contains(s, ":")
 	}
-	return o.Value == s
+	// A JSON string of a pinned member is never language-tagged in the
+	// embedded contexts: a tag comes from a default @language of an
+	// inline context, a form no issuer needs.
+	return o.Value == s && o.Language == ""
 }

@@ -232,6 +232,28 @@ func TestAllowInlineContextsKeepsTheOtherRules(t *testing.T) {
 	m["credentialSubject"].(map[string]any)["myid"] = m["credentialSubject"].(map[string]any)["id"]
 	delete(m["credentialSubject"].(map[string]any), "id")
 	requireStrictProblem(t, p.Check(ctx, m), "$.credentialSubject.myid")
+
+	// A property-scoped context may override protected terms: "id" and
+	// "type" made ordinary properties would be read as the node's id and
+	// type by anyone reading the JSON.
+	for _, k := range []string{"id", "type"} {
+		m = strictDoc(t, strictBase)
+		m["@context"] = append(m["@context"].([]any), map[string]any{"scoped": map[string]any{
+			"@id": "https://example.com/vocab#scoped", "@context": map[string]any{k: "https://example.com/vocab#" + k}}})
+		m["credentialSubject"].(map[string]any)["scoped"] = map[string]any{k: "did:example:someone"}
+		requireStrictProblem(t, p.Check(ctx, m), "$.credentialSubject.scoped."+k)
+	}
+
+	// A default language makes every plain string a tagged literal
+	// (statusPurpose "revocation"@en) while the JSON reads a plain one.
+	m = strictDoc(t, strictBase)
+	m["@context"] = append(m["@context"].([]any), map[string]any{"@language": "en"})
+	err := p.Check(ctx, m)
+	require.ErrorIs(t, err, ErrStrictForm, "a context's default language")
+	m = strictDoc(t, strictBase)
+	m["@context"] = append(m["@context"].([]any), map[string]any{"note": map[string]any{"@id": "https://example.com/vocab#note", "@language": "en"}})
+	m["note"] = "tagged by its term"
+	require.ErrorIs(t, p.Check(ctx, m), ErrStrictForm, "a term's language mapping")
 }
 
 // TestReadBackFindsAStatementTheJSONDoesNotShow exercises the second line

@@ -20,7 +20,8 @@ var ErrStrictForm = errors.New("jsonld: form not allowed in strict mode")
 //   - every key of a node object is a term the contexts define (or, where
 //     a context sets @vocab, a plain name under it); no absolute IRI, no
 //     compact IRI, no keyword written as a key other than @context, no
-//     keyword alias other than "id" for @id and "type" for @type, and no
+//     keyword alias other than "id" for @id and "type" for @type, "id"
+//     and "type" mean nothing else, and no
 //     term declared with @nest;
 //   - @context values are context URLs: no inline context objects (unless
 //     AllowInlineContexts), no null; below the top level only in the
@@ -158,6 +159,12 @@ func (w *walker) strictKey(e *entry) bool {
 		return false
 	case k[0] == '@' && (isKeyword(k) || hasKeywordForm(k)):
 		return true // see strictKeywords
+	case (k == "id" && e.iri != "@id") || (k == "type" && e.iri != "@type"):
+		// A context (a property-scoped one may override protected
+		// terms) made "id" or "type" an ordinary property: a reader of
+		// the JSON would take its value for the node's id or type.
+		w.problem(ErrStrictForm, k, "\""+k+"\" redefined: it must mean @"+k)
+		return false
 	case e.def == nil && strings.IndexByte(k, ':') >= 0:
 		w.problem(ErrStrictForm, k, "an IRI or compact IRI as a key (use the term the contexts define)")
 		return false

@@ -481,6 +481,13 @@ func (w *walker) scalar(a *activeCtx, def *termDef, v any) (rdf.Term, kind) {
 			lang = def.lang
 		}
 		if lang != "" {
+			if w.p.strict != nil {
+				// Only an inline or remote context can give a plain
+				// string a language: the JSON then reads a plain
+				// string where a tagged literal is signed.
+				w.problem(ErrStrictForm, "", "a language tag the context gives a plain string (@language)")
+				return rdf.Term{}, kNone
+			}
 			if !validLanguage(lang) {
 				w.problem(ErrInvalidLanguage, lang, "")
 				return rdf.Term{}, kNone
