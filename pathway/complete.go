@@ -69,7 +69,8 @@ func Complete(ctx context.Context, iss *badge.Issuer, p *Pathway, prog *Progress
 // subjectID holding the stacked credential and its components (signed
 // bytes: JSON or compact JWT), the definitions of the goal and the
 // component achievements, and the associations of [ToAssociations]. Sign it
-// with a clr.Issuer.
+// with a clr.Issuer, which refuses a record holding a credential about
+// anyone but subjectID (clr.ErrSubjectMismatch), as verification would.
 func Bundle(p *Pathway, publisher badge.Profile, subjectID string, credentials [][]byte, o *clr.Options) (*clr.ClrCredential, error) {
 	rec, err := clr.New(publisher, subjectID, o)
 	if err != nil {

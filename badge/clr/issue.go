@@ -2,11 +2,13 @@ package clr
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -143,9 +145,14 @@ func (e *IssueError) Error() string {
 // Unwrap returns the causes.
 func (e *IssueError) Unwrap() []error { return e.Errs }
 
-// Issue checks the record (Validate, the VC data model, issuer binding,
-// bounds, JSON-LD safe mode) and signs it. The nested credentials are
-// signed already and are not re-checked here: verify them before bundling.
+// Issue checks the record and signs it. The checks are
+// [ClrCredential.CheckIssuable] (the contexts, Validate, the bounds, and
+// that every nested credential is about the record's subject: a record
+// holding someone else's credential is refused with an error matching
+// [ErrSubjectMismatch], as verification refuses it), the VC data model,
+// issuer binding and JSON-LD safe mode; every problem is listed in one
+// [*IssueError] and nothing is signed. The nested credentials' proofs are
+// not re-checked here: verify them before bundling.
 func (i *Issuer) Issue(ctx context.Context, c *ClrCredential) (*badge.Signed, error) {
 	if ctx == nil {
 		return nil, errors.New("clr: nil context")
@@ -157,10 +164,7 @@ func (i *Issuer) Issue(ctx context.Context, c *ClrCredential) (*badge.Signed, er
 		return nil, &IssueError{Errs: []error{fmt.Errorf("%w: the record already has a proof", ErrInvalid)}}
 	}
 	var errs []error
-	if err := c.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.checkBounds(DefaultMaxCredentials); err != nil {
+	if err := c.CheckIssuable(); err != nil {
 		errs = append(errs, err)
 	}
 	ctrl := i.Controller
@@ -205,4 +209,90 @@ func (i *Issuer) Issue(ctx context.Context, c *ClrCredential) (*badge.Signed, er
 		}
 		return &badge.Signed{Format: badge.DataIntegrity, ID: c.ID, JSON: out}, nil
 	}
+}
+
+// CheckIssuable runs the checks verification makes of the record's own
+// content, for an issuer to refuse what verifiers would: the contexts (the
+// VC context first, a CLR 2.0 context second), the model
+// ([ClrCredential.Validate]), the bounds (DefaultMaxCredentials nested
+// credentials, achievements and associations), and that every nested
+// credential can be read and is about the record's subject (the rule of
+// verification's nested_credentials check: a credential with no subject,
+// or a subject whose id, or else identifiers, do not match the record
+// subject's, is a [*SubjectMismatchError]). It returns nil or a
+// [*ValidationError] listing every problem by JSON path; errors.Is finds
+// [ErrInvalid], and among the causes [ErrSubjectMismatch], [ErrContext],
+// [ErrLimit] and [ErrNestedCredential].
+//
+// Not checked here: the VC data model, issuer binding and JSON-LD (the
+// Issuer checks them), the nested credentials' proofs and models (verify
+// them before bundling), and the associations (verification checks them
+// against the achievements of the verified nested credentials).
+func (c *ClrCredential) CheckIssuable() error {
+	var fs []FieldError
+	var ve *ValidationError
+	if err := c.Validate(); errors.As(err, &ve) {
+		fs = append(fs, ve.Fields...)
+	}
+	var ctxs []string
+	for _, e := range c.Context.Values {
+		if e.URL != "" {
+			ctxs = append(ctxs, e.URL)
+		}
+	}
+	if err := checkContexts(ctxs); err != nil {
+		fs = append(fs, FieldError{Path: "$.@context", Err: err})
+	}
+	var le *LimitError
+	if err := c.checkBounds(DefaultMaxCredentials); errors.As(err, &le) {
+		fs = append(fs, FieldError{Path: "$.credentialSubject." + le.What, Err: le})
+	} else {
+		// Within the bounds only: a record over them is not read further.
+		for n, raw := range c.CredentialSubject.VerifiableCredential {
+			path := fmt.Sprintf("$.credentialSubject.verifiableCredential[%d]", n)
+			nc, err := nestedCredential(raw)
+			if err != nil {
+				fs = append(fs, FieldError{Path: path, Err: fmt.Errorf("%w: %w", ErrNestedCredential, err)})
+				continue
+			}
+			if err := subjectMismatch(&c.CredentialSubject, nc); err != nil {
+				fs = append(fs, FieldError{Path: path, Err: err})
+			}
+		}
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Path < fs[j].Path })
+	return &ValidationError{Fields: fs}
+}
+
+// nestedCredential reads a nested credential without verifying it: a JSON
+// object as it is, a JSON string as a compact VC-JWT whose payload is the
+// credential (VC 2.0) or carries it in its "vc" claim (VC 1.1), as the
+// verifier reads it.
+func nestedCredential(raw json.RawMessage) (*vc.Credential, error) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return vc.Parse(raw)
+	}
+	var tok string
+	if err := json.Unmarshal(raw, &tok); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 || !proof.IsCompactJWS([]byte(tok)) {
+		return nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload is not base64url", ErrMalformed)
+	}
+	c, err := vc.Parse(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload: %w", ErrMalformed, err)
+	}
+	if inner, ok := c.Document()["vc"].(map[string]any); ok {
+		return vc.FromValue(nil, inner)
+	}
+	return c, nil
 }

@@ -378,18 +378,7 @@ func aboutRecordSubject(rec *ClrSubject, res *badge.VerificationResult) error {
 	if res == nil || res.Credential == nil {
 		return nil
 	}
-	var err error
-	subjects := res.Credential.Subjects()
-	if len(subjects) == 0 {
-		err = &SubjectMismatchError{Record: rec.ID}
-	}
-	for _, s := range subjects {
-		id, _ := s["id"].(string)
-		if !sameSubject(rec, id, identityObjects(s["identifier"])) {
-			err = &SubjectMismatchError{Subject: id, Record: rec.ID}
-			break
-		}
-	}
+	err := subjectMismatch(rec, res.Credential)
 	if err != nil {
 		res.Verified = false
 		if c := res.Check(badge.CheckRecipient); c != nil {
@@ -399,6 +388,24 @@ func aboutRecordSubject(rec *ClrSubject, res *badge.VerificationResult) error {
 		}
 	}
 	return err
+}
+
+// subjectMismatch returns a [*SubjectMismatchError] when c has no subject
+// or a subject of c is not the record's (see sameSubject), nil otherwise.
+// Verification ([aboutRecordSubject]) and issuing
+// ([ClrCredential.CheckIssuable]) apply this one rule.
+func subjectMismatch(rec *ClrSubject, c *vc.Credential) error {
+	subjects := c.Subjects()
+	if len(subjects) == 0 {
+		return &SubjectMismatchError{Record: rec.ID}
+	}
+	for _, s := range subjects {
+		id, _ := s["id"].(string)
+		if !sameSubject(rec, id, identityObjects(s["identifier"])) {
+			return &SubjectMismatchError{Subject: id, Record: rec.ID}
+		}
+	}
+	return nil
 }
 
 func sameSubject(rec *ClrSubject, id string, identifiers []badge.IdentityObject) bool {
