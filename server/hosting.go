@@ -358,6 +358,21 @@ func listURLs(body []byte) []string {
 	return urls
 }
 
+// Lookup returns the list published under any name whose URL (its id;
+// for a VC-JWT also its jti and vc.id) is url, and its ETag: what a
+// verifier in the same process would fetch from url, without a round
+// trip. The body is the published one; the caller must not modify it.
+func (s *StatusLists) Lookup(url string) (body []byte, etag string, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, d := range s.lists {
+		if slices.Contains(listURLs(d.body), url) {
+			return d.body, d.etag, true
+		}
+	}
+	return nil, "", false
+}
+
 // LoadDir publishes every regular file of dir whose name ends in .json or
 // .jwt, under its name without the extension (dir/1.json is served as
 // .../1). Every file is read and checked before any is published, so a

@@ -408,12 +408,16 @@ func testPublisherOncePerBurst(t *testing.T, s *DB, dsn string) {
 	var counts sync.Map
 	var wg sync.WaitGroup
 	var published atomic.Int32
+	var hooked sync.Map // Publisher.Published: each list once, by whoever signed it
 	for i := range 3 {
 		h := s
 		if i > 0 {
 			h = openT(t, dsn)
 		}
-		p := &Publisher{Store: h, Sign: signer(t, &counts)}
+		p := &Publisher{Store: h, Sign: signer(t, &counts), Published: func(id string) {
+			n, _ := hooked.LoadOrStore(id, new(atomic.Int32))
+			n.(*atomic.Int32).Add(1)
+		}}
 		wg.Go(func() {
 			done, err := p.PublishStale(ctx)
 			assert.NoError(t, err)
@@ -428,6 +432,13 @@ func testPublisherOncePerBurst(t *testing.T, s *DB, dsn string) {
 		return true
 	})
 	assert.EqualValues(t, 4, published.Load())
+	nHooked := 0
+	hooked.Range(func(k, v any) bool {
+		nHooked++
+		assert.EqualValues(t, 1, v.(*atomic.Int32).Load(), "Published called once for %s", k)
+		return true
+	})
+	assert.Equal(t, 4, nHooked, "Published is called for every list stored")
 	stale, err = s.Stale(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, stale)

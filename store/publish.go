@@ -59,6 +59,11 @@ type Publisher struct {
 	// Errors, when set, is told of each error of Run's passes (Run goes
 	// on after them).
 	Errors func(error)
+	// Published, when set, is called with a list's id after this
+	// publisher stored a newly signed copy of it. A verifier of the same
+	// process uses it to see the change at once (status.Checker.Forget).
+	// It runs on the publishing goroutine: keep it short.
+	Published func(id string)
 
 	once   sync.Once
 	holder string
@@ -197,6 +202,9 @@ func (p *Publisher) PublishList(ctx context.Context, id string) (bool, error) {
 			return false, nil
 		}
 		return false, err
+	}
+	if p.Published != nil {
+		p.Published(id)
 	}
 	return true, nil
 }

@@ -29,7 +29,7 @@ import (
 
 const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile FILE] [--status-dir DIR] [--offline]\n" +
 	"       [--profile strict|interop|1edtech-validator] [--store DSN [--no-status]] [--auth-tokens FILE | --insecure-no-auth]\n" +
-	"       [--public-url URL [--allow-digitalbazaar-oid4-client]]\n\n" +
+	"       [--public-url URL [--allow-digitalbazaar-oid4-client]] [--allow-expired]\n\n" +
 	"Runs the HTTP handlers of package server together: the verifier page at /, the Open Badges\n" +
 	"verify endpoint (POST /verify), the W3C VC-API (POST /credentials/issue, /credentials/verify,\n" +
 	"/presentations/verify), and the issuer's published documents: the profile at /issuer\n" +
@@ -38,7 +38,10 @@ const serveSynopsis = "[--addr 127.0.0.1:8080] [--key KEYFILE] [--issuer-profile
 	"(/.well-known/jwks.json), and the status lists of --status-dir at /status/NAME (NAME.json\n" +
 	"or NAME.jwt). SIGHUP reloads --status-dir: a list that changed is served at once (its ETag\n" +
 	"changes) and the verify endpoints drop their cached copy of it, so a revocation is seen at the\n" +
-	"next check.\n" +
+	"next check. The verify endpoints read the lists serve publishes itself (--status-dir, --store)\n" +
+	"where they are kept, also --offline and on a loopback http address; other lists are fetched\n" +
+	"(not --offline). POST /credentials/issue refuses a credential whose validUntil has passed unless\n" +
+	"--allow-expired (the W3C VC-API suites issue such test fixtures).\n" +
 	"Without --key it issues as a new ephemeral did:key. It binds to loopback unless --addr\n" +
 	"says otherwise. SIGINT or SIGTERM shuts it down cleanly.\n\n" +
 	"--store DSN (a SQLite file path, or postgres://...; needs --key) records every credential issued\n" +
@@ -82,6 +85,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	statusDir := fs.String("status-dir", "", "directory of signed status list credentials to publish at /status/NAME")
 	vcapiInline := fs.Bool("vc-api-inline-contexts", true, "admit inline @context objects at the W3C VC-API endpoints (/credentials/*, /presentations/verify), as the W3C test suites send them; POST /verify and the page stay strict")
 	allowDB := fs.Bool("allow-digitalbazaar-oid4-client", false, "with --public-url: accept @digitalbazaar/oid4-client 5.x's non-conformant OpenID4VCI requests (untyped key proofs without iat, proofs.proof_type, issuer metadata read as authorization server metadata)")
+	allowExpired := fs.Bool("allow-expired", false, "POST /credentials/issue signs a credential whose validUntil has passed (the W3C VC-API suites issue such test fixtures); refused by default")
 	offline := fs.Bool("offline", false, "verify without the network: did:key and did:jwk keys only, no status list fetches")
 	storeDSN := fs.String("store", "", "issuer store: a SQLite file path or a postgres:// URL; records every credential, allocates status entries, serves POST /credentials/status")
 	noStatus := fs.Bool("no-status", false, "with --store: issue credentials without a revocation status entry")
@@ -135,11 +139,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			return failf(e, name, "key %s has no id (a did:key, did:web or https verification method URL)", *keyFile)
 		}
 	}
-	// AllowExpired: the VC-API issue endpoint signs what it is given even
-	// when its validity window has ended, as the W3C suites expect (they
-	// issue expired credentials to test verifiers); every other check of
-	// the library's Issuer applies.
-	cfg.Issuer = &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}, AllowExpired: true}
+	// --allow-expired: the VC-API issue endpoint signs a credential whose
+	// validity window has ended, as the W3C suites ask (they issue
+	// expired credentials to test verifiers); by default it refuses, as
+	// the library's Issuer and "openbadges issue" do.
+	cfg.Issuer = &badge.Issuer{Key: proof.Key{Signer: key.Signer, VerificationMethod: key.ID}, AllowExpired: *allowExpired}
 	controller, _, _ := strings.Cut(key.ID, "#")
 	switch {
 	case strings.HasPrefix(key.ID, "did:web:"):
@@ -188,17 +192,20 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "openbadges serve: no --issuer-profile given: publishing a minimal profile of %s at %s\n", controller, path)
 	}
-	// Verification: the same network rules as "openbadges verify".
+	// Verification: the same network rules as "openbadges verify". The
+	// lists serve publishes itself (--store, --status-dir) are read where
+	// they are kept (hostedLists), also --offline.
 	pv := &proof.Verifier{ClockSkew: 5 * time.Minute}
 	opts := badge.VerifierOptions{Proofs: pv, Policy: policy}
-	if *offline {
-		opts.Status = status.NewLocalChecker(nil, nil)
-	} else {
+	hosted := &hostedLists{}
+	checker := &status.Checker{Fetcher: hosted}
+	// Lists are verified with the verifier of each endpoint (the
+	// profile's for /verify, pv for the VC-API).
+	opts.Status = checker
+	if !*offline {
 		pv.Resolver = did.Methods{"key": did.KeyResolver{}, "jwk": did.JWKResolver{}, "web": &did.WebResolver{}, "https": &did.HTTPSResolver{}}
 		pv.KeySets = &proof.HTTPKeySets{}
-		// Lists are verified with the verifier of each endpoint (the
-		// profile's for /verify, pv for the VC-API).
-		opts.Status = &status.Checker{}
+		hosted.next = &status.HTTPFetcher{}
 		opts.Refresher = &status.Refresher{}
 	}
 	v, err := badge.NewVerifier(opts)
@@ -226,6 +233,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if *statusDir != "" {
 		cfg.StatusLists = newServeStatusLists(opts.Status)
+		hosted.files = cfg.StatusLists
 		if err := cfg.StatusLists.LoadDir(*statusDir); err != nil {
 			return failf(e, name, "--status-dir: %v", err)
 		}
@@ -272,12 +280,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		base = "http://" + ln.Addr().String()
 	}
 	if *storeDSN != "" {
-		st, closeStore, err := openServeStore(ctx, e, *storeDSN, base, !*noStatus, cfg.Issuer.Key)
+		st, closeStore, err := openServeStore(ctx, e, *storeDSN, base, !*noStatus, cfg.Issuer.Key, checker.Forget)
 		if err != nil {
 			return failf(e, name, "--store: %v", err)
 		}
 		defer closeStore()
 		cfg.Store, cfg.StoreStatusBaseURL = st, base+server.PathStatus
+		hosted.store = st.Store
 	}
 	if *publicURL != "" {
 		dcfg := delivery.Config{Issuer: cfg.Issuer, BaseURL: base + "/wallet"}
@@ -400,7 +409,7 @@ const serveRevocationPool = "revocation"
 // pool (lists at base/status/revocation-N), and starts the publisher that
 // re-signs the lists with key (stopped, after a last pass, by the
 // returned function).
-func openServeStore(ctx context.Context, e *env, dsn, base string, withStatus bool, key proof.Key) (*server.StoreIssuing, func(), error) {
+func openServeStore(ctx context.Context, e *env, dsn, base string, withStatus bool, key proof.Key, published func(id string)) (*server.StoreIssuing, func(), error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
@@ -419,6 +428,10 @@ func openServeStore(ctx context.Context, e *env, dsn, base string, withStatus bo
 			return l.Sign(ctx, key, nil)
 		},
 		Errors: func(err error) { fmt.Fprintf(e.stderr, "openbadges serve: publishing status lists: %v\n", err) },
+		// serve's own checker sees a list this process re-signed at once
+		// (one re-signed by another process sharing the store: at its
+		// next revalidation, status.Checker.RevalidateAfter).
+		Published: published,
 	}
 	st := &server.StoreIssuing{Store: db, Publisher: pub}
 	if withStatus {
