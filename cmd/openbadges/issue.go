@@ -20,13 +20,15 @@ const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg AL
 	"Signs the credential in FILE (or stdin) and prints it: the JSON credential with a Data Integrity\n" +
 	"proof appended (--format di, the default) or the compact VC-JWT (--format jwt). KEYFILE is a JWK or\n" +
 	"Multikey private key file as written by 'openbadges keygen'; its id is the verification method.\n" +
-	"The credential is checked first, as the library's badge.Issuer does: the Open Badges data model\n" +
-	"(an OpenBadgeCredential or EndorsementCredential: required members such as the achievement's\n" +
-	"criteria), the VC data model, issuer binding (the issuer's id must be the key's controller, else\n" +
-	"verifiers refuse the proof), JSON-LD safe mode and the strict compact form (undefined terms,\n" +
-	"unknown contexts, members written under IRIs or aliases), a proof already present, and a\n" +
-	"validUntil (expirationDate) already past unless --allow-expired. Every problem is printed on\n" +
-	"stderr with its JSON path and nothing is signed (exit 1).\n\n" +
+	"The credential is checked first, as the library's issuers (badge.Issuer, clr.Issuer) do: the Open\n" +
+	"Badges data model (an OpenBadgeCredential or EndorsementCredential: required members such as the\n" +
+	"achievement's criteria), a ClrCredential's record checks (the CLR contexts, required members such\n" +
+	"as at least one nested credential, every nested credential about the record's subject), the VC\n" +
+	"data model, issuer binding (the issuer's id must be the key's controller, else verifiers refuse\n" +
+	"the proof), JSON-LD safe mode and the strict compact form (undefined terms, unknown contexts,\n" +
+	"members written under IRIs or aliases), a proof already present, and a validUntil\n" +
+	"(expirationDate) already past unless --allow-expired. Every problem is printed on stderr with its\n" +
+	"JSON path and nothing is signed (exit 1).\n\n" +
 	"With --batch, awards the achievement in ACHIEVEMENT.json to every row of FILE: a CSV file with a\n" +
 	"header row naming its columns (did, email, name, student id, an Open Badges identifier type such\n" +
 	"as sourcedId, or ext:...), or JSON Lines (one object per line with the same names). Each credential\n" +

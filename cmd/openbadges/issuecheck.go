@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"crypto"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/vc"
 )
 
@@ -26,16 +28,19 @@ func (s checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, er
 }
 
 // issueChecked issues credential with iss (badge.Issuer.IssueJSON: the Open
-// Badges and VC data models, issuer binding, JSON-LD safe mode) and, unless
-// allowExpired, also refuses a credential whose validUntil or
-// expirationDate is before now. Every problem comes back in one
-// *badge.IssueError; nothing is signed when there is one.
+// Badges and VC data models, issuer binding, JSON-LD safe mode) and also
+// refuses what the library's Issuer leaves to verification: a
+// ClrCredential that CLR verification would refuse for its own content
+// (recordProblems) and, unless allowExpired, a credential whose
+// validUntil or expirationDate is before now. Every problem comes back in
+// one *badge.IssueError; nothing is signed when there is one.
 func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, allowExpired bool, now time.Time) (*badge.Signed, error) {
-	var expired []error
+	var extra []error
 	if !allowExpired {
-		expired = expiredProblems(credential, now)
+		extra = expiredProblems(credential, now)
 	}
-	if len(expired) == 0 {
+	extra = append(extra, recordProblems(credential)...)
+	if len(extra) == 0 {
 		return iss.IssueJSON(ctx, credential)
 	}
 	// Refused already: run the library's checks with a signer that
@@ -46,11 +51,57 @@ func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, all
 	var ie *badge.IssueError
 	switch {
 	case errors.As(err, &ie):
-		return nil, &badge.IssueError{Errs: append(ie.Errs, expired...)}
+		// A path the library reports already (a missing issuer, say) is
+		// listed once, as the library words it.
+		reported := map[string]bool{}
+		for _, f := range ie.Fields() {
+			reported[f.Path] = true
+		}
+		errs := ie.Errs
+		for _, e := range extra {
+			var fe badge.FieldError
+			if errors.As(e, &fe) && reported[fe.Path] {
+				continue
+			}
+			errs = append(errs, e)
+		}
+		return nil, &badge.IssueError{Errs: errs}
 	case err == nil || errors.Is(err, errChecksOnly):
-		return nil, &badge.IssueError{Errs: expired}
+		return nil, &badge.IssueError{Errs: extra}
 	}
 	return nil, err
+}
+
+// recordProblems returns, for a ClrCredential (clr.IsRecord), every problem
+// of the record's own content that CLR verification refuses
+// (clr.ClrCredential.CheckIssuable: the CLR contexts, the model, its
+// bounds, every nested credential about the record's subject), each a
+// badge.FieldError at its JSON path; nil for any other credential. A record
+// that does not decode as a ClrCredential is one problem at "$".
+func recordProblems(credential []byte) []error {
+	if !clr.IsRecord(credential) {
+		return nil
+	}
+	var rec clr.ClrCredential
+	if err := json.Unmarshal(credential, &rec); err != nil {
+		if !errors.Is(err, clr.ErrMalformed) {
+			err = fmt.Errorf("%w: %w", clr.ErrMalformed, err)
+		}
+		return []error{badge.FieldError{Path: "$", Err: err}}
+	}
+	err := rec.CheckIssuable()
+	var ve *clr.ValidationError
+	if !errors.As(err, &ve) {
+		if err != nil {
+			return []error{badge.FieldError{Path: "$", Err: err}}
+		}
+		return nil
+	}
+	out := make([]error, len(ve.Fields))
+	for i, f := range ve.Fields {
+		out[i] = badge.FieldError{Path: f.Path, Err: f.Err}
+	}
+	return out
 }
 
 // expiredProblems returns a problem for each end of the validity window
