@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/openbadges-go/openbadges/internal/jsonld"
 	"github.com/openbadges-go/openbadges/internal/jsonx"
@@ -74,6 +75,31 @@ type Processor struct {
 	// goldOnly routes every document through json-gold (tests and the
 	// differential oracle).
 	goldOnly bool
+	// keptQuads recycles the datasets CheckUnsecured keeps for
+	// CanonicalUnsecured (*[]rdf.Quad).
+	keptQuads sync.Pool
+}
+
+// maxKeptQuads keeps unusually large datasets out of keptQuads.
+const maxKeptQuads = 4096
+
+// keepQuads copies q into a recycled buffer.
+func (p *Processor) keepQuads(q []rdf.Quad) []rdf.Quad {
+	if bp, ok := p.keptQuads.Get().(*[]rdf.Quad); ok {
+		return append((*bp)[:0], q...)
+	}
+	return slices.Clone(q)
+}
+
+// recycleQuads returns a buffer of keepQuads that nothing refers to any
+// more.
+func (p *Processor) recycleQuads(q []rdf.Quad) {
+	if cap(q) > maxKeptQuads {
+		return
+	}
+	clear(q)
+	q = q[:0]
+	p.keptQuads.Put(&q)
 }
 
 // NewProcessor returns a Processor with the given options (nil: defaults).
@@ -190,7 +216,7 @@ func (p *Processor) CheckUnsecured(ctx context.Context, c *Credential) error {
 	return p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
 		m := &unsecuredRDF{proc: p}
 		if hasProof {
-			m.quads = slices.Clone(q)
+			m.quads = p.keepQuads(q)
 		}
 		c.unsecuredRDF.Store(m)
 		return nil
@@ -227,15 +253,19 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true)
-		if err != nil {
-			return nil, err
+		// Claim the dataset: the canonical form replaces it (a result
+		// that keeps the credential does not keep both), and the one
+		// caller that claimed it recycles its buffer. A concurrent
+		// caller that lost the claim converts the document again below.
+		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
+			canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true)
+			p.recycleQuads(m.quads)
+			if err != nil {
+				return nil, err
+			}
+			c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
+			return canon.NQuads, nil
 		}
-		c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
-		// The canonical form replaces the dataset: a result that keeps
-		// the credential does not keep both.
-		c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p})
-		return canon.NQuads, nil
 	}
 	var canon *Canonical
 	err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {

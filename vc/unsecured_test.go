@@ -140,3 +140,35 @@ func TestCanonicalUnsecuredConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The datasets CheckUnsecured keeps are recycled once canonicalized: under
+// concurrent verifications of different credentials on one processor,
+// each still canonicalizes its own (run with -race).
+func TestKeptDatasetsRecycledSafely(t *testing.T) {
+	ctx := context.Background()
+	p := NewProcessor(nil)
+	files := []string{"testdata/ob3/obv3p0/signed.json", "testdata/ob3/clrv2p0/signed.json"}
+	var want []string
+	for _, f := range files {
+		c := parseFile(t, f)
+		w, err := p.Canonicalize(ctx, withoutProof(c.Document()), nil)
+		require.NoError(t, err)
+		want = append(want, string(w.NQuads))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				k := (g + i) % len(files)
+				c := parseFile(t, files[k])
+				if !assert.NoError(t, p.CheckUnsecured(ctx, c)) {
+					return
+				}
+				got, err := p.CanonicalUnsecured(ctx, c)
+				assert.NoError(t, err)
+				assert.Equal(t, want[k], string(got))
+			}
+		})
+	}
+	wg.Wait()
+}
