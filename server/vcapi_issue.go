@@ -3,16 +3,19 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
+	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/proof"
 	"github.com/openbadges-go/openbadges/store"
 	"github.com/openbadges-go/openbadges/vc"
@@ -39,12 +42,19 @@ type issueHandler struct {
 //
 // The credential is issued by iss only: a credential without an issuer
 // gets iss's controller (the issuer id), and one naming another issuer is
-// refused. Before signing, the VC data model 2.0 rules are enforced
-// (required members, types, URLs, dates and their order, relatedResource
-// digests, language values, typed status, schema, evidence, terms of use
-// and refresh entries), with the Open Badges rules for Open Badges
-// credentials and JSON-LD safe mode (every term defined by a known
-// context); a refused credential gets 422 with every problem by JSON path.
+// refused. An Open Badge, endorsement or CLR record without an id (their
+// models require one) gets a fresh urn:uuid, as [NewStoreIssueHandler]
+// gives; any other credential is signed with the members it was sent.
+// Before signing, the VC data model 2.0 rules are enforced (required
+// members, types, URLs, dates and their order, relatedResource digests,
+// language values, typed status, schema, evidence, terms of use and
+// refresh entries), with the Open Badges rules for Open Badges
+// credentials, the CLR record checks for a ClrCredential (its contexts and
+// model, and every nested credential about the record's subject, as CLR
+// verification requires) and JSON-LD safe mode (every term defined by a
+// known context); a refused credential gets 422 with every problem by
+// JSON path, those of every check together (an issuer that is not iss's
+// and an achievement without criteria are both listed).
 // A signed credential is answered 201 {"verifiableCredential": ...}; a JWT
 // is returned as an EnvelopedVerifiableCredential with a data: URL. A VC
 // 1.1 credential signed with a DataIntegrityProof whose contexts do not
@@ -154,19 +164,29 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return badRequest("credential must be a JSON object")
 	}
-	if p := h.bindIssuer(cred); p != nil {
-		return p
+	// Every finding at once: the issuer, the data model rules, then (when
+	// any of them failed) the library's own checks too.
+	problems := h.bindIssuer(cred)
+	c, err := vc.FromValue(nil, cred) // c reads cred itself
+	if _, has := cred["id"]; !has && err == nil && h.st == nil && isOneEdTech(c) {
+		// Their models require an id: a fresh urn:uuid, as the store's
+		// reservation gives (NewStoreIssueHandler).
+		id, err := badge.NewUUIDURN(iss.Rand)
+		if err != nil {
+			return err
+		}
+		cred["id"] = id
 	}
-	// Data model rules first, every finding at once.
-	var problems []FieldProblem
-	c, err := vc.FromValue(nil, cred)
 	if err != nil {
 		problems = append(problems, FieldProblem{Path: "$", Detail: err.Error()})
 	} else if err := vc.CheckDataModel(c); err != nil {
 		var dme *vc.DataModelError
 		if errors.As(err, &dme) {
 			for _, p := range dme.Problems {
-				problems = append(problems, FieldProblem{Path: p.Path, Detail: p.Reason})
+				// A malformed issuer is reported once, by bindIssuer.
+				if !slices.ContainsFunc(problems, func(r FieldProblem) bool { return r.Path == p.Path }) {
+					problems = append(problems, FieldProblem{Path: p.Path, Detail: p.Reason})
+				}
 			}
 		} else {
 			problems = append(problems, FieldProblem{Path: "$", Detail: err.Error()})
@@ -179,13 +199,19 @@ func (h *issueHandler) serve(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		problems = append(problems, rp...)
+		problems = append(problems, recordProblems(c, cred)...)
+		if iss.Format == badge.JWT && c.Version() == vc.Version2_0 && !isOneEdTech(c) {
+			iss.VCJOSE = true
+		}
 	}
 	if len(problems) > 0 {
+		lp, err := libraryProblems(r.Context(), &iss, cred, problems)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, lp...)
 		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
 			Detail: fmt.Sprintf("%d problem(s); the first: %s %s", len(problems), problems[0].Path, problems[0].Detail), Errors: problems}
-	}
-	if iss.Format == badge.JWT && c.Version() == vc.Version2_0 && !isOneEdTech(c) {
-		iss.VCJOSE = true
 	}
 	var rec *store.Credential
 	if h.st != nil {
@@ -272,15 +298,11 @@ func isOneEdTech(c *vc.Credential) bool {
 }
 
 // bindIssuer makes the credential's issuer the handler's: it fills a
-// missing issuer (or issuer id) and refuses another one.
-func (h *issueHandler) bindIssuer(cred map[string]any) *Problem {
-	mismatch := func(got string) *Problem {
-		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
-			Detail: fmt.Sprintf("this service issues as %q, not %q", h.issuerID, got), Errors: []FieldProblem{{Path: "$.issuer", Detail: "must be " + strconv.Quote(h.issuerID)}}}
-	}
-	malformed := func(path, detail string) *Problem {
-		return &Problem{Type: ProblemMalformedValue, Title: "Invalid credential", Status: http.StatusUnprocessableEntity,
-			Detail: path + " " + detail, Errors: []FieldProblem{{Path: path, Detail: detail}}}
+// missing issuer (or issuer id) and reports another one, at the path
+// badge.Issuer reports it at ($.issuer, or $.issuer.id for an object).
+func (h *issueHandler) bindIssuer(cred map[string]any) []FieldProblem {
+	mismatch := func(path, got string) []FieldProblem {
+		return []FieldProblem{{Path: path, Detail: fmt.Sprintf("this service issues as %q, not %q", h.issuerID, got)}}
 	}
 	v, has := cred["issuer"]
 	if !has {
@@ -290,10 +312,10 @@ func (h *issueHandler) bindIssuer(cred map[string]any) *Problem {
 	switch t := v.(type) {
 	case string:
 		if !isURL(t) {
-			return malformed("$.issuer", "must be a URL")
+			return []FieldProblem{{Path: "$.issuer", Detail: "must be a URL"}}
 		}
 		if t != h.issuerID {
-			return mismatch(t)
+			return mismatch("$.issuer", t)
 		}
 	case map[string]any:
 		id, has := t["id"]
@@ -303,15 +325,101 @@ func (h *issueHandler) bindIssuer(cred map[string]any) *Problem {
 		}
 		s, ok := id.(string)
 		if !ok || !isURL(s) {
-			return malformed("$.issuer.id", "must be a URL")
+			return []FieldProblem{{Path: "$.issuer.id", Detail: "must be a URL"}}
 		}
 		if s != h.issuerID {
-			return mismatch(s)
+			return mismatch("$.issuer.id", s)
 		}
 	default:
-		return malformed("$.issuer", "must be a URL or an object with an id")
+		return []FieldProblem{{Path: "$.issuer", Detail: "must be a URL or an object with an id"}}
 	}
 	return nil
+}
+
+// recordProblems returns, for a ClrCredential (as the verifier's front
+// door recognises one), the problems of the record's own content that CLR
+// verification refuses (clr.ClrCredential.CheckIssuable: the CLR
+// contexts, the model, its bounds, every nested credential about the
+// record's subject); nil for any other credential.
+func recordProblems(c *vc.Credential, cred map[string]any) []FieldProblem {
+	if !c.HasType(clr.TypeClrCredential) {
+		return nil
+	}
+	data, err := encodeJSON(cred)
+	if err != nil || !clr.IsRecord(data) {
+		return nil // not a record: the badge checks apply
+	}
+	var rec clr.ClrCredential
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return []FieldProblem{{Path: "$", Detail: err.Error()}}
+	}
+	err = rec.CheckIssuable()
+	var ve *clr.ValidationError
+	if !errors.As(err, &ve) {
+		if err != nil {
+			return []FieldProblem{{Path: "$", Detail: err.Error()}}
+		}
+		return nil
+	}
+	out := make([]FieldProblem, len(ve.Fields))
+	for i, f := range ve.Fields {
+		out[i] = FieldProblem{Path: f.Path, Detail: f.Err.Error()}
+	}
+	return out
+}
+
+// errChecksOnly is what checksOnlySigner returns: it marks a run of the
+// library's checks that got as far as signing.
+var errChecksOnly = errors.New("server: checks only, nothing signed")
+
+// checksOnlySigner is a crypto.Signer that refuses to sign: issuing with it
+// runs every check of badge.Issuer and stops where the signature would be
+// made.
+type checksOnlySigner struct{ crypto.Signer }
+
+func (checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errChecksOnly
+}
+
+// libraryProblems runs the checks of iss (badge.Issuer.IssueJSON: the Open
+// Badges data model, issuer binding, JSON-LD safe mode, ...) on a
+// credential the handler's own checks refused already, with a signer that
+// refuses, and returns its findings at the paths not in reported, so that
+// a refused request lists every problem and not only the first ones found.
+// A credential without an id (the store handler gives it one after these
+// checks) is checked with a placeholder id. Its error is the request's
+// context's.
+func libraryProblems(ctx context.Context, iss *badge.Issuer, cred map[string]any, reported []FieldProblem) ([]FieldProblem, error) {
+	doc := cred
+	if _, has := cred["id"]; !has {
+		doc = maps.Clone(cred)
+		doc["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+	}
+	data, err := encodeJSON(doc)
+	if err != nil {
+		return nil, nil // reported by the data model checks
+	}
+	dry := *iss
+	dry.Key.Signer = checksOnlySigner{iss.Key.Signer}
+	_, err = dry.IssueJSON(ctx, data)
+	var ie *badge.IssueError
+	if !errors.As(err, &ie) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(reported))
+	for _, p := range reported {
+		seen[p.Path] = true
+	}
+	var out []FieldProblem
+	for _, f := range ie.Fields() {
+		if !seen[f.Path] {
+			out = append(out, FieldProblem{Path: f.Path, Detail: f.Err.Error()})
+		}
+	}
+	return out, nil
 }
 
 // issueProblem maps an error of Issuer.IssueJSON to a problem: a refused
