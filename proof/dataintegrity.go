@@ -219,6 +219,17 @@ func hashMessage(ctx context.Context, proc *vc.Processor, kind keyKind, doc, con
 	var docHash []byte
 	if doc == nil {
 		docHash = cache.docHash[kind]
+		if docHash == nil && rdfcOptions(kind) == nil {
+			// SHA-256: the canonical N-Quads stream into the hash.
+			var err error
+			if docHash, err = proc.CanonicalUnsecuredHash(ctx, cache.cred); err != nil {
+				return nil, err
+			}
+			if cache.docHash == nil {
+				cache.docHash = make(map[keyKind][]byte, 1)
+			}
+			cache.docHash[kind] = docHash
+		}
 		if docHash == nil {
 			nq, err := canonicalUnsecured(ctx, proc, kind, cache.cred)
 			if err != nil {

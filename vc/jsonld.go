@@ -3,6 +3,7 @@ package vc
 import (
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -246,7 +247,7 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 	if c == nil {
 		return nil, fmt.Errorf("%w: nil credential", ErrMalformed)
 	}
-	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p {
+	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p && m.nquads != nil {
 		return m.nquads, nil
 	}
 	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
@@ -291,7 +292,50 @@ type unsecuredRDF struct {
 // unsecuredCanon is its canonical N-Quads.
 type unsecuredCanon struct {
 	proc   *Processor
-	nquads []byte
+	nquads []byte // nil when only the digest was asked for
+	sha256 []byte // the SHA-256 digest of the canonical N-Quads, when known
+}
+
+// CanonicalUnsecuredHash returns the SHA-256 digest of what
+// [Processor.CanonicalUnsecured] returns (the hash an RDFC Data Integrity
+// suite signs), remembered on c for p. When the dataset that
+// [Processor.CheckUnsecured] kept is there, the canonical N-Quads stream
+// into the hash and are not kept: a later CanonicalUnsecured converts the
+// document again. The digest is shared, read-only.
+func (p *Processor) CanonicalUnsecuredHash(ctx context.Context, c *Credential) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil credential", ErrMalformed)
+	}
+	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p {
+		if m.sha256 != nil {
+			return m.sha256, nil
+		}
+		sum := sha256.Sum256(m.nquads)
+		return sum[:], nil
+	}
+	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// Claimed as in CanonicalUnsecured.
+		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
+			h := sha256.New()
+			_, err := p.canonicalizeWith(ctx, m.quads, nil, h, true)
+			p.recycleQuads(m.quads)
+			if err != nil {
+				return nil, err
+			}
+			sum := h.Sum(nil)
+			c.unsecuredCanon.Store(&unsecuredCanon{proc: p, sha256: sum})
+			return sum, nil
+		}
+	}
+	nq, err := p.CanonicalUnsecured(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(nq)
+	return sum[:], nil
 }
 
 // withRDF converts doc to RDF and hands the quads to fn, which must not

@@ -2,6 +2,7 @@ package vc
 
 import (
 	"context"
+	"crypto/sha256"
 	"os"
 	"sync"
 	"testing"
@@ -171,4 +172,41 @@ func TestKeptDatasetsRecycledSafely(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// CanonicalUnsecuredHash is the SHA-256 digest of CanonicalUnsecured's
+// bytes whichever state the credential is in: the dataset kept by
+// CheckUnsecured, the canonical form already remembered, or neither; and a
+// later CanonicalUnsecured still returns the bytes.
+func TestCanonicalUnsecuredHashAgrees(t *testing.T) {
+	ctx := context.Background()
+	p := NewProcessor(nil)
+	want, err := p.CanonicalUnsecured(ctx, parseFile(t, "testdata/ob3/obv3p0/signed.json"))
+	require.NoError(t, err)
+	sum := sha256.Sum256(want)
+	for _, tc := range []struct {
+		name  string
+		setup func(c *Credential)
+	}{
+		{"kept dataset", func(c *Credential) { require.NoError(t, p.CheckUnsecured(ctx, c)) }},
+		{"canonical form remembered", func(c *Credential) {
+			_, err := p.CanonicalUnsecured(ctx, c)
+			require.NoError(t, err)
+		}},
+		{"nothing", func(*Credential) {}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := parseFile(t, "testdata/ob3/obv3p0/signed.json")
+			tc.setup(c)
+			got, err := p.CanonicalUnsecuredHash(ctx, c)
+			require.NoError(t, err)
+			assert.Equal(t, sum[:], got)
+			again, err := p.CanonicalUnsecuredHash(ctx, c)
+			require.NoError(t, err)
+			assert.Equal(t, sum[:], again)
+			nq, err := p.CanonicalUnsecured(ctx, c)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(nq))
+		})
+	}
 }
