@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/openbadges-go/openbadges/did"
@@ -52,6 +53,11 @@ func (f FetcherFunc) Fetch(ctx context.Context, url string) (*Response, error) {
 // module's address guard, redirect limit and verification budget), with
 // Accept: application/ld+json, application/json; the answer must be 200 (or
 // 410) with a JSON media type, at most MaxBytes.
+//
+// A literal works as well as [NewHTTPFetcher]'s: the guarded client is
+// built once, on first use, and reused by every fetch (so connections are
+// kept alive across fetches). It is safe for concurrent use; do not copy
+// or change it after first use.
 type HTTPFetcher struct {
 	// Client is the base client (nil: a new one; never http.DefaultClient).
 	Client *http.Client
@@ -62,15 +68,22 @@ type HTTPFetcher struct {
 	// InsecureAllowHTTP admits http:// URLs (Open Badges 2.0 documents
 	// often link them); redirects still go to https only.
 	InsecureAllowHTTP bool
-	// InsecureAllowPrivate admits loopback and private addresses (tests).
-	InsecureAllowPrivate bool
+	// AllowPrivateAddresses turns the address guard off: loopback and
+	// private addresses are fetched too (tests that serve from httptest;
+	// never in production). The name is that of status.HTTPFetcher,
+	// did.WebResolver and the module's other fetchers.
+	AllowPrivateAddresses bool
 
-	client *http.Client
+	// client holds the guarded *http.Client once built. An atomic.Value,
+	// not a sync.Once: NewHTTPFetcher takes the struct by value, which a
+	// lock inside would forbid (go vet copylocks).
+	client atomic.Value
 }
 
-// NewHTTPFetcher returns an HTTPFetcher with its guarded client built.
+// NewHTTPFetcher returns an HTTPFetcher with its guarded client built and
+// its zero limits set to the defaults.
 func NewHTTPFetcher(f HTTPFetcher) *HTTPFetcher {
-	f.client = did.GuardedClient(f.Client, 0, f.InsecureAllowPrivate)
+	f.client.Store(did.GuardedClient(f.Client, 0, f.AllowPrivateAddresses))
 	if f.MaxBytes <= 0 {
 		f.MaxBytes = DefaultMaxDocumentBytes
 	}
@@ -80,28 +93,45 @@ func NewHTTPFetcher(f HTTPFetcher) *HTTPFetcher {
 	return &f
 }
 
+// guarded returns the guarded client, building it on first use. Callers
+// racing on the first use may each build one; one is kept, and all use it.
+func (f *HTTPFetcher) guarded() *http.Client {
+	if c, ok := f.client.Load().(*http.Client); ok {
+		return c
+	}
+	if c := did.GuardedClient(f.Client, 0, f.AllowPrivateAddresses); f.client.CompareAndSwap(nil, c) {
+		return c
+	}
+	return f.client.Load().(*http.Client)
+}
+
 // Fetch implements Fetcher.
 func (f *HTTPFetcher) Fetch(ctx context.Context, rawURL string) (*Response, error) {
-	if f.client == nil {
-		f = NewHTTPFetcher(*f)
+	client := f.guarded()
+	maxBytes, timeout := f.MaxBytes, f.Timeout
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxDocumentBytes
+	}
+	if timeout <= 0 {
+		timeout = DefaultFetchTimeout
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || u.User != nil || !(u.Scheme == "https" || u.Scheme == "http" && f.InsecureAllowHTTP) {
 		return nil, &FetchError{URL: rawURL, Err: errors.New("only https URLs without credentials are fetched")}
 	}
-	if !f.InsecureAllowPrivate {
+	if !f.AllowPrivateAddresses {
 		if err := did.CheckPublicHost(u.Hostname()); err != nil {
 			return nil, &FetchError{URL: rawURL, Err: err}
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, &FetchError{URL: rawURL, Err: err}
 	}
 	req.Header.Set("Accept", "application/ld+json, application/json")
-	resp, err := f.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -125,15 +155,15 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, rawURL string) (*Response, erro
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || !jsonMediaType(mt) {
 		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("content type %q is not JSON", ct)}
 	}
-	if resp.ContentLength > f.MaxBytes {
-		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("body of %d bytes exceeds the limit of %d", resp.ContentLength, f.MaxBytes)}
+	if resp.ContentLength > maxBytes {
+		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("body of %d bytes exceeds the limit of %d", resp.ContentLength, maxBytes)}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.MaxBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
 		return nil, &FetchError{URL: rawURL, Err: budget.Wrap(ctx, err)}
 	}
-	if int64(len(body)) > f.MaxBytes {
-		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("body exceeds the limit of %d bytes", f.MaxBytes)}
+	if int64(len(body)) > maxBytes {
+		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("body exceeds the limit of %d bytes", maxBytes)}
 	}
 	return &Response{URL: final, Status: http.StatusOK, Body: body}, nil
 }
