@@ -97,7 +97,9 @@ func (v *Verifier) checkEndorsements(ctx context.Context, doc map[string]any, r 
 			}
 		}
 	}
-	walk(doc)
+	if anyEndorsement(doc) {
+		walk(doc)
+	}
 	if len(all) == 0 {
 		add(CheckEndorsements, Skipped, nil, "no endorsements")
 		return
@@ -227,4 +229,32 @@ func listOf(v any) []any {
 // EndorsementCredential only, never refreshed.
 func endorsementParams(depth int) runParams {
 	return runParams{opts: &VerifyOptions{}, depth: depth, families: []Family{FamilyEndorsement}}
+}
+
+// anyEndorsement reports whether walk would find an endorsement in v (an
+// "endorsement" or "endorsementJwt" member outside proofs, embedded
+// credentials and contexts), without allocating: most credentials have
+// none, and the ordered walk that names their paths is then skipped.
+func anyEndorsement(v any) bool {
+	switch x := v.(type) {
+	case []any:
+		for _, it := range x {
+			if anyEndorsement(it) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "endorsement", "endorsementJwt":
+				return true
+			case "proof", "verifiableCredential", "@context":
+			default:
+				if anyEndorsement(e) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

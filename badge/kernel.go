@@ -191,6 +191,9 @@ func (v *Verifier) runParsed(ctx context.Context, in parsed, p runParams) *Verif
 	k := v.kind(in.cred, p.families)
 	r.Family, r.Credential, r.Token = k.Family, in.cred, in.token
 	res.Family, res.Credential, res.Issuer = k.Family, in.cred, in.cred.Issuer()
+	// A check a step (and the parse), and room for the few steps that
+	// add a second one.
+	res.Checks = make([]Check, 0, len(k.Steps)+4)
 	if p.nesting > maxNesting {
 		res.Checks = append(res.Checks, Check{ID: CheckParse, Status: Failed, Err: fmt.Errorf("%w: documents nested deeper than %d", vc.ErrMalformed, maxNesting)})
 		return res
