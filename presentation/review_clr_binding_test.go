@@ -33,7 +33,7 @@ func TestARecordCannotBindAnotherPersonsBadgeToTheHolder(t *testing.T) {
 	require.NoError(t, err)
 	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
 	require.NoError(t, err)
-	opts := options(t, bv.WithKinds(clr.Kind(clr.KindOptions{}))) // as cmd verify-presentation does
+	opts := options(t, bv.WithKinds(clr.Kind(nil))) // as cmd verify-presentation does
 	_, err = presentation.VerifyPresentation(ctx, vp0, opts)
 	require.Error(t, err)
 

@@ -47,7 +47,7 @@ func NewBadgeVerifyHandler(v *badge.Verifier, o *Options) (http.Handler, error) 
 	// type, whatever its format, and verified with every credential it
 	// holds through the same verifier (keys, clock, profile, budget); an
 	// Open Badges 2.0 assertion by its context.
-	kinds := []badge.Kind{clr.Kind(clr.KindOptions{})}
+	kinds := []badge.Kind{clr.Kind(nil)}
 	if !slices.Contains(v.Families(), ob2.Family) {
 		// Open Badges 2.0, offline (as v nil is): a 2.0 assertion is
 		// reported as 2.0; pass a Verifier with ob2.Kind to fetch what it

@@ -45,7 +45,7 @@ func TestRecipientOfARecordIsCheckedOnEveryCredentialItHolds(t *testing.T) {
 	bv, err := badge.NewVerifier(badge.VerifierOptions{Now: fixedNow})
 	require.NoError(t, err)
 	// As cmd/openbadges verify builds it.
-	v := bv.WithKinds(clr.Kind(clr.KindOptions{}), presentation.Kind(presentation.Options{}))
+	v := bv.WithKinds(clr.Kind(nil), presentation.Kind(presentation.Options{}))
 	res, err := v.VerifyWith(ctx, s.Bytes(), &badge.VerifyOptions{Recipient: &badge.ExpectedRecipient{Type: "id", Value: att.key.Controller}})
 	for _, ch := range res.Checks {
 		t.Logf("%s %s %v %s", ch.ID, ch.Status, ch.Err, ch.Detail)

@@ -22,7 +22,9 @@ const (
 	CheckAssociations badge.CheckID = "associations"
 )
 
-// KindOptions configures the CLR family ([Kind]).
+// KindOptions configures the CLR family ([Kind]). Every member is
+// optional: [Kind] takes it by pointer, nil meaning every default (the
+// module's convention for all-optional options).
 type KindOptions struct {
 	// LenientAssociations turns an association whose source or target is
 	// not an achievement of the record into a warning (the 1EdTech
@@ -46,7 +48,13 @@ type KindOptions struct {
 // A verification of a record may verify 1 + MaxCredentials credentials,
 // and the default budget's credentials more for their endorsements and
 // refreshes, unless the verifier's Budget sets MaxCredentials.
-func Kind(o KindOptions) badge.Kind {
+//
+// opts may be nil: strict associations and DefaultMaxCredentials.
+func Kind(opts *KindOptions) badge.Kind {
+	var o KindOptions
+	if opts != nil {
+		o = *opts
+	}
 	if o.MaxCredentials <= 0 {
 		o.MaxCredentials = DefaultMaxCredentials
 	}
@@ -104,7 +112,7 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			return nil, err
 		}
 	}
-	return &Verifier{v: bv.WithKinds(Kind(KindOptions{LenientAssociations: o.LenientAssociations, MaxCredentials: o.MaxCredentials}))}, nil
+	return &Verifier{v: bv.WithKinds(Kind(&KindOptions{LenientAssociations: o.LenientAssociations, MaxCredentials: o.MaxCredentials}))}, nil
 }
 
 // Result is the kernel's result; [Record] returns the record's model.

@@ -576,7 +576,7 @@ func benchCases(ctx context.Context) (cases []benchCase, closeCases func(), err 
 		stop()
 		return nil, nil, fmt.Errorf("CLR record: %w", err)
 	}
-	cv := bv.WithKinds(clr.Kind(clr.KindOptions{}))
+	cv := bv.WithKinds(clr.Kind(nil))
 	cases = append(cases, benchCase{name: fmt.Sprintf("full Verify CLR 2.0 record, %d credentials", benchCLRCredentials),
 		op: func(ctx context.Context) error {
 			_, err := cv.Verify(ctx, record)

@@ -152,7 +152,7 @@ func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	}
 	res, verr := presentation.VerifyPresentation(ctx, data, presentation.Options{
 		Challenge: *challenge, Domain: *domain, InsecureSkipChallenge: *noChallenge, InsecureSkipDomain: *noDomain,
-		Verifier: bv.WithKinds(clr.Kind(clr.KindOptions{})), AllowHolderNotSubject: *allowOther,
+		Verifier: bv.WithKinds(clr.Kind(nil)), AllowHolderNotSubject: *allowOther,
 	})
 	if res == nil {
 		return failf(e, name, "%v", verr)

@@ -120,7 +120,7 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return failf(e, "verify", "%v", err)
 	}
-	v = v.WithKinds(ob2.Kind(ov), clr.Kind(clr.KindOptions{}), presentation.Kind(presentation.Options{}))
+	v = v.WithKinds(ob2.Kind(ov), clr.Kind(nil), presentation.Kind(presentation.Options{}))
 	res, verr := v.VerifyWith(ctx, data, &badge.VerifyOptions{Recipient: want})
 	return writeVerdict(e, *asJSON, res, func() { printReport(e, fs.Arg(0), res) }, verr)
 }
