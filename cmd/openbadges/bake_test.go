@@ -16,7 +16,7 @@ import (
 
 const (
 	bakeCLITestJWT  = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl"
-	bakeCLITestJSON = `{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"a ]]> b"}`
+	bakeCLITestJSON = `{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"a ]]> b","proof":{"type":"DataIntegrityProof","proofValue":"z1"}}`
 	bakeCLITestSVG  = `<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>`
 )
 
@@ -144,5 +144,47 @@ func TestBakeCommandHelp(t *testing.T) {
 		assert.Equal(t, exitOK, code)
 		assert.Contains(t, stdout, "Usage: openbadges "+cmd)
 		assert.Empty(t, stderr)
+	}
+}
+
+// bake refuses a JSON credential with no proof (a baked badge no verifier
+// could verify) unless --allow-unsigned; a signed credential, a VC-JWT and
+// an EnvelopedVerifiableCredential are baked as they are.
+func TestBakeRefusesAnUnsignedCredentialUnlessAllowUnsigned(t *testing.T) {
+	dir := bakeCLIFiles(t)
+	img := filepath.Join(dir, "in.png")
+	const unsigned = `{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"n"}`
+	for _, tt := range []struct {
+		name, cred string
+		flags      []string
+		ok         bool
+	}{
+		{"no proof", unsigned, nil, false},
+		{"a null proof", `{"type":["VerifiableCredential"],"proof":null}`, nil, false},
+		{"an empty proof list", `{"type":["VerifiableCredential"],"proof":[]}`, nil, false},
+		{"no proof with --allow-unsigned", unsigned, []string{"--allow-unsigned"}, true},
+		{"a proof", bakeCLITestJSON, nil, true},
+		{"a VC-JWT", bakeCLITestJWT, nil, true},
+		{"an EnvelopedVerifiableCredential", `{"@context":"https://www.w3.org/ns/credentials/v2","type":"EnvelopedVerifiableCredential","id":"data:application/vc+jwt,` + bakeCLITestJWT + `"}`, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cred := filepath.Join(t.TempDir(), "cred")
+			require.NoError(t, os.WriteFile(cred, []byte(tt.cred), 0o644))
+			out := filepath.Join(t.TempDir(), "baked.png")
+			code, stdout, stderr := bakeCLIRun(t, nil, append([]string{"bake", "--image", img, "--credential", cred, "-o", out}, tt.flags...)...)
+			assert.Empty(t, stdout)
+			if tt.ok {
+				require.Equal(t, exitOK, code, stderr)
+				code, stdout, stderr = bakeCLIRun(t, nil, "unbake", out)
+				require.Equal(t, exitOK, code, stderr)
+				assert.Equal(t, tt.cred+"\n", stdout)
+				return
+			}
+			assert.Equal(t, exitInvalid, code)
+			assert.Contains(t, stderr, "openbadges bake: credential "+cred+" has no proof")
+			assert.Contains(t, stderr, "--allow-unsigned")
+			_, err := os.Stat(out)
+			assert.True(t, os.IsNotExist(err), "nothing is written")
+		})
 	}
 }
