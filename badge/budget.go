@@ -48,8 +48,8 @@ type Budget struct {
 	// offline). A GET of a URL already fetched in the same verification is
 	// served from memory and not counted again.
 	MaxFetches int
-	// MaxBytes bounds the response bodies read, all fetches together
-	// (0: DefaultBudgetBytes).
+	// MaxBytes bounds the bytes of the responses read (headers and
+	// bodies), all fetches together (0: DefaultBudgetBytes).
 	MaxBytes int64
 	// MaxTime bounds the whole verification (0: DefaultBudgetTime). The
 	// context's own deadline applies too.

@@ -40,7 +40,8 @@ const (
 type Limits struct {
 	// Fetches bounds the outbound HTTP requests (each redirect is one).
 	Fetches int
-	// Bytes bounds the response bodies read, all fetches together.
+	// Bytes bounds the bytes of the responses read (headers and bodies),
+	// all fetches together.
 	Bytes int64
 	// Time bounds the whole verification.
 	Time time.Duration
@@ -224,7 +225,8 @@ func (b *Budget) Fetch(u string) error {
 	return nil
 }
 
-// Bytes charges n bytes read from a response body.
+// Bytes charges n bytes read from a response (its status line and
+// headers, and its body).
 func (b *Budget) Bytes(n int64) error {
 	if b == nil || n <= 0 {
 		return nil

@@ -65,11 +65,7 @@ func Client(base *http.Client, maxRedirects int, allowPrivate bool, dialTimeout 
 	if !allowPrivate {
 		c.Transport = guardTransport(c.Transport, dialTimeout)
 	}
-	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	c.Transport = &budgetTransport{next: next}
+	c.Transport = &budgetTransport{next: limitHeaders(c.Transport)}
 	inner := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects {
@@ -94,6 +90,29 @@ func Client(base *http.Client, maxRedirects int, allowPrivate bool, dialTimeout 
 		return nil
 	}
 	return &c
+}
+
+// MaxResponseHeaderBytes bounds the response headers of every fetch
+// (net/http's default is 10 MB): no document this module fetches needs
+// more, and the headers are charged to the verification budget's bytes.
+const MaxResponseHeaderBytes = 64 << 10
+
+// limitHeaders returns rt (nil: the default transport) with its response
+// headers bounded by MaxResponseHeaderBytes, when rt is an
+// *http.Transport whose bound is larger (a copy: rt is not changed).
+// Other RoundTrippers are left as they are; the budget still charges
+// their headers.
+func limitHeaders(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok || (t.MaxResponseHeaderBytes > 0 && t.MaxResponseHeaderBytes <= MaxResponseHeaderBytes) {
+		return rt
+	}
+	t = t.Clone()
+	t.MaxResponseHeaderBytes = MaxResponseHeaderBytes
+	return t
 }
 
 // guardTransport returns a transport that refuses non-public addresses.
@@ -253,6 +272,12 @@ func (t *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		return nil, err
 	}
+	// The status line and headers were read from the network too: they
+	// count, so that a server cannot send its payload there.
+	if err := b.Bytes(headerBytes(resp)); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
 	if resp.ContentLength > b.RemainingBytes() {
 		resp.Body.Close()
 		return nil, b.ExceedBytes(u)
@@ -264,6 +289,23 @@ func (t *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = body
 	return resp, nil
+}
+
+// headerBytes is about the size of resp's status line and headers on the
+// wire.
+func headerBytes(resp *http.Response) int64 {
+	n := int64(len(resp.Status)) + 16
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			n += int64(len(k) + len(v) + 4)
+		}
+	}
+	for k, vs := range resp.Trailer {
+		for _, v := range vs {
+			n += int64(len(k) + len(v) + 4)
+		}
+	}
+	return n
 }
 
 func closeBody(req *http.Request) {

@@ -1,14 +1,19 @@
 package netguard
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openbadges-go/openbadges/internal/budget"
 )
 
 func TestPublicAddr(t *testing.T) {
@@ -58,3 +63,42 @@ func TestDialGuard(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestHeadersChargedToTheBudget: the headers of a response count against
+// the budget's bytes, whatever the transport (one that is not an
+// *http.Transport cannot be given MaxResponseHeaderBytes).
+func TestHeadersChargedToTheBudget(t *testing.T) {
+	big := strings.Repeat("h", 3000)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Header: http.Header{"X-Pad": {big}},
+			Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+	})
+	c := Client(&http.Client{Transport: rt}, 0, true, time.Second)
+	ctx, _, _, cancel := budget.Start(context.Background(), budget.Limits{Fetches: 10, Bytes: 5000, Time: time.Minute, Credentials: 1})
+	defer cancel()
+	get := func(u string) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		require.NoError(t, err)
+		resp, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	require.NoError(t, get("https://a.example/1"), "3 KB of headers fit in 5 KB")
+	err := get("https://b.example/2")
+	require.ErrorIs(t, err, budget.ErrExceeded, "6 KB of headers do not")
+}
+
+// TestHeaderBoundOnTransports: an *http.Transport (nil: the default) gets
+// MaxResponseHeaderBytes; a tighter bound is kept, and the caller's
+// transport is not changed.
+func TestHeaderBoundOnTransports(t *testing.T) {
+	own := &http.Transport{}
+	got := limitHeaders(own).(*http.Transport)
+	assert.EqualValues(t, MaxResponseHeaderBytes, got.MaxResponseHeaderBytes)
+	assert.Zero(t, own.MaxResponseHeaderBytes)
+	tight := &http.Transport{MaxResponseHeaderBytes: 1024}
+	assert.Same(t, tight, limitHeaders(tight))
+	assert.EqualValues(t, MaxResponseHeaderBytes, limitHeaders(nil).(*http.Transport).MaxResponseHeaderBytes)
+}
