@@ -85,13 +85,13 @@ func credentialBytes(data []byte) ([]byte, error) {
 func runVerifyPresentation(ctx context.Context, e *env, args []string) int {
 	const name = "verify-presentation"
 	fs := newFlags(e, name, "--challenge C --domain D [--json] [--now RFC3339] [--offline] [--skip-status]\n"+
-		"       [--status-list URL=FILE]... [--allow-list-id-mismatch] [--allow-holder-not-subject]\n"+
-		"       [--insecure-no-challenge] [--insecure-no-domain] [--timeout D] FILE|-\n\n"+
+		"       [--status-list URL=FILE]... [--resource URL=FILE]... [--allow-list-id-mismatch]\n"+
+		"       [--allow-holder-not-subject] [--insecure-no-challenge] [--insecure-no-domain] [--timeout D] FILE|-\n\n"+
 		"Verifies a VerifiablePresentation: the holder's proof (authentication, by the holder's key),\n"+
 		"the challenge and domain, every embedded credential (with its status), and that the holder is\n"+
 		"each credential's subject, and lists every check. Keys (did:web, HTTPS key documents, JWKS) and\n"+
-		"status lists are fetched over HTTPS unless --offline; --status-list files are read instead of\n"+
-		"their URLs. Exit 0 when verified, 1 when not.")
+		"status lists are fetched over HTTPS unless --offline; --status-list and --resource files are\n"+
+		"read instead of their URLs. Exit 0 when verified, 1 when not.")
 	challenge := fs.String("challenge", "", "the challenge given to the holder")
 	domain := fs.String("domain", "", "this verifier's domain")
 	asJSON := fs.Bool("json", false, "print the structured result as JSON")
