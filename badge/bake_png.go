@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 )
@@ -126,6 +127,7 @@ func unbakePNG(r io.Reader, lim bakeLimits) (*Baked, error) {
 		found       bool
 		legacy      []byte
 		legacyFound bool
+		legacies    int
 	)
 	err := scanPNG(r, lim, true, func(c *pngChunk) error {
 		switch c.kind {
@@ -142,6 +144,7 @@ func unbakePNG(r io.Reader, lim bakeLimits) (*Baked, error) {
 		case pngCredentialText:
 			return pngFormatError(c.offset, "%s chunk with keyword %q (a credential must be in an iTXt chunk)", c.typ[:], pngKeywordCredential)
 		case pngLegacy:
+			legacies++
 			if legacyFound || c.data == nil {
 				legacyFound = true
 				return nil
@@ -159,6 +162,10 @@ func unbakePNG(r io.Reader, lim bakeLimits) (*Baked, error) {
 		return nil, err
 	}
 	if !found {
+		if legacies > 1 {
+			// Which of two Open Badges 2.0 assertions would be the badge?
+			return nil, fmt.Errorf("%w: %d Open Badges 2.0 assertions", ErrMultipleCredentials, legacies)
+		}
 		if legacyFound {
 			return nil, &LegacyAssertionError{Image: ImagePNG, Assertion: legacy}
 		}

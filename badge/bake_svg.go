@@ -199,6 +199,7 @@ type svgDocument struct {
 	prefixConflict     bool // root binds "openbadges" to something else
 	creds              []svgCredential
 	legacy             *svgCredential // first OB 2.0 assertion
+	legacies           int            // OB 2.0 assertion elements
 }
 
 func isSVGCredential(n xml.Name) bool {
@@ -273,8 +274,11 @@ func scanSVG(r io.Reader, lim bakeLimits, capture bool) (*svgDocument, error) {
 			if !isSVGCredential(t.Name) && !legacy {
 				continue
 			}
-			if legacy && doc.legacy != nil {
-				continue // only the first legacy assertion is reported
+			if legacy {
+				doc.legacies++
+				if doc.legacy != nil {
+					continue // only the first legacy assertion is kept (unbakeSVG refuses two)
+				}
 			}
 			if !legacy && capture && len(doc.creds) > 0 {
 				return nil, ErrMultipleCredentials
@@ -392,6 +396,10 @@ func unbakeSVG(r io.Reader, lim bakeLimits) (*Baked, error) {
 		return nil, err
 	}
 	if len(doc.creds) == 0 {
+		if doc.legacies > 1 {
+			// Which of two Open Badges 2.0 assertions would be the badge?
+			return nil, fmt.Errorf("%w: %d Open Badges 2.0 assertions", ErrMultipleCredentials, doc.legacies)
+		}
 		if doc.legacy != nil {
 			a := doc.legacy.verify
 			if !doc.legacy.hasVerify {
