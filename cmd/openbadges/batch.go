@@ -39,6 +39,11 @@ type batchHeaderInfo struct {
 	StatusList  string `json:"statusList,omitempty"`
 	HashEmail   bool   `json:"hashEmail"`
 	Bake        bool   `json:"bake"`
+	// RecipientKey (hex, random per batch) keys the digests that name a
+	// hashed recipient in the manifest (describeRecipient): a resumed run
+	// can tell whether a row still names the same learner without the
+	// manifest holding the address. Not compared on resume.
+	RecipientKey string `json:"recipientKey,omitempty"`
 }
 
 // allocationState is the allocation sidecar of a status list file
@@ -194,6 +199,9 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return failf(e, cmd, "%v", err)
 	}
 	defer out.close()
+	if err := inputUnchanged(in, out, out.recipientKey); err != nil {
+		return failf(e, cmd, "%v", err)
+	}
 	if n, err := out.adoptOrphans(ctx, ext, imageExt); err != nil {
 		return failf(e, cmd, "%s: %v", c.outDir, err)
 	} else if n > 0 {
@@ -221,7 +229,7 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return rowName(row) + ext, img
 	}
 	entry := func(r *badge.BatchResult) manifestEntry {
-		m := manifestEntry{Row: r.Item.Row, Recipient: describeRecipient(r.Item)}
+		m := manifestEntry{Row: r.Item.Row, Recipient: describeRecipient(r.Item, out.recipientKey)}
 		if res := r.Reservation; res.ID != "" {
 			m.ID, m.ValidFrom = res.ID, res.ValidFrom.UTC().Format(time.RFC3339)
 			if res.StatusIndex >= 0 {
@@ -275,7 +283,7 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 	}
 	items := func(yield func(badge.BatchItem) bool) {
 		for it := range in.rows() {
-			resumeItem(store, out, &it, image != nil, ext)
+			resumeItem(store, out, &it, image != nil, ext, out.recipientKey)
 			if !yield(it) {
 				return
 			}
@@ -344,21 +352,27 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 // row whose recipient is not the one in the input any more fails: its
 // reservation is never given to another learner. The state comes from
 // store, the files from OUTDIR.
-func resumeItem(store batchStore, out *batchDir, it *badge.BatchItem, bake bool, ext string) {
+func resumeItem(store batchStore, out *batchDir, it *badge.BatchItem, bake bool, ext string, key []byte) {
 	m, ok := store.record(it.Row)
-	switch {
-	case !ok || m.ID == "":
+	if !ok || m.ID == "" {
 		return // new, or failed before a reservation: issued afresh
-	case m.Status == rowIssued && out.inPlace(m, bake):
+	}
+	if it.Err == nil && m.Recipient != "" {
+		if got := describeRecipient(*it, key); got != m.Recipient {
+			// Also for an issued row: skipping it would leave the learner
+			// the row now names without a badge, and the one it named
+			// may be issued again further down.
+			it.Err = fmt.Errorf("credential %s was reserved for %s, but the row now names %s: the input changed since the batch began", m.ID, m.Recipient, got)
+			it.Reserved = m.reservation()
+			return
+		}
+	}
+	if m.Status == rowIssued && out.inPlace(m, bake) {
 		it.Issued = true
 		return
 	}
 	it.Reserved = m.reservation()
 	if it.Err != nil {
-		return
-	}
-	if got := describeRecipient(*it); m.Recipient != "" && got != m.Recipient {
-		it.Err = fmt.Errorf("credential %s was reserved for %s, but the row now names %s: the input changed since the batch began", m.ID, m.Recipient, got)
 		return
 	}
 	data, err := out.stored(rowName(it.Row) + ext)

@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -127,17 +130,56 @@ func (r *batchRow) item(hashEmail bool) badge.BatchItem {
 
 // describeRecipient names an item's recipient for the manifest, never
 // with a hashed e-mail address in clear.
-func describeRecipient(it badge.BatchItem) string {
+//
+// A hashed recipient is named by a digest keyed with the batch's
+// RecipientKey (HMAC-SHA-256 of the normalized identity): equal for the
+// same learner, and no easier to reverse than the credential's own salted
+// hash, which sits beside the manifest. Without a key (a batch begun by an
+// earlier version) it is "(hashed)", and a change cannot be seen.
+func describeRecipient(it badge.BatchItem, key []byte) string {
 	r := it.Recipient
 	switch {
 	case r.ID != "":
 		return r.ID
 	case r.Identity == "":
 		return ""
-	case r.Hashed:
+	case r.Hashed && len(key) == 0:
 		return string(r.IdentityType) + ":(hashed)"
+	case r.Hashed:
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(string(r.IdentityType) + "\x00" + badge.NormalizeIdentifier(r.IdentityType, r.Identity)))
+		return string(r.IdentityType) + ":(hashed " + hex.EncodeToString(m.Sum(nil)[:16]) + ")"
 	}
 	return string(r.IdentityType) + ":" + r.Identity
+}
+
+// inputUnchanged refuses to resume a batch whose input no longer names, on
+// a row the manifest has a reservation for, the learner it was reserved
+// (or issued) for: rows inserted, removed or reordered would make the run
+// skip learners and issue others twice. Nothing is issued then.
+func inputUnchanged(in *batchInput, store batchStore, key []byte) error {
+	var changed []string
+	n := 0
+	for it := range in.rows() {
+		m, ok := store.record(it.Row)
+		if !ok || m.ID == "" || m.Recipient == "" || it.Err != nil {
+			continue
+		}
+		if got := describeRecipient(it, key); got != m.Recipient {
+			n++
+			if len(changed) < 5 {
+				changed = append(changed, fmt.Sprintf("row %d was %s, now %s", it.Row, m.Recipient, got))
+			}
+		}
+	}
+	if in.err != nil {
+		return in.err
+	}
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("the input changed since the batch began: %d rows name another learner than the manifest (%s); restore the input, or issue the new rows with another -o",
+		n, strings.Join(changed, "; "))
 }
 
 // batchInput reads the rows of a CSV or JSON Lines file, one at a time.

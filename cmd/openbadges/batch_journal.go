@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,6 +110,9 @@ type batchStore interface {
 type batchDir struct {
 	dir  string
 	lock *os.File
+	// recipientKey is the batch header's RecipientKey (nil for a batch
+	// begun without one).
+	recipientKey []byte
 
 	mu       sync.Mutex
 	manifest *os.File
@@ -140,19 +145,33 @@ func openBatchDir(dir string, h batchHeaderInfo) (*batchDir, error) {
 }
 
 func (d *batchDir) open(h batchHeaderInfo) error {
-	hb, _ := json.MarshalIndent(h, "", "  ")
-	hb = append(hb, '\n')
 	switch old, err := os.ReadFile(filepath.Join(d.dir, batchHeader)); {
 	case errors.Is(err, os.ErrNotExist):
+		var key [16]byte
+		if _, err := rand.Read(key[:]); err != nil {
+			return err
+		}
+		h.RecipientKey = hex.EncodeToString(key[:])
+		hb, _ := json.MarshalIndent(h, "", "  ")
+		hb = append(hb, '\n')
 		if err := writeFileAtomic(d.dir, batchHeader, hb); err != nil {
 			return err
 		}
+		d.recipientKey = key[:]
 	case err != nil:
 		return err
 	default:
 		var prev batchHeaderInfo
-		if err := json.Unmarshal(old, &prev); err != nil || prev != h {
+		err := json.Unmarshal(old, &prev)
+		key := prev.RecipientKey
+		prev.RecipientKey = h.RecipientKey
+		if err != nil || prev != h {
 			return fmt.Errorf("%s holds another batch (see %s: achievement, issuer, format, status list, --hash-email and --bake must match to resume); use another -o", d.dir, batchHeader)
+		}
+		if key != "" {
+			if d.recipientKey, err = hex.DecodeString(key); err != nil || len(d.recipientKey) < 16 {
+				return fmt.Errorf("%s: recipientKey is not 16 or more hex bytes", filepath.Join(d.dir, batchHeader))
+			}
 		}
 	}
 	tmps, _ := filepath.Glob(filepath.Join(d.dir, batchTempPrefix+"*"))

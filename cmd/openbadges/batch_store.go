@@ -144,7 +144,7 @@ func runIssueBatchStore(ctx context.Context, e *env, c batchConfig, sb storeBatc
 	}
 	reservation := func(it badge.BatchItem) store.Reservation {
 		return store.Reservation{Key: "batch:" + batchID + ":" + strconv.Itoa(it.Row),
-			Fingerprint: rowFingerprint(batchID, it, sb.ach.ID, format), Recipient: describeRecipient(it),
+			Fingerprint: rowFingerprint(batchID, it, sb.ach.ID, format), Recipient: describeRecipient(it, nil),
 			Achievement: sb.ach.ID, Format: format, Pools: pools}
 	}
 	var storeErr error

@@ -39,7 +39,8 @@ const issueSynopsis = "--key KEYFILE [--format di|jwt] [--suite SUITE] [--alg AL
 	"row failed. Running the same command again resumes: rows already issued are skipped. A credential\n" +
 	"a killed run wrote is verified and adopted; a row reserved but not written is signed again with the\n" +
 	"same id and status index. Entries set in OUTDIR/status-list.json are kept set. OUTDIR is locked\n" +
-	"while a run uses it.\n" +
+	"while a run uses it. A run whose FILE names, on a row the manifest has reserved or issued, another\n" +
+	"learner (rows inserted, removed or reordered) is refused before anything is issued.\n" +
 	"--hash-email writes e-mail addresses hashed with a fresh salt per credential, never in clear.\n" +
 	"--status-list allocates a random index of LIST.json for each credential (indexes listed in\n" +
 	"LIST.allocated.json beside it are taken) and writes the re-signed list and its allocation state\n" +
