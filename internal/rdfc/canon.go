@@ -135,12 +135,18 @@ func (s *state) reset(ctx context.Context, h hash.Hash, maxWork int) {
 		lineBuf: s.lineBuf[:0], spans: s.spans[:0],
 		outBuf: s.outBuf[:0], outSpans: s.outSpans[:0],
 		labels: s.labels[:0], order: s.order[:0],
+		index: s.index, seen: s.seen,
 	}
+	clear(s.index)
+	clear(s.seen)
 }
 
 func (s *state) release() {
 	if cap(s.quads) > maxPooledQuads {
 		return
+	}
+	if len(s.index) > maxPooledQuads || len(s.seen) > maxPooledQuads {
+		s.index, s.seen = nil, nil // clear would keep their buckets
 	}
 	s.ctx, s.h = nil, nil
 	statePool.Put(s)
@@ -195,6 +201,9 @@ type state struct {
 	outSpans []span
 	labels   []string
 	order    []int32
+
+	index map[string]int32 // blank node label -> node, reused (cleared)
+	seen  map[uint64]int32 // quad text hash -> quad, reused (cleared)
 }
 
 // normalize gives equal quads equal representations, so that a map can
@@ -233,14 +242,20 @@ func (s *state) load(quads []rdf.Quad) error {
 	} else {
 		s.quads = make([]iquad, 0, len(quads))
 	}
-	index := make(map[string]int32)
+	if s.index == nil {
+		s.index = make(map[string]int32)
+	}
+	index := s.index
 
 	// Duplicates are found through a hash of each quad's text; equal
 	// hashes are confirmed term by term, and unequal ones probe onwards.
 	var seen map[uint64]int32
 	var seed maphash.Seed
 	if len(quads) > 1 {
-		seen = make(map[uint64]int32, len(quads))
+		if s.seen == nil {
+			s.seen = make(map[uint64]int32, len(quads))
+		}
+		seen = s.seen
 		seed = maphash.MakeSeed()
 	}
 	for i := range quads {
