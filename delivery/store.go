@@ -168,6 +168,7 @@ func NewMemoryStore() *MemoryStore {
 func copyExchange(e *Exchange) *Exchange {
 	c := *e
 	c.Configurations = append([]string(nil), e.Configurations...)
+	c.Relaxed = append([]string(nil), e.Relaxed...)
 	if e.Data != nil {
 		c.Data = make(map[string]string, len(e.Data))
 		for k, v := range e.Data {

@@ -358,19 +358,75 @@ func listURLs(body []byte) []string {
 	return urls
 }
 
-// Lookup returns the list published under any name whose URL (its id;
-// for a VC-JWT also its jti and vc.id) is url, and its ETag: what a
-// verifier in the same process would fetch from url, without a round
-// trip. The body is the published one; the caller must not modify it.
+// Lookup returns the one list published (under any name) whose id is url,
+// and its ETag: what a verifier in the same process would fetch from url,
+// without a round trip. The id is the JSON credential's, or a VC-JWT's
+// (its payload's id or vc.id, and its jti when it has one: they must
+// agree). When no list or more than one has that id, ok is false: the
+// caller fetches url as it would any other. The body is the published
+// one; the caller must not modify it, and must verify it as a fetched one.
 func (s *StatusLists) Lookup(url string) (body []byte, etag string, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var found *document
 	for _, d := range s.lists {
-		if slices.Contains(listURLs(d.body), url) {
-			return d.body, d.etag, true
+		if url != "" && listID(d.body) == url {
+			if found != nil {
+				return nil, "", false // two lists claim the URL: neither is chosen
+			}
+			found = d
 		}
 	}
-	return nil, "", false
+	if found == nil {
+		return nil, "", false
+	}
+	return found.body, found.etag, true
+}
+
+// listID is the one id a published list credential names itself by (see
+// Lookup), or "".
+func listID(body []byte) string {
+	if len(body) > 0 && body[0] != '{' {
+		parts := strings.Split(string(body), ".")
+		if len(parts) != 3 {
+			return ""
+		}
+		p, err := base64.RawURLEncoding.DecodeString(parts[1])
+		if err != nil {
+			return ""
+		}
+		var m struct {
+			ID  string `json:"id"`
+			JTI string `json:"jti"`
+			VC  struct {
+				ID string `json:"id"`
+			} `json:"vc"`
+		}
+		if json.Unmarshal(p, &m) != nil {
+			return ""
+		}
+		id := m.ID
+		if m.VC.ID != "" {
+			if id != "" && id != m.VC.ID {
+				return ""
+			}
+			id = m.VC.ID
+		}
+		if m.JTI != "" {
+			if id != "" && id != m.JTI {
+				return ""
+			}
+			id = m.JTI
+		}
+		return id
+	}
+	var m struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	return m.ID
 }
 
 // LoadDir publishes every regular file of dir whose name ends in .json or

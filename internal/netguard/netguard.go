@@ -62,6 +62,13 @@ func Client(base *http.Client, maxRedirects int, allowPrivate bool, dialTimeout 
 	if base != nil {
 		c = *base
 	}
+	// The header bound is set on the caller's transport before the guard
+	// (which may wrap it in a pre-flight check, behind which it could not
+	// be set), and on the guard's own (nil: a clone of the default
+	// transport, whose dialer the guard replaces).
+	if c.Transport != nil {
+		c.Transport = limitHeaders(c.Transport)
+	}
 	if !allowPrivate {
 		c.Transport = guardTransport(c.Transport, dialTimeout)
 	}
