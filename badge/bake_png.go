@@ -144,17 +144,24 @@ func unbakePNG(r io.Reader, lim bakeLimits) (*Baked, error) {
 		case pngCredentialText:
 			return pngFormatError(c.offset, "%s chunk with keyword %q (a credential must be in an iTXt chunk)", c.typ[:], pngKeywordCredential)
 		case pngLegacy:
-			legacies++
-			if legacyFound || c.data == nil {
-				legacyFound = true
+			var text []byte
+			if c.data != nil {
+				if c.typ == [4]byte{'t', 'E', 'X', 't'} {
+					text = c.data[len(pngKeywordLegacy)+1:]
+				} else if t, err := pngITXtText(c, lim.credential); err == nil {
+					text = t
+				}
+			}
+			// The same assertion written twice (a tEXt and an iTXt chunk,
+			// for older readers) is one assertion.
+			if legacyFound && text != nil && legacy != nil && bytes.Equal(bytes.TrimSpace(text), bytes.TrimSpace(legacy)) {
 				return nil
 			}
-			legacyFound = true
-			if c.typ == [4]byte{'t', 'E', 'X', 't'} {
-				legacy = c.data[len(pngKeywordLegacy)+1:]
-			} else if text, err := pngITXtText(c, lim.credential); err == nil {
+			legacies++
+			if !legacyFound {
 				legacy = text
 			}
+			legacyFound = true
 		}
 		return nil
 	})

@@ -44,3 +44,17 @@ func TestUnbakeRefusesTwoLegacyAssertions(t *testing.T) {
 		})
 	}
 }
+
+// TestUnbakeTakesOneAssertionWrittenTwice: the same 2.0 assertion in a tEXt
+// and an iTXt chunk (as bakers write it for older readers) is one
+// assertion.
+func TestUnbakeTakesOneAssertionWrittenTwice(t *testing.T) {
+	base := bakeSplitPNG(t, bakeTestPNG(t))
+	ihdr, idat, iend := base[0].raw, base[1].raw, base[2].raw
+	a := "https://issuer.example/assertions/alice.json"
+	in := bakeAssemble(ihdr, bakeChunk("iTXt", bakeITXt("openbadges", 0, 0, []byte(a))), idat, bakeChunk("tEXt", []byte("openbadges\x00"+a)), iend)
+	_, err := badge.Unbake(bytes.NewReader(in), nil)
+	var le *badge.LegacyAssertionError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, a, string(le.Assertion))
+}
