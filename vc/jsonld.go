@@ -154,9 +154,9 @@ type CanonicalizeOptions struct {
 // mode, converts it to RDF and returns its RDFC-1.0 canonical N-Quads.
 func (p *Processor) Canonicalize(ctx context.Context, doc any, o *CanonicalizeOptions) (*Canonical, error) {
 	var out *Canonical
-	err := p.withRDF(ctx, doc, func(quads []rdf.Quad) error {
+	err := p.withRDF(ctx, doc, func(quads []rdf.Quad, valid bool) error {
 		var err error
-		out, err = p.canonicalize(ctx, quads, o)
+		out, err = p.canonicalizeWith(ctx, quads, o, nil, false, valid)
 		return err
 	})
 	return out, err
@@ -166,8 +166,8 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any, o *CanonicalizeOp
 // (a hash, typically) instead of returning them: the hash input of a Data
 // Integrity proof, without a copy of the document.
 func (p *Processor) CanonicalHash(ctx context.Context, doc any, h io.Writer) error {
-	return p.withRDF(ctx, doc, func(quads []rdf.Quad) error {
-		_, err := p.canonicalizeTo(ctx, quads, nil, h)
+	return p.withRDF(ctx, doc, func(quads []rdf.Quad, valid bool) error {
+		_, err := p.canonicalizeWith(ctx, quads, nil, h, true, valid)
 		return err
 	})
 }
@@ -188,14 +188,14 @@ func (p *Processor) CanonicalizeNQuads(ctx context.Context, data []byte, o *Cano
 	if err != nil {
 		return nil, err
 	}
-	return p.canonicalize(ctx, quads, o)
+	return p.canonicalizeWith(ctx, quads, o, nil, false, false)
 }
 
 // Check runs safe-mode expansion of doc and reports every problem: an
 // undefined property or type, a relative IRI, an invalid value, an unknown
 // context. It returns nil when the document is clean.
 func (p *Processor) Check(ctx context.Context, doc any) error {
-	return p.withRDF(ctx, doc, func([]rdf.Quad) error { return nil })
+	return p.withRDF(ctx, doc, func([]rdf.Quad, bool) error { return nil })
 }
 
 // CheckUnsecured is [Processor.Check] of c's document without its proof
@@ -214,8 +214,8 @@ func (p *Processor) CheckUnsecured(ctx context.Context, c *Credential) error {
 		return fmt.Errorf("%w: nil credential", ErrMalformed)
 	}
 	_, hasProof := c.doc["proof"]
-	return p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
-		m := &unsecuredRDF{proc: p}
+	return p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad, valid bool) error {
+		m := &unsecuredRDF{proc: p, valid: valid}
 		if hasProof {
 			m.quads = p.keepQuads(q)
 		}
@@ -259,7 +259,7 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 		// caller that claimed it recycles its buffer. A concurrent
 		// caller that lost the claim converts the document again below.
 		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
-			canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true)
+			canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true, m.valid)
 			p.recycleQuads(m.quads)
 			if err != nil {
 				return nil, err
@@ -269,9 +269,9 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 		}
 	}
 	var canon *Canonical
-	err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad) error {
+	err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad, valid bool) error {
 		var err error
-		canon, err = p.canonicalizeWith(ctx, q, nil, nil, true)
+		canon, err = p.canonicalizeWith(ctx, q, nil, nil, true, valid)
 		return err
 	})
 	if err != nil {
@@ -287,6 +287,7 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 type unsecuredRDF struct {
 	proc  *Processor
 	quads []rdf.Quad
+	valid bool // quads came from the native engine
 }
 
 // unsecuredCanon is its canonical N-Quads.
@@ -320,7 +321,7 @@ func (p *Processor) CanonicalUnsecuredHash(ctx context.Context, c *Credential) (
 		// Claimed as in CanonicalUnsecured.
 		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
 			h := sha256.New()
-			_, err := p.canonicalizeWith(ctx, m.quads, nil, h, true)
+			_, err := p.canonicalizeWith(ctx, m.quads, nil, h, true, m.valid)
 			p.recycleQuads(m.quads)
 			if err != nil {
 				return nil, err
@@ -339,8 +340,10 @@ func (p *Processor) CanonicalUnsecuredHash(ctx context.Context, c *Credential) (
 }
 
 // withRDF converts doc to RDF and hands the quads to fn, which must not
-// keep them: the native engine reuses its buffers after fn returns.
-func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) error) error {
+// keep them: the native engine reuses its buffers after fn returns. valid
+// says they came from the native engine, whose quads are known valid
+// (rdfc.Options.Valid).
+func (p *Processor) withRDF(ctx context.Context, doc any, fn func(quads []rdf.Quad, valid bool) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -352,7 +355,7 @@ func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) er
 					return fnErr
 				}
 			}
-			fnErr = fn(q)
+			fnErr = fn(q, true)
 			return fnErr
 		})
 		switch {
@@ -376,21 +379,14 @@ func (p *Processor) withRDF(ctx context.Context, doc any, fn func([]rdf.Quad) er
 	if len(quads) > p.maxQuads {
 		return fmt.Errorf("%w: %d RDF statements, limit %d", ErrJSONLD, len(quads), p.maxQuads)
 	}
-	return fn(quads)
+	return fn(quads, false)
 }
 
-func (p *Processor) canonicalize(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions) (*Canonical, error) {
-	return p.canonicalizeTo(ctx, quads, o, nil)
-}
-
-func (p *Processor) canonicalizeTo(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer) (*Canonical, error) {
-	return p.canonicalizeWith(ctx, quads, o, sink, sink != nil)
-}
-
-// canonicalizeWith is canonicalizeTo, without the identifier map when
-// omitIDs.
-func (p *Processor) canonicalizeWith(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer, omitIDs bool) (*Canonical, error) {
-	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true, Sink: sink, OmitIdentifiers: omitIDs}
+// canonicalizeWith canonicalizes quads into sink (nil: the result's
+// NQuads), without the identifier map when omitIDs; valid: the quads are
+// the native engine's (rdfc.Options.Valid).
+func (p *Processor) canonicalizeWith(ctx context.Context, quads []rdf.Quad, o *CanonicalizeOptions, sink io.Writer, omitIDs, valid bool) (*Canonical, error) {
+	ro := &rdfc.Options{MaxWork: p.work, OmitQuads: true, Sink: sink, OmitIdentifiers: omitIDs, Valid: valid}
 	if o != nil {
 		ro.Hash = o.Hash
 	}
