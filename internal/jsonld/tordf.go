@@ -882,7 +882,8 @@ func (w *walker) object(a *activeCtx, prop propRef, m map[string]any, s *sink, g
 				w.problem(ErrKeywordMisuse, e.key, e.iri+" is not allowed in a node object")
 				break
 			}
-			if w.checkPredicate(e.key, e.iri) {
+			// A term's IRI was checked when its definition was made.
+			if (e.def != nil && e.def.iriOK && e.iri == e.def.iri) || w.checkPredicate(e.key, e.iri) {
 				w.propertyValue(a, e.key, e.def, e.iri, e.def != nil && e.def.reverse, e.val, subj, graph, depth+1)
 			}
 		}
