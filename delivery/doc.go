@@ -42,7 +42,10 @@
 //
 // # Clients that depart from the specification
 //
-// The handlers follow OpenID4VCI 1.0 final. Sphereon's client and the
+// The handlers follow OpenID4VCI 1.0 final, and also take a Credential
+// Request in the draft 13 form that older wallets send (format and
+// credential_definition instead of a configuration id, a singular proof):
+// it names no more than the 1.0 form can. Sphereon's client and the
 // Learner Credential Wallet need nothing more; @digitalbazaar/oid4-client
 // 5.x needs [Config.AllowDigitalBazaarOID4Client], which sets
 // AllowUntypedKeyProofs (its key proof has no typ and no iat),

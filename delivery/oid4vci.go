@@ -372,6 +372,12 @@ type credentialRequest struct {
 	Proofs             map[string]json.RawMessage `json:"proofs"`
 	Proof              *legacyProof               `json:"proof"`
 	ResponseEncryption json.RawMessage            `json:"credential_response_encryption"`
+	// Format and CredentialDefinition are how draft 13 named what was
+	// requested (before credential_configuration_id).
+	Format               string `json:"format"`
+	CredentialDefinition *struct {
+		Type []string `json:"type"`
+	} `json:"credential_definition"`
 }
 
 // legacyProof is the draft 13 "proof" parameter.
@@ -428,6 +434,28 @@ func (s *Service) credential(w http.ResponseWriter, r *http.Request) (any, error
 		return nil, denied("invalid_encryption_parameters", "credential response encryption is not supported")
 	}
 	cfg := req.ConfigurationID
+	if cfg == "" && req.Identifier == "" && req.Format != "" {
+		// A draft 13 request names a format (and a credential
+		// definition) instead of a configuration: the offered
+		// configuration of that format, if its types fit.
+		for _, c := range e.Configurations {
+			if formatOf(c) == req.Format {
+				cfg = c
+			}
+		}
+		if cfg == "" {
+			return nil, denied("unsupported_credential_format", "format %q is not offered to this access token", req.Format)
+		}
+		if d := req.CredentialDefinition; d != nil {
+			for _, t := range d.Type {
+				if t != "VerifiableCredential" && t != "OpenBadgeCredential" {
+					return nil, denied("unsupported_credential_type", "credential type %q is not offered", t)
+				}
+			}
+		}
+	} else if req.Format != "" && req.Format != formatOf(cfg) && req.Format != formatOf(req.Identifier) {
+		return nil, denied("invalid_credential_request", "format %q contradicts the configuration requested", req.Format)
+	}
 	switch {
 	case (cfg == "") == (req.Identifier == ""):
 		return nil, denied("invalid_credential_request", "give exactly one of credential_configuration_id and credential_identifier")

@@ -389,3 +389,56 @@ func TestOpenID4VCIMetadataInIssuerMetadata(t *testing.T) {
 		assert.Equal(t, e.srv.URL+"/wallet", meta["credential_issuer"])
 	}
 }
+
+// TestOpenID4VCIDraft13FormatRequest: a Credential Request in the draft 13
+// form (format and credential_definition instead of a configuration id,
+// as older wallets send it) gets the offered configuration of that
+// format; a format or type not offered, or a format that contradicts the
+// configuration named, is refused with the error the drafts name.
+func TestOpenID4VCIDraft13FormatRequest(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		req  map[string]any
+		code string // "" = issued
+		jwt  bool
+	}{
+		{name: "jwt_vc_json with its definition", req: map[string]any{"format": "jwt_vc_json",
+			"credential_definition": map[string]any{"type": []string{"VerifiableCredential", "OpenBadgeCredential"}}}, jwt: true},
+		{name: "ldp_vc", req: map[string]any{"format": "ldp_vc"}},
+		{name: "a format not offered", req: map[string]any{"format": "mso_mdoc"}, code: "unsupported_credential_format"},
+		{name: "a type not offered", req: map[string]any{"format": "jwt_vc_json",
+			"credential_definition": map[string]any{"type": []string{"VerifiableCredential", "UniversityDegreeCredential"}}}, code: "unsupported_credential_type"},
+		{name: "a format contradicting the configuration", req: map[string]any{"format": "jwt_vc_json",
+			"credential_configuration_id": delivery.ConfigurationLDP}, code: "invalid_credential_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			_, links := e.exchange(delivery.ExchangeRequest{Configurations: []string{delivery.ConfigurationLDP, delivery.ConfigurationJWT}})
+			offer := readOffer(t, links.CredentialOffer)
+			c := newClient(t, offer)
+			resp := c.token(grant(offer)["pre-authorized_code"].(string), "")
+			require.Equal(t, http.StatusOK, resp.status)
+			token := resp.json(t)["access_token"].(string)
+			body := map[string]any{"proof": map[string]any{"proof_type": "jwt", "jwt": c.proof(c.nonce())}}
+			for k, v := range tc.req {
+				body[k] = v
+			}
+			resp = c.credential(token, body)
+			if tc.code != "" {
+				errorCode(t, resp, http.StatusBadRequest, tc.code)
+				return
+			}
+			require.Equal(t, http.StatusOK, resp.status, string(resp.body))
+			cred := resp.json(t)["credentials"].([]any)[0].(map[string]any)["credential"]
+			if tc.jwt {
+				s, ok := cred.(string)
+				require.True(t, ok, "a jwt_vc_json credential is a string")
+				e.verifyBadge(t, []byte(s), c.w.did())
+			} else {
+				b, err := json.Marshal(cred)
+				require.NoError(t, err)
+				e.verifyBadge(t, b, c.w.did())
+			}
+		})
+	}
+}
