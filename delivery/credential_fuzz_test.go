@@ -32,6 +32,7 @@ func FuzzCredentialRequest(f *testing.F) {
 		`{"credential_configuration_id":"OpenBadgeCredential_ldp_vc","proofs":{"jwt":["{{proof}}"]}}`,
 		`{"credential_configuration_id":"OpenBadgeCredential_jwt_vc_json","proofs":{"proof_type":"jwt","jwt":["{{proof}}"]}}`,
 		`{"credential_identifier":"OpenBadgeCredential_ldp_vc","proof":{"proof_type":"jwt","jwt":"{{proof}}"}}`,
+		`{"format":"jwt_vc_json","credential_definition":{"type":["VerifiableCredential","OpenBadgeCredential"]},"proof":{"proof_type":"jwt","jwt":"{{proof}}"}}`,
 		`{"credential_configuration_id":"OpenBadgeCredential_ldp_vc","proofs":{"jwt":[]}}`,
 		`{"credential_configuration_id":"OpenBadgeCredential_ldp_vc","proofs":{"jwt":"{{proof}}"}}`,
 		`{}`, `[]`, `null`, ``,
