@@ -250,23 +250,12 @@ func (p *Processor) CanonicalUnsecured(ctx context.Context, c *Credential) ([]by
 	if m := c.unsecuredCanon.Load(); m != nil && m.proc == p && m.nquads != nil {
 		return m.nquads, nil
 	}
-	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
-		if err := ctx.Err(); err != nil {
+	if canon, ok, err := p.canonicalizeKept(ctx, c, nil); ok {
+		if err != nil {
 			return nil, err
 		}
-		// Claim the dataset: the canonical form replaces it (a result
-		// that keeps the credential does not keep both), and the one
-		// caller that claimed it recycles its buffer. A concurrent
-		// caller that lost the claim converts the document again below.
-		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
-			canon, err := p.canonicalizeWith(ctx, m.quads, nil, nil, true, m.valid)
-			p.recycleQuads(m.quads)
-			if err != nil {
-				return nil, err
-			}
-			c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
-			return canon.NQuads, nil
-		}
+		c.unsecuredCanon.Store(&unsecuredCanon{proc: p, nquads: canon.NQuads})
+		return canon.NQuads, nil
 	}
 	var canon *Canonical
 	err := p.withRDF(ctx, c.unsecuredDoc(), func(q []rdf.Quad, valid bool) error {
@@ -314,22 +303,14 @@ func (p *Processor) CanonicalUnsecuredHash(ctx context.Context, c *Credential) (
 		sum := sha256.Sum256(m.nquads)
 		return sum[:], nil
 	}
-	if m := c.unsecuredRDF.Load(); m != nil && m.proc == p && m.quads != nil {
-		if err := ctx.Err(); err != nil {
+	h := sha256.New()
+	if _, ok, err := p.canonicalizeKept(ctx, c, h); ok {
+		if err != nil {
 			return nil, err
 		}
-		// Claimed as in CanonicalUnsecured.
-		if c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
-			h := sha256.New()
-			_, err := p.canonicalizeWith(ctx, m.quads, nil, h, true, m.valid)
-			p.recycleQuads(m.quads)
-			if err != nil {
-				return nil, err
-			}
-			sum := h.Sum(nil)
-			c.unsecuredCanon.Store(&unsecuredCanon{proc: p, sha256: sum})
-			return sum, nil
-		}
+		sum := h.Sum(nil)
+		c.unsecuredCanon.Store(&unsecuredCanon{proc: p, sha256: sum})
+		return sum, nil
 	}
 	nq, err := p.CanonicalUnsecured(ctx, c)
 	if err != nil {
@@ -337,6 +318,28 @@ func (p *Processor) CanonicalUnsecuredHash(ctx context.Context, c *Credential) (
 	}
 	sum := sha256.Sum256(nq)
 	return sum[:], nil
+}
+
+// canonicalizeKept canonicalizes, into sink (nil: the result's NQuads),
+// the dataset CheckUnsecured kept on c for p, and reports whether it was
+// there to take. The caller that takes it (a compare-and-swap: the
+// canonical form replaces the dataset, and a result that keeps the
+// credential does not keep both) recycles its buffer; a concurrent caller
+// that lost gets ok false and converts the document again.
+func (p *Processor) canonicalizeKept(ctx context.Context, c *Credential, sink io.Writer) (canon *Canonical, ok bool, err error) {
+	m := c.unsecuredRDF.Load()
+	if m == nil || m.proc != p || m.quads == nil {
+		return nil, false, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, true, err
+	}
+	if !c.unsecuredRDF.CompareAndSwap(m, &unsecuredRDF{proc: p}) {
+		return nil, false, nil
+	}
+	canon, err = p.canonicalizeWith(ctx, m.quads, nil, sink, true, m.valid)
+	p.recycleQuads(m.quads)
+	return canon, true, err
 }
 
 // withRDF converts doc to RDF and hands the quads to fn, which must not
