@@ -265,6 +265,7 @@ type StatusLists struct {
 
 	mu    sync.RWMutex
 	lists map[string]*document
+	ids   map[string]string // name -> the list's id (listID), for Lookup
 }
 
 // Put publishes (or replaces) the list credential stored under name, which
@@ -277,12 +278,13 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: status list %q: %w", ErrInvalidDocument, name, err)
 	}
+	id := listID(credential)
 	s.mu.Lock()
 	if s.lists == nil {
-		s.lists = make(map[string]*document)
+		s.lists, s.ids = make(map[string]*document), make(map[string]string)
 	}
 	prev := s.lists[name]
-	s.lists[name] = &d
+	s.lists[name], s.ids[name] = &d, id
 	s.mu.Unlock()
 	if s.OnChange != nil && (prev == nil || prev.etag != d.etag) {
 		urls := listURLs(d.body)
@@ -324,18 +326,18 @@ func listDocument(credential []byte, ttl time.Duration) (document, error) {
 	return newDocument(body, contentType, ttl), nil
 }
 
-// listURLs returns the ids a published list credential names itself by:
-// its id (JSON), or the id, jti and vc.id of a VC-JWT's payload. They are
-// read without verification, for cache invalidation only.
-func listURLs(body []byte) []string {
+// listNames returns what a published list credential names itself by,
+// read without verification: its id (JSON, or a VC-JWT payload's), and a
+// VC-JWT's jti and vc.id.
+func listNames(body []byte) (id, jti, vcID string) {
 	if len(body) > 0 && body[0] != '{' {
 		parts := strings.Split(string(body), ".")
 		if len(parts) != 3 {
-			return nil
+			return "", "", ""
 		}
 		p, err := base64.RawURLEncoding.DecodeString(parts[1])
 		if err != nil {
-			return nil
+			return "", "", ""
 		}
 		body = p
 	}
@@ -347,10 +349,17 @@ func listURLs(body []byte) []string {
 		} `json:"vc"`
 	}
 	if json.Unmarshal(body, &m) != nil {
-		return nil
+		return "", "", ""
 	}
+	return m.ID, m.JTI, m.VC.ID
+}
+
+// listURLs returns every URL a published list credential names itself by
+// (listNames), for cache invalidation only.
+func listURLs(body []byte) []string {
+	id, jti, vcID := listNames(body)
 	var urls []string
-	for _, u := range []string{m.ID, m.JTI, m.VC.ID} {
+	for _, u := range []string{id, jti, vcID} {
 		if u != "" && !slices.Contains(urls, u) {
 			urls = append(urls, u)
 		}
@@ -358,75 +367,47 @@ func listURLs(body []byte) []string {
 	return urls
 }
 
-// Lookup returns the one list published (under any name) whose id is url,
-// and its ETag: what a verifier in the same process would fetch from url,
-// without a round trip. The id is the JSON credential's, or a VC-JWT's
-// (its payload's id or vc.id, and its jti when it has one: they must
-// agree). When no list or more than one has that id, ok is false: the
-// caller fetches url as it would any other. The body is the published
-// one; the caller must not modify it, and must verify it as a fetched one.
+// listID is the one id a published list credential names itself by: the
+// names of listNames that it has, when they agree; "" otherwise.
+func listID(body []byte) string {
+	id, jti, vcID := listNames(body)
+	for _, u := range []string{jti, vcID} {
+		switch {
+		case u == "":
+		case id == "":
+			id = u
+		case u != id:
+			return ""
+		}
+	}
+	return id
+}
+
+// Lookup returns the one list published (under any name) whose id
+// (listID) is url, and its ETag: what a verifier in the same process
+// would fetch from url, without a round trip. When no list or more than
+// one has that id, ok is false: the caller fetches url as it would any
+// other. The body is the published one; the caller must not modify it,
+// and must verify it as a fetched one.
 func (s *StatusLists) Lookup(url string) (body []byte, etag string, ok bool) {
+	if url == "" {
+		return nil, "", false
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var found *document
-	for _, d := range s.lists {
-		if url != "" && listID(d.body) == url {
+	for name, id := range s.ids {
+		if id == url {
 			if found != nil {
 				return nil, "", false // two lists claim the URL: neither is chosen
 			}
-			found = d
+			found = s.lists[name]
 		}
 	}
 	if found == nil {
 		return nil, "", false
 	}
 	return found.body, found.etag, true
-}
-
-// listID is the one id a published list credential names itself by (see
-// Lookup), or "".
-func listID(body []byte) string {
-	if len(body) > 0 && body[0] != '{' {
-		parts := strings.Split(string(body), ".")
-		if len(parts) != 3 {
-			return ""
-		}
-		p, err := base64.RawURLEncoding.DecodeString(parts[1])
-		if err != nil {
-			return ""
-		}
-		var m struct {
-			ID  string `json:"id"`
-			JTI string `json:"jti"`
-			VC  struct {
-				ID string `json:"id"`
-			} `json:"vc"`
-		}
-		if json.Unmarshal(p, &m) != nil {
-			return ""
-		}
-		id := m.ID
-		if m.VC.ID != "" {
-			if id != "" && id != m.VC.ID {
-				return ""
-			}
-			id = m.VC.ID
-		}
-		if m.JTI != "" {
-			if id != "" && id != m.JTI {
-				return ""
-			}
-			id = m.JTI
-		}
-		return id
-	}
-	var m struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(body, &m) != nil {
-		return ""
-	}
-	return m.ID
 }
 
 // LoadDir publishes every regular file of dir whose name ends in .json or
