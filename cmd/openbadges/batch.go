@@ -199,8 +199,10 @@ func runIssueBatch(ctx context.Context, e *env, c batchConfig) int {
 		return failf(e, cmd, "%v", err)
 	}
 	defer out.close()
-	if err := inputUnchanged(in, out, out.recipientKey); err != nil {
-		return failf(e, cmd, "%v", err)
+	if out.count() > 0 { // a resumed batch: the input must still name its learners
+		if err := inputUnchanged(in, out, out.recipientKey); err != nil {
+			return failf(e, cmd, "%v", err)
+		}
 	}
 	if n, err := out.adoptOrphans(ctx, ext, imageExt); err != nil {
 		return failf(e, cmd, "%s: %v", c.outDir, err)
