@@ -51,7 +51,7 @@ func (v *Verifier) parse(data []byte) parsed {
 		return p
 	}
 	p.token = string(trimmed)
-	p.cred, p.err = credentialFromJWT(p.token)
+	p.cred, p.err = UnverifiedJWTCredential(p.token)
 	return p
 }
 
@@ -64,10 +64,13 @@ func looksLikeSVG(b []byte) bool {
 	return bytes.Contains(head, []byte("<svg"))
 }
 
-// credentialFromJWT decodes the payload of a VC-JWT without checking the
-// signature (the proof check does that): a VC 2.0 payload is the
-// credential, a VC 1.1 one carries it in the "vc" claim.
-func credentialFromJWT(token string) (*vc.Credential, error) {
+// UnverifiedJWTCredential decodes the credential of a compact VC-JWT
+// without checking its signature or anything else: a VC 2.0 payload is
+// the credential, a VC 1.1 one carries it in the "vc" claim. It is the
+// reading the verifier's checks start from ([Verifier.Verify] checks the
+// signature); use it only to look at a credential before verifying it
+// (an issuer checking what it bundles, say). Errors match vc.ErrMalformed.
+func UnverifiedJWTCredential(token string) (*vc.Credential, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("%w: not a compact JWS", vc.ErrMalformed)

@@ -2,7 +2,6 @@ package clr
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -268,9 +267,8 @@ func (c *ClrCredential) CheckIssuable() error {
 }
 
 // nestedCredential reads a nested credential without verifying it: a JSON
-// object as it is, a JSON string as a compact VC-JWT whose payload is the
-// credential (VC 2.0) or carries it in its "vc" claim (VC 1.1), as the
-// verifier reads it.
+// object as it is, a JSON string as a compact VC-JWT, as the verifier
+// reads it (badge.UnverifiedJWTCredential).
 func nestedCredential(raw json.RawMessage) (*vc.Credential, error) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return vc.Parse(raw)
@@ -279,20 +277,12 @@ func nestedCredential(raw json.RawMessage) (*vc.Credential, error) {
 	if err := json.Unmarshal(raw, &tok); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 || !proof.IsCompactJWS([]byte(tok)) {
+	if !proof.IsCompactJWS([]byte(tok)) {
 		return nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	c, err := badge.UnverifiedJWTCredential(tok)
 	if err != nil {
-		return nil, fmt.Errorf("%w: JWT payload is not base64url", ErrMalformed)
-	}
-	c, err := vc.Parse(payload)
-	if err != nil {
-		return nil, fmt.Errorf("%w: JWT payload: %w", ErrMalformed, err)
-	}
-	if inner, ok := c.Document()["vc"].(map[string]any); ok {
-		return vc.FromValue(nil, inner)
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	return c, nil
 }
