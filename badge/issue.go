@@ -281,7 +281,7 @@ func (i *Issuer) issueCopy(ctx context.Context, ctxs OneOrMany[ContextEntry], id
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
 	}
-	return i.sign(ctx, doc, problems)
+	return i.sign(ctx, doc, problems, false)
 }
 
 // IssueEndorsement checks and signs an endorsement credential as Issue
@@ -306,6 +306,21 @@ func (i *Issuer) IssueEndorsement(ctx context.Context, c *EndorsementCredential)
 // other type (a ClrCredential, say) gets the VC data model, issuer binding
 // and JSON-LD checks only.
 func (i *Issuer) IssueJSON(ctx context.Context, credential []byte) (*Signed, error) {
+	return i.issueJSON(ctx, credential, false)
+}
+
+// CheckJSON runs every check of [Issuer.IssueJSON] on credential (the key,
+// the Open Badges and VC data models, the validity window, issuer binding,
+// JSON-LD safe mode and the strict compact form) and signs nothing: nil
+// when IssueJSON would go on to sign it, else the *[IssueError] listing
+// every problem, as IssueJSON returns it. A caller with checks of its own
+// uses it to report the library's problems beside them.
+func (i *Issuer) CheckJSON(ctx context.Context, credential []byte) error {
+	_, err := i.issueJSON(ctx, credential, true)
+	return err
+}
+
+func (i *Issuer) issueJSON(ctx context.Context, credential []byte, checkOnly bool) (*Signed, error) {
 	if err := i.checkKey(); err != nil {
 		return nil, err
 	}
@@ -327,7 +342,7 @@ func (i *Issuer) IssueJSON(ctx context.Context, credential []byte) (*Signed, err
 			}
 		}
 	}
-	return i.sign(ctx, credential, problems)
+	return i.sign(ctx, credential, problems, checkOnly)
 }
 
 // unwrapMarshal returns the typed error inside an encoding/json error.
@@ -343,11 +358,12 @@ func unwrapMarshal(err error) error {
 	return err
 }
 
-// sign runs the remaining checks on doc and signs it. The JSON-LD check
-// runs here only when another check failed (so that every problem is
-// reported); otherwise the proof functions run it while signing, and their
-// safe-mode errors are reported the same way.
-func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signed, error) {
+// sign runs the remaining checks on doc and signs it (with checkOnly, it
+// stops there: nil, nil when it would sign). The JSON-LD check runs here
+// only when another check failed or nothing is to be signed (so that every
+// problem is reported); otherwise the proof functions run it while
+// signing, and their safe-mode errors are reported the same way.
+func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error, checkOnly bool) (*Signed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -400,12 +416,15 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signe
 		}
 	}
 	proc := i.processor()
-	if len(problems) > 0 {
+	if len(problems) > 0 || checkOnly {
 		if err := proc.Check(ctx, cred.Document()); err != nil {
 			if isCanceled(err) {
 				return nil, err
 			}
 			problems = append(problems, jsonLDProblem(err, cred))
+		}
+		if len(problems) == 0 {
+			return nil, nil // checkOnly: it would be signed
 		}
 		return nil, &IssueError{Errs: withoutExplained(problems)}
 	}

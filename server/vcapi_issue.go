@@ -3,11 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -368,23 +366,10 @@ func recordProblems(c *vc.Credential, cred map[string]any) []FieldProblem {
 	return out
 }
 
-// errChecksOnly is what checksOnlySigner returns: it marks a run of the
-// library's checks that got as far as signing.
-var errChecksOnly = errors.New("server: checks only, nothing signed")
-
-// checksOnlySigner is a crypto.Signer that refuses to sign: issuing with it
-// runs every check of badge.Issuer and stops where the signature would be
-// made.
-type checksOnlySigner struct{ crypto.Signer }
-
-func (checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
-	return nil, errChecksOnly
-}
-
 // libraryProblems runs the checks of iss (badge.Issuer.IssueJSON: the Open
 // Badges data model, issuer binding, JSON-LD safe mode, ...) on a
-// credential the handler's own checks refused already, with a signer that
-// refuses, and returns its findings at the paths not in reported, so that
+// credential the handler's own checks refused already (Issuer.CheckJSON:
+// nothing is signed), and returns its findings at the paths not in reported, so that
 // a refused request lists every problem and not only the first ones found.
 // A credential without an id (the store handler gives it one after these
 // checks) is checked with a placeholder id. Its error is the request's
@@ -399,9 +384,7 @@ func libraryProblems(ctx context.Context, iss *badge.Issuer, cred map[string]any
 	if err != nil {
 		return nil, nil // reported by the data model checks
 	}
-	dry := *iss
-	dry.Key.Signer = checksOnlySigner{iss.Key.Signer}
-	_, err = dry.IssueJSON(ctx, data)
+	err = iss.CheckJSON(ctx, data)
 	var ie *badge.IssueError
 	if !errors.As(err, &ie) {
 		if ctx.Err() != nil {

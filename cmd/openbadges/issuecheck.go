@@ -2,30 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/openbadges-go/openbadges/badge"
 	"github.com/openbadges-go/openbadges/badge/clr"
 	"github.com/openbadges-go/openbadges/vc"
 )
-
-// errChecksOnly is what the signer of a checks-only run returns: it never
-// reaches the user, it marks a run that got as far as signing.
-var errChecksOnly = errors.New("openbadges: checks only, nothing signed")
-
-// checksOnlySigner is a crypto.Signer that refuses to sign: issuing with it
-// runs every check of badge.Issuer (data model, issuer binding, JSON-LD,
-// suite and key) and stops where the signature would be made.
-type checksOnlySigner struct{ crypto.Signer }
-
-func (s checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
-	return nil, errChecksOnly
-}
 
 // issueChecked issues credential with iss (badge.Issuer.IssueJSON: the Open
 // Badges and VC data models, issuer binding, JSON-LD safe mode) and also
@@ -43,11 +28,9 @@ func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, all
 	if len(extra) == 0 {
 		return iss.IssueJSON(ctx, credential)
 	}
-	// Refused already: run the library's checks with a signer that
-	// refuses, so that the other problems are listed too.
-	dry := *iss
-	dry.Key.Signer = checksOnlySigner{iss.Key.Signer}
-	_, err := dry.IssueJSON(ctx, credential)
+	// Refused already: the library's checks too, so that the other
+	// problems are listed beside these.
+	err := iss.CheckJSON(ctx, credential)
 	var ie *badge.IssueError
 	switch {
 	case errors.As(err, &ie):
@@ -66,7 +49,7 @@ func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, all
 			errs = append(errs, e)
 		}
 		return nil, &badge.IssueError{Errs: errs}
-	case err == nil || errors.Is(err, errChecksOnly):
+	case err == nil:
 		return nil, &badge.IssueError{Errs: extra}
 	}
 	return nil, err
