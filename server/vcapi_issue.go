@@ -344,14 +344,10 @@ func recordProblems(c *vc.Credential, cred map[string]any) []FieldProblem {
 		return nil
 	}
 	data, err := encodeJSON(cred)
-	if err != nil || !clr.IsRecord(data) {
-		return nil // not a record: the badge checks apply
+	if err != nil {
+		return nil // reported by the data model checks
 	}
-	var rec clr.ClrCredential
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return []FieldProblem{{Path: "$", Detail: err.Error()}}
-	}
-	err = rec.CheckIssuable()
+	err = clr.CheckIssuableJSON(data)
 	var ve *clr.ValidationError
 	if !errors.As(err, &ve) {
 		if err != nil {

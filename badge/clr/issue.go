@@ -266,6 +266,25 @@ func (c *ClrCredential) CheckIssuable() error {
 	return &ValidationError{Fields: fs}
 }
 
+// CheckIssuableJSON is [ClrCredential.CheckIssuable] for a credential
+// given as JSON, for issuers that hold JSON (openbadges issue, the VC-API
+// issue endpoint): nil when data is not a CLR record ([IsRecord]); a
+// record that does not decode is one problem at "$" matching
+// [ErrMalformed]. The error is nil or a [*ValidationError].
+func CheckIssuableJSON(data []byte) error {
+	if !IsRecord(data) {
+		return nil
+	}
+	var rec ClrCredential
+	if err := json.Unmarshal(data, &rec); err != nil {
+		if !errors.Is(err, ErrMalformed) {
+			err = fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		return &ValidationError{Fields: []FieldError{{Path: "$", Err: err}}}
+	}
+	return rec.CheckIssuable()
+}
+
 // nestedCredential reads a nested credential without verifying it: a JSON
 // object as it is, a JSON string as a compact VC-JWT, as the verifier
 // reads it (badge.UnverifiedJWTCredential).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -62,17 +61,7 @@ func issueChecked(ctx context.Context, iss *badge.Issuer, credential []byte, all
 // badge.FieldError at its JSON path; nil for any other credential. A record
 // that does not decode as a ClrCredential is one problem at "$".
 func recordProblems(credential []byte) []error {
-	if !clr.IsRecord(credential) {
-		return nil
-	}
-	var rec clr.ClrCredential
-	if err := json.Unmarshal(credential, &rec); err != nil {
-		if !errors.Is(err, clr.ErrMalformed) {
-			err = fmt.Errorf("%w: %w", clr.ErrMalformed, err)
-		}
-		return []error{badge.FieldError{Path: "$", Err: err}}
-	}
-	err := rec.CheckIssuable()
+	err := clr.CheckIssuableJSON(credential)
 	var ve *clr.ValidationError
 	if !errors.As(err, &ve) {
 		if err != nil {
