@@ -3,6 +3,7 @@ package badge
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -281,7 +282,7 @@ func (i *Issuer) issueCopy(ctx context.Context, ctxs OneOrMany[ContextEntry], id
 	if err != nil {
 		return nil, &IssueError{Errs: append(problems, unwrapMarshal(err))}
 	}
-	return i.sign(ctx, doc, problems, false)
+	return i.sign(ctx, doc, problems)
 }
 
 // IssueEndorsement checks and signs an endorsement credential as Issue
@@ -306,21 +307,6 @@ func (i *Issuer) IssueEndorsement(ctx context.Context, c *EndorsementCredential)
 // other type (a ClrCredential, say) gets the VC data model, issuer binding
 // and JSON-LD checks only.
 func (i *Issuer) IssueJSON(ctx context.Context, credential []byte) (*Signed, error) {
-	return i.issueJSON(ctx, credential, false)
-}
-
-// CheckJSON runs every check of [Issuer.IssueJSON] on credential (the key,
-// the Open Badges and VC data models, the validity window, issuer binding,
-// JSON-LD safe mode and the strict compact form) and signs nothing: nil
-// when IssueJSON would go on to sign it, else the *[IssueError] listing
-// every problem, as IssueJSON returns it. A caller with checks of its own
-// uses it to report the library's problems beside them.
-func (i *Issuer) CheckJSON(ctx context.Context, credential []byte) error {
-	_, err := i.issueJSON(ctx, credential, true)
-	return err
-}
-
-func (i *Issuer) issueJSON(ctx context.Context, credential []byte, checkOnly bool) (*Signed, error) {
 	if err := i.checkKey(); err != nil {
 		return nil, err
 	}
@@ -342,7 +328,42 @@ func (i *Issuer) issueJSON(ctx context.Context, credential []byte, checkOnly boo
 			}
 		}
 	}
-	return i.sign(ctx, credential, problems, checkOnly)
+	return i.sign(ctx, credential, problems)
+}
+
+// CheckJSON runs every check of [Issuer.IssueJSON] on credential (the key,
+// the Open Badges and VC data models, the validity window, issuer binding,
+// JSON-LD safe mode and the strict compact form, and what the proof
+// functions check before they sign: suite, algorithm and key, mandatory
+// pointers, the VC-JOSE-COSE rules) and signs nothing: nil when IssueJSON
+// would sign it, else the error IssueJSON returns (an *[IssueError]
+// listing every problem of the credential). A caller with checks of its
+// own uses it to report the library's problems beside them.
+func (i *Issuer) CheckJSON(ctx context.Context, credential []byte) error {
+	if i.Key.Signer == nil {
+		_, err := i.IssueJSON(ctx, credential) // refused at the key: nothing to sign with
+		return err
+	}
+	dry := *i
+	dry.Key.Signer = checksOnlySigner{i.Key.Signer}
+	_, err := dry.IssueJSON(ctx, credential)
+	if errors.Is(err, errChecksOnly) {
+		return nil // every check passed: this is where the signature is made
+	}
+	return err
+}
+
+// errChecksOnly is what checksOnlySigner returns: the run of CheckJSON
+// got as far as the signature.
+var errChecksOnly = errors.New("badge: checks only, nothing signed")
+
+// checksOnlySigner is CheckJSON's signer: the key's public half, and a
+// Sign that refuses, so that the proof functions run every check of
+// theirs and stop where they would sign.
+type checksOnlySigner struct{ crypto.Signer }
+
+func (checksOnlySigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errChecksOnly
 }
 
 // unwrapMarshal returns the typed error inside an encoding/json error.
@@ -358,12 +379,11 @@ func unwrapMarshal(err error) error {
 	return err
 }
 
-// sign runs the remaining checks on doc and signs it (with checkOnly, it
-// stops there: nil, nil when it would sign). The JSON-LD check runs here
-// only when another check failed or nothing is to be signed (so that every
-// problem is reported); otherwise the proof functions run it while
-// signing, and their safe-mode errors are reported the same way.
-func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error, checkOnly bool) (*Signed, error) {
+// sign runs the remaining checks on doc and signs it. The JSON-LD check
+// runs here only when another check failed (so that every problem is
+// reported); otherwise the proof functions run it while signing, and their
+// safe-mode errors are reported the same way.
+func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error) (*Signed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -416,15 +436,12 @@ func (i *Issuer) sign(ctx context.Context, doc []byte, problems []error, checkOn
 		}
 	}
 	proc := i.processor()
-	if len(problems) > 0 || checkOnly {
+	if len(problems) > 0 {
 		if err := proc.Check(ctx, cred.Document()); err != nil {
 			if isCanceled(err) {
 				return nil, err
 			}
 			problems = append(problems, jsonLDProblem(err, cred))
-		}
-		if len(problems) == 0 {
-			return nil, nil // checkOnly: it would be signed
 		}
 		return nil, &IssueError{Errs: withoutExplained(problems)}
 	}

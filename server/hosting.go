@@ -278,7 +278,7 @@ func (s *StatusLists) Put(name string, credential []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: status list %q: %w", ErrInvalidDocument, name, err)
 	}
-	id := listID(credential)
+	id := listID(d.body)
 	s.mu.Lock()
 	if s.lists == nil {
 		s.lists, s.ids = make(map[string]*document), make(map[string]string)
@@ -327,19 +327,19 @@ func listDocument(credential []byte, ttl time.Duration) (document, error) {
 }
 
 // listNames returns what a published list credential names itself by,
-// read without verification: its id (JSON, or a VC-JWT payload's), and a
-// VC-JWT's jti and vc.id.
-func listNames(body []byte) (id, jti, vcID string) {
+// read without verification: its id (JSON, or a VC-JWT payload's), and
+// the jti and vc.id members (a VC-JWT's claims); jwt says it is a VC-JWT.
+func listNames(body []byte) (id, jti, vcID string, jwt bool) {
 	if len(body) > 0 && body[0] != '{' {
 		parts := strings.Split(string(body), ".")
 		if len(parts) != 3 {
-			return "", "", ""
+			return "", "", "", true
 		}
 		p, err := base64.RawURLEncoding.DecodeString(parts[1])
 		if err != nil {
-			return "", "", ""
+			return "", "", "", true
 		}
-		body = p
+		body, jwt = p, true
 	}
 	var m struct {
 		ID  string `json:"id"`
@@ -349,15 +349,15 @@ func listNames(body []byte) (id, jti, vcID string) {
 		} `json:"vc"`
 	}
 	if json.Unmarshal(body, &m) != nil {
-		return "", "", ""
+		return "", "", "", jwt
 	}
-	return m.ID, m.JTI, m.VC.ID
+	return m.ID, m.JTI, m.VC.ID, jwt
 }
 
 // listURLs returns every URL a published list credential names itself by
 // (listNames), for cache invalidation only.
 func listURLs(body []byte) []string {
-	id, jti, vcID := listNames(body)
+	id, jti, vcID, _ := listNames(body)
 	var urls []string
 	for _, u := range []string{id, jti, vcID} {
 		if u != "" && !slices.Contains(urls, u) {
@@ -367,10 +367,14 @@ func listURLs(body []byte) []string {
 	return urls
 }
 
-// listID is the one id a published list credential names itself by: the
-// names of listNames that it has, when they agree; "" otherwise.
+// listID is the one id a published list credential names itself by: a
+// JSON credential's id; for a VC-JWT, the names of listNames that it has,
+// when they agree ("" otherwise).
 func listID(body []byte) string {
-	id, jti, vcID := listNames(body)
+	id, jti, vcID, jwt := listNames(body)
+	if !jwt {
+		return id
+	}
 	for _, u := range []string{jti, vcID} {
 		switch {
 		case u == "":

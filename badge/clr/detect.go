@@ -14,7 +14,12 @@ import (
 // is not a record here: it keeps every check of the badge pipeline.
 func IsRecord(data []byte) bool {
 	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' || !bytes.Contains(trimmed, []byte(`"ClrCredential"`)) {
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	// A shortcut for the common case: without the type's name in the
+	// bytes, and without an escape that could spell it, it is no record.
+	if !bytes.Contains(trimmed, []byte(`"ClrCredential"`)) && !bytes.Contains(trimmed, []byte(`\u`)) {
 		return false
 	}
 	c, err := vc.Parse(trimmed)
